@@ -1,0 +1,17 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock } from './clock.js';
+import type { EventLog } from './events.js';
+import type { EmulatorState } from './store.js';
+
+/** Everything a resource module needs, built once per emulator instance (no globals: tests run many emulators). */
+export interface EmulatorContext {
+  state: EmulatorState;
+  /** The global emulator clock; objects on a test clock read that clock's frozen time instead. */
+  clock: Clock;
+  events: EventLog;
+  /** The API version objects and events are rendered in (the pinned `stripe` SDK's version). */
+  apiVersion: string;
+  /** Where the emulator is reachable (`http://127.0.0.1:12111`); hosted page URLs start with it. Set after listen. */
+  baseUrl: string;
+  logger: FastifyBaseLogger;
+}

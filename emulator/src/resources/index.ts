@@ -1,0 +1,11 @@
+import type { FastifyInstance } from 'fastify';
+import type { EmulatorContext } from '../core/context.js';
+import { registerCustomerRoutes } from './customers.js';
+
+/**
+ * The explicit list of emulated resources. Each module registers its `/v1/...` routes and its id prefixes.
+ * Add a module here and nowhere else.
+ */
+export function registerResourceRoutes(app: FastifyInstance, context: EmulatorContext): void {
+  registerCustomerRoutes(app, context);
+}
