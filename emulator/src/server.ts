@@ -6,6 +6,8 @@ import { expandResponse } from './core/expand.js';
 import { newId } from './core/ids.js';
 import { optionalStringArray, type Params } from './core/params.js';
 import { runInRequest } from './core/request-context.js';
+import { registerControlRoutes } from './control/index.js';
+import { registerPageRoutes } from './pages/index.js';
 import { registerResourceRoutes } from './resources/index.js';
 
 const QS_OPTIONS: qs.IParseOptions = { depth: 8, arrayLimit: 1000, parameterLimit: 10_000, allowDots: false };
@@ -91,6 +93,8 @@ export function buildEmulatorServer(context: EmulatorContext): FastifyInstance {
   });
 
   registerResourceRoutes(app, context);
+  registerPageRoutes(app, context);
+  registerControlRoutes(app, context);
   return app;
 }
 

@@ -1,19 +1,14 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../index.js';
+import { stripeClientFor } from '../test-support/sdk.js';
 
 let emulator: RunningEmulator;
 let stripe: Stripe;
 
 beforeAll(async () => {
   emulator = await startEmulator();
-  const url = new URL(emulator.url);
-  stripe = new Stripe('sk_test_emulator', {
-    host: url.hostname,
-    port: Number(url.port),
-    protocol: 'http',
-    maxNetworkRetries: 0,
-  });
+  stripe = stripeClientFor(emulator);
 });
 afterAll(() => emulator.close());
 
