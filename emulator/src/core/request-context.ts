@@ -17,3 +17,11 @@ export function runInRequest<T>(context: ApiRequestContext, work: () => T): T {
 export function currentRequest(): ApiRequestContext | undefined {
   return storage.getStore();
 }
+
+/**
+ * Runs `work` with no API request in scope: for what Stripe does on its own (clock advances, hosted-page actions
+ * by the customer), whose events carry `request.id: null` even when an HTTP request triggered them.
+ */
+export function runOutsideRequest<T>(work: () => T): T {
+  return storage.exit(work);
+}

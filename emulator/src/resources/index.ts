@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../core/context.js';
 import { registerCustomerRoutes } from './customers.js';
+import { registerBillingResourceRoutes } from './billing-resources.js';
 
 /**
  * The explicit list of emulated resources. Each module registers its `/v1/...` routes and its id prefixes.
@@ -8,4 +9,5 @@ import { registerCustomerRoutes } from './customers.js';
  */
 export function registerResourceRoutes(app: FastifyInstance, context: EmulatorContext): void {
   registerCustomerRoutes(app, context);
+  registerBillingResourceRoutes(app, context);
 }
