@@ -1,0 +1,49 @@
+// buildApp(dependencies): the HTTP API — plugins, the explicit list of routes, the error handler.
+// It neither listens nor reads the environment; server.ts and the tests decide how it runs.
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { LogController } from 'fastify';
+import type { Dependencies } from './deps.js';
+import { registerHealthRoutes } from './health/health.routes.js';
+import type { AppInstance } from './http/app-instance.js';
+import { registerErrorHandler } from './http/error-handler.js';
+import { REQUEST_ID_HEADER, generateRequestId } from './http/request-id.js';
+import { registerHttpMetrics } from './observability/http-metrics.js';
+
+export type { AppInstance } from './http/app-instance.js';
+
+export function buildApp(dependencies: Dependencies): AppInstance {
+  const { http } = dependencies.config;
+  const app = Fastify({
+    loggerInstance: dependencies.logger,
+    genReqId: generateRequestId,
+    // genReqId reads X-Request-Id itself, so that a malformed one is replaced rather than trusted.
+    requestIdHeader: false,
+    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    bodyLimit: http.bodyLimitBytes,
+    requestTimeout: http.requestTimeoutMs,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    connectionTimeout: http.connectionTimeoutMs,
+    // While draining, requests already on an open connection are served (with Connection: close) instead of
+    // getting Fastify's own 503 body; readiness already tells the load balancer to go elsewhere.
+    return503OnClosing: false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  registerHttpMetrics(app, dependencies.metrics);
+  registerErrorHandler(app);
+
+  void app.register(helmet);
+  void app.register(cors, {
+    origin: http.corsAllowedOrigins.length > 0 ? http.corsAllowedOrigins : false,
+    exposedHeaders: [REQUEST_ID_HEADER],
+  });
+
+  // Routes, explicitly; each feature adds its register*Routes call here.
+  registerHealthRoutes(app, { readiness: dependencies.readiness });
+
+  return app;
+}

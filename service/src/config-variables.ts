@@ -1,0 +1,187 @@
+// Every environment variable the service reads: its schema, its default (as it would be written in the
+// environment) and a description. config.ts parses them; config-docs.ts renders .env.example and the README table.
+import { z } from 'zod';
+
+export interface VariableSpec<Schema extends z.ZodType = z.ZodType> {
+  schema: Schema;
+  description: string;
+  /** The value used when the variable is unset or empty; undefined means "no value". */
+  default: string | undefined;
+  /** Secret values are never echoed in errors and are masked in every log line. */
+  secret?: boolean;
+}
+
+function variable<Schema extends z.ZodType>(spec: VariableSpec<Schema>): VariableSpec<Schema> {
+  return spec;
+}
+
+function integer(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+}
+
+const port = integer(0, 65_535);
+const milliseconds = (min: number) => integer(min, 24 * 60 * 60 * 1000);
+
+const booleanFlag = z
+  .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1');
+
+const postgresUrl = z
+  .string()
+  .refine((value) => URL.canParse(value) && /^postgres(ql)?:$/.test(new URL(value).protocol), {
+    message: 'must be a postgres:// or postgresql:// URL',
+  });
+
+// An origin is scheme + host (+ port), nothing else, exactly as browsers send it in the Origin header.
+const originList = z.string().transform((value, context) => {
+  const origins = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+  for (const origin of origins) {
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+      context.addIssue({
+        code: 'custom',
+        message: `"${origin}" is not an origin like https://app.example.com`,
+      });
+    }
+  }
+  return origins;
+});
+
+export const variables = {
+  NODE_ENV: variable({
+    schema: z.enum(['development', 'test', 'production'], {
+      error: 'must be development, test or production',
+    }),
+    default: 'development',
+    description:
+      'Runtime mode. `development` enables pretty logs and reading `.env`; `production` requires `DATABASE_URL`.',
+  }),
+  HOST: variable({
+    schema: z.string().min(1, 'must not be empty'),
+    default: '0.0.0.0',
+    description: 'Interface the API listens on.',
+  }),
+  PORT: variable({
+    schema: port,
+    default: '8080',
+    description: 'Port of the API (0 picks a free port).',
+  }),
+  METRICS_HOST: variable({
+    schema: z.string().min(1, 'must not be empty'),
+    default: '127.0.0.1',
+    description:
+      'Interface of the separate metrics listener. Loopback by default so metrics are never public; set `0.0.0.0` where Prometheus scrapes the pod.',
+  }),
+  METRICS_PORT: variable({
+    schema: port,
+    default: '9464',
+    description: 'Port of the separate listener that serves `GET /metrics` (0 picks a free port).',
+  }),
+  LOG_LEVEL: variable({
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    }),
+    default: 'info',
+    description: 'Lowest pino log level written.',
+  }),
+  DATABASE_URL: variable({
+    schema: postgresUrl.optional(),
+    default: undefined,
+    secret: true,
+    description:
+      'PostgreSQL connection URL. Unset: `npm start` runs an embedded PostgreSQL (not allowed in production).',
+  }),
+  DATABASE_POOL_MAX: variable({
+    schema: integer(1, 1000),
+    default: '10',
+    description: 'Maximum connections in the pool of each process.',
+  }),
+  DATABASE_CONNECTION_TIMEOUT_MS: variable({
+    schema: milliseconds(1),
+    default: '5000',
+    description: 'How long to wait for a pooled connection before failing.',
+  }),
+  DATABASE_IDLE_TIMEOUT_MS: variable({
+    schema: milliseconds(0),
+    default: '30000',
+    description: 'Idle pooled connections are closed after this long (0 keeps them).',
+  }),
+  DATABASE_STATEMENT_TIMEOUT_MS: variable({
+    schema: milliseconds(1),
+    default: '10000',
+    description: 'PostgreSQL `statement_timeout` for every pooled connection.',
+  }),
+  MIGRATE_ON_START: variable({
+    schema: booleanFlag,
+    default: 'true',
+    description:
+      'Apply pending migrations before serving. Set false when a deploy step runs `npm run db:migrate`.',
+  }),
+  EMBEDDED_POSTGRES_DATA_DIR: variable({
+    schema: z.string().min(1, 'must not be empty'),
+    default: '.data/postgres',
+    description:
+      'Data folder of the embedded PostgreSQL, relative to the repository root. Survives restarts.',
+  }),
+  EMBEDDED_POSTGRES_PORT: variable({
+    schema: integer(1, 65_535),
+    default: '54329',
+    description: 'Port of the embedded PostgreSQL (listens on localhost only).',
+  }),
+  HTTP_BODY_LIMIT_BYTES: variable({
+    schema: integer(1, 100 * 1024 * 1024),
+    default: '1048576',
+    description: 'Largest accepted request body; larger bodies get 413.',
+  }),
+  HTTP_REQUEST_TIMEOUT_MS: variable({
+    schema: milliseconds(1),
+    default: '30000',
+    description: 'Time allowed to receive a whole request (headers and body) before the server answers 408.',
+  }),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: variable({
+    schema: milliseconds(1),
+    default: '65000',
+    description:
+      'How long an idle keep-alive connection stays open. Keep it above the load balancer idle timeout (60 s on most).',
+  }),
+  HTTP_CONNECTION_TIMEOUT_MS: variable({
+    schema: milliseconds(1),
+    default: '70000',
+    description:
+      'A socket with no activity for this long is closed. Must exceed `HTTP_KEEP_ALIVE_TIMEOUT_MS`.',
+  }),
+  CORS_ALLOWED_ORIGINS: variable({
+    schema: originList,
+    default: '',
+    description: 'Comma-separated browser origins allowed by CORS. Empty: no cross-origin access.',
+  }),
+  READINESS_TIMEOUT_MS: variable({
+    schema: milliseconds(1),
+    default: '2000',
+    description: 'Each readiness check fails if it takes longer than this.',
+  }),
+  SHUTDOWN_TIMEOUT_MS: variable({
+    schema: milliseconds(1),
+    default: '10000',
+    description:
+      'On SIGTERM/SIGINT, in-flight requests get this long to finish before their connections are closed.',
+  }),
+} as const;
+
+export type VariableName = keyof typeof variables;
+
+/** One zod object built from the specs, keeping each variable's type. */
+export const environmentSchema = z.object(
+  Object.fromEntries(Object.entries(variables).map(([name, spec]) => [name, spec.schema])) as {
+    [Name in VariableName]: (typeof variables)[Name]['schema'];
+  },
+);
+
+/** The parsed value of every variable, typed from its schema. */
+export type Environment = z.output<typeof environmentSchema>;

@@ -1,0 +1,42 @@
+// Composition root: builds everything the API needs from config, with plain factories and no container.
+// Later features add their repos, services, the Stripe gateway and more readiness checks here.
+import type { Config } from './config.js';
+import { listMigrationNames } from './db/migrations.js';
+import { createPool, type Pool } from './db/pool.js';
+import { databaseReachableCheck, migrationsCurrentCheck } from './health/database-checks.js';
+import { createReadiness, type Readiness } from './health/readiness.js';
+import type { Logger } from './observability/logger.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
+
+export interface Dependencies {
+  config: Config;
+  logger: Logger;
+  pool: Pool;
+  metrics: Metrics;
+  readiness: Readiness;
+}
+
+export interface DependencyInputs {
+  config: Config;
+  logger: Logger;
+  /** The resolved database: config's DATABASE_URL, or the embedded server the launcher started. */
+  databaseUrl: string;
+}
+
+export async function createDependencies({
+  config,
+  logger,
+  databaseUrl,
+}: DependencyInputs): Promise<Dependencies> {
+  const pool = createPool(databaseUrl, config.database, logger);
+  const migrationNames = await listMigrationNames();
+  const readiness = createReadiness(
+    [databaseReachableCheck(pool, logger), migrationsCurrentCheck(pool, migrationNames, logger)],
+    { timeoutMs: config.readiness.timeoutMs },
+  );
+  return { config, logger, pool, metrics: createMetrics(), readiness };
+}
+
+export async function closeDependencies(dependencies: Dependencies): Promise<void> {
+  await dependencies.pool.end();
+}

@@ -1,0 +1,67 @@
+// Readiness: a list of named checks, each bounded by a timeout. The service is ready when every check passes
+// and it is not shutting down. Later features append their checks (e.g. Stripe's circuit) in deps.ts.
+
+export interface ReadinessCheck {
+  name: string;
+  /** Resolves when healthy; rejects with a reason when not. */
+  run: () => Promise<void>;
+}
+
+export interface CheckResult {
+  name: string;
+  status: 'pass' | 'fail';
+  latency_ms: number;
+  error?: string;
+}
+
+export interface ReadinessReport {
+  status: 'ready' | 'not_ready' | 'shutting_down';
+  checks: CheckResult[];
+}
+
+export interface Readiness {
+  evaluate: () => Promise<ReadinessReport>;
+  /** From now on every report is shutting_down, so load balancers stop sending traffic. */
+  markShuttingDown: () => void;
+  isShuttingDown: () => boolean;
+}
+
+export function createReadiness(
+  checks: readonly ReadinessCheck[],
+  options: { timeoutMs: number },
+): Readiness {
+  let shuttingDown = false;
+  return {
+    async evaluate() {
+      const results = await Promise.all(checks.map((check) => runCheck(check, options.timeoutMs)));
+      if (shuttingDown) return { status: 'shutting_down', checks: results };
+      const ready = results.every((result) => result.status === 'pass');
+      return { status: ready ? 'ready' : 'not_ready', checks: results };
+    },
+    markShuttingDown() {
+      shuttingDown = true;
+    },
+    isShuttingDown: () => shuttingDown,
+  };
+}
+
+async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<CheckResult> {
+  const startedAt = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([check.run(), timeout]);
+    return { name: check.name, status: 'pass', latency_ms: elapsedSince(startedAt) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { name: check.name, status: 'fail', latency_ms: elapsedSince(startedAt), error: reason };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function elapsedSince(startedAt: number): number {
+  return Math.round((performance.now() - startedAt) * 1000) / 1000;
+}

@@ -1,0 +1,77 @@
+// The one error handler: every failure becomes { "error": { "code", "message", "request_id" } }.
+// Validation errors name the field and the rule; 5xx answers never carry stacks, SQL or driver messages.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, errorCodeForStatus, httpStatusByErrorCode, type ErrorCode } from '../errors.js';
+import type { AppInstance } from './app-instance.js';
+
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; request_id: string };
+}
+
+interface RenderedError {
+  statusCode: number;
+  code: ErrorCode;
+  message: string;
+}
+
+export function registerErrorHandler(app: AppInstance): void {
+  app.setErrorHandler((error: unknown, request, reply) => {
+    const rendered = renderError(error);
+    if (rendered.statusCode >= 500) {
+      request.log.error({ err: error }, 'request failed');
+    } else {
+      request.log.info({ code: rendered.code, reason: rendered.message }, 'request rejected');
+    }
+    return sendError(request, reply, rendered);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(request, reply, {
+      statusCode: 404,
+      code: 'not_found',
+      message: `No route for ${request.method} ${request.url.split('?')[0]}`,
+    }),
+  );
+}
+
+function sendError(request: FastifyRequest, reply: FastifyReply, rendered: RenderedError) {
+  const body: ErrorBody = {
+    error: { code: rendered.code, message: rendered.message, request_id: request.id },
+  };
+  return reply.status(rendered.statusCode).type('application/json; charset=utf-8').send(body);
+}
+
+function renderError(error: unknown): RenderedError {
+  if (error instanceof AppError) {
+    return { statusCode: httpStatusByErrorCode[error.code], code: error.code, message: error.message };
+  }
+  if (isFastifyError(error)) {
+    if (error.validation !== undefined) {
+      return { statusCode: 400, code: 'validation_failed', message: describeValidationError(error) };
+    }
+    const statusCode = error.statusCode ?? 500;
+    // Fastify's own 4xx messages describe the request ("Request body is too large"), never our internals.
+    if (statusCode >= 400 && statusCode < 500) {
+      return { statusCode, code: errorCodeForStatus(statusCode), message: error.message };
+    }
+  }
+  return { statusCode: 500, code: 'internal', message: 'Internal server error' };
+}
+
+function isFastifyError(error: unknown): error is FastifyError {
+  return error instanceof Error && ('statusCode' in error || 'validation' in error);
+}
+
+/** "body.email: must match format "email"" — the request part, the JSON path of the field, and the rule. */
+function describeValidationError(error: FastifyError): string {
+  const context = error.validationContext ?? 'request';
+  const problems = (error.validation ?? []).map((issue) => {
+    const segments = issue.instancePath.split('/').filter((segment) => segment !== '');
+    const missing = issue.params.missingProperty;
+    if (typeof missing === 'string') {
+      return `${[context, ...segments, missing].join('.')}: is required`;
+    }
+    return `${[context, ...segments].join('.')}: ${issue.message ?? 'is invalid'}`;
+  });
+  return problems.length > 0 ? problems.join('; ') : error.message;
+}

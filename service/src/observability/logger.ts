@@ -1,0 +1,68 @@
+// The process logger: pino JSON on stdout (pretty only in development), with secrets masked in every line.
+import pino, { type DestinationStream, type Logger } from 'pino';
+import type { LogLevel } from '../config.js';
+
+export type { Logger } from 'pino';
+
+export const REDACTED = '[REDACTED]';
+
+export interface LoggerOptions {
+  level: LogLevel;
+  pretty: boolean;
+  /** Values masked wherever they appear in a line: in messages, error texts, nested fields. */
+  secrets: readonly string[];
+}
+
+// Header and field names that carry credentials; pino removes them by path before serialisation.
+const redactedPaths = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'req.headers["stripe-signature"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.apiKey',
+  '*.secret',
+];
+
+export function createLogger(options: LoggerOptions, destination?: DestinationStream): Logger {
+  const maskSecrets = createSecretMasker(options.secrets);
+  const pinoOptions: pino.LoggerOptions = {
+    level: options.level,
+    base: { service: 'billing-service' },
+    redact: { paths: redactedPaths, censor: REDACTED },
+    // Paths cannot catch a password inside a connection string or an error message; masking the finished
+    // line can. It runs once per written line.
+    hooks: { streamWrite: maskSecrets },
+  };
+  if (destination !== undefined) return pino(pinoOptions, destination);
+  if (options.pretty) {
+    return pino({
+      ...pinoOptions,
+      transport: {
+        target: 'pino-pretty',
+        options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+      },
+    });
+  }
+  return pino(pinoOptions);
+}
+
+/** Replaces each secret, raw and as it appears JSON-escaped, by [REDACTED]. */
+export function createSecretMasker(secrets: readonly string[]): (text: string) => string {
+  const forms = new Set<string>();
+  for (const secret of secrets) {
+    // Very short values would mask ordinary words; configured secrets are long, so skip the degenerate ones.
+    if (secret.length < 4) continue;
+    forms.add(secret);
+    forms.add(JSON.stringify(secret).slice(1, -1));
+  }
+  // Longest first, so a secret that contains another is masked whole.
+  const ordered = [...forms].sort((left, right) => right.length - left.length);
+  if (ordered.length === 0) return (text) => text;
+  return (text) => {
+    let masked = text;
+    for (const form of ordered) masked = masked.replaceAll(form, REDACTED);
+    return masked;
+  };
+}

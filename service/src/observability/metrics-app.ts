@@ -1,0 +1,17 @@
+// The metrics listener: a second, tiny Fastify app on METRICS_PORT, so /metrics never shares the public port.
+import Fastify, { LogController } from 'fastify';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+
+export function buildMetricsApp(dependencies: { metrics: Metrics; logger: Logger }) {
+  const app = Fastify({
+    loggerInstance: dependencies.logger.child({ listener: 'metrics' }),
+    // Prometheus scrapes every few seconds; a log line per scrape is noise.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  app.get('/metrics', async (_request, reply) => {
+    const { registry } = dependencies.metrics;
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
+  return app;
+}

@@ -1,0 +1,66 @@
+// Starts the API process around an already-resolved database: migrations, dependencies, the API listener and
+// the metrics listener, each registered for graceful shutdown. Used by server.ts and launcher.ts.
+import { buildApp, type AppInstance } from '../app.js';
+import type { Config } from '../config.js';
+import { applyMigrations } from '../db/migrations.js';
+import { closeDependencies, createDependencies, type Dependencies } from '../deps.js';
+import type { Logger } from '../observability/logger.js';
+import { buildMetricsApp } from '../observability/metrics-app.js';
+import type { GracefulShutdown } from './graceful-shutdown.js';
+
+export interface StartApiOptions {
+  config: Config;
+  logger: Logger;
+  databaseUrl: string;
+  shutdown: GracefulShutdown;
+  /** Adds routes before the app starts; the shutdown test uses it for a deliberately slow route. */
+  extendApp?: (app: AppInstance) => void;
+}
+
+export interface StartedApi {
+  app: AppInstance;
+  dependencies: Dependencies;
+}
+
+export async function startApi(options: StartApiOptions): Promise<StartedApi> {
+  const { config, logger, databaseUrl, shutdown } = options;
+  if (config.database.migrateOnStart) {
+    await applyMigrations({ databaseUrl, logger });
+  }
+
+  const dependencies = await createDependencies({ config, logger, databaseUrl });
+  shutdown.onShutdown('database pool', () => closeDependencies(dependencies));
+
+  const metricsApp = buildMetricsApp({ metrics: dependencies.metrics, logger });
+  await metricsApp.listen({ host: config.metrics.host, port: config.metrics.port });
+  shutdown.onShutdown('metrics listener', () => metricsApp.close());
+
+  const app = buildApp(dependencies);
+  options.extendApp?.(app);
+  await app.listen({ host: config.http.host, port: config.http.port });
+  // Registered last, so it runs first: stop taking traffic before anything it uses goes away.
+  shutdown.onShutdown('http server', () => drainHttpServer(app, dependencies, config.shutdown.timeoutMs));
+
+  return { app, dependencies };
+}
+
+/**
+ * Readiness answers 503 at once; the listener stops accepting connections; in-flight requests get
+ * `timeoutMs` to finish, after which their connections are closed so shutdown can go on.
+ */
+async function drainHttpServer(
+  app: AppInstance,
+  dependencies: Dependencies,
+  timeoutMs: number,
+): Promise<void> {
+  dependencies.readiness.markShuttingDown();
+  const forceClose = setTimeout(() => {
+    app.log.warn({ timeoutMs }, 'in-flight requests did not finish in time; closing their connections');
+    app.server.closeAllConnections();
+  }, timeoutMs);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(forceClose);
+  }
+}
