@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../core/context.js';
+import { registerBillingControlRoutes } from './billing-control.js';
 
 /** The emulator's own control API under `/_emulator/` (never under `/v1/`): faults, reset, clocks, test helpers. */
-export function registerControlRoutes(_app: FastifyInstance, _context: EmulatorContext): void {}
+export function registerControlRoutes(app: FastifyInstance, context: EmulatorContext): void {
+  registerBillingControlRoutes(app, context);
+}

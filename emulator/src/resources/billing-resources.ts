@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { catchUpGlobalClock } from '../billing/time-engine.js';
 import type { EmulatorContext } from '../core/context.js';
+import { registerCheckoutSessionRoutes } from './checkout-sessions.js';
 import { registerChargeAndRefundRoutes } from './charges-refunds.js';
 import { registerPaymentIntentRoutes } from './payment-intents.js';
 import { registerPaymentMethodRoutes } from './payment-methods.js';
@@ -9,4 +11,9 @@ export function registerBillingResourceRoutes(app: FastifyInstance, context: Emu
   registerPaymentMethodRoutes(app, context);
   registerPaymentIntentRoutes(app, context);
   registerChargeAndRefundRoutes(app, context);
+  registerCheckoutSessionRoutes(app, context);
+  // Work that fell due on the global clock as wall time passed (expiries, renewals) runs before each API call.
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/v1/')) catchUpGlobalClock(context);
+  });
 }

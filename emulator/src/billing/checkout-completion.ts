@@ -1,0 +1,294 @@
+import type { EmulatorContext } from '../core/context.js';
+import { invalidRequest, StripeError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import {
+  checkoutSessions,
+  customerDetails,
+  lineItemsOf,
+  settingsOf,
+  type CheckoutSession,
+} from './checkout-sessions.js';
+import { confirmPaymentIntent, createPaymentIntent, type PaymentIntent } from './payment-intents.js';
+import {
+  attachPaymentMethod,
+  behaviourOf,
+  createBankPaymentMethod,
+  createCardPaymentMethod,
+  setDefaultPaymentMethod,
+  type PaymentMethod,
+} from './payment-methods.js';
+import { createSubscription } from './subscriptions.js';
+import { emitOn, nowOn, type ClockId } from './time.js';
+
+/** What the customer entered on the hosted page (or a test sends to the completion helper). */
+export interface CheckoutPayment {
+  card?: { number: string; exp_month?: number; exp_year?: number };
+  /** A US bank account number: 000123456789 settles successfully, 000111111113 fails (async payment). */
+  bankAccount?: string;
+  email?: string | null;
+  name?: string | null;
+}
+
+/**
+ * Completes an open session as the hosted page does when the customer pays. A decline throws Stripe's card error and
+ * leaves the session open (payment mode records the failed payment intent, as Stripe does). Events carry the moment
+ * on the session's clock.
+ */
+export function completeCheckoutSession(
+  context: EmulatorContext,
+  session: CheckoutSession,
+  payment: CheckoutPayment,
+): CheckoutSession {
+  const settings = settingsOf(context, session.id);
+  const clock = settings.clock;
+  expireIfDue(context, session);
+  if (session.status !== 'open') {
+    throw invalidRequest(
+      `This Checkout Session is no longer active (status: ${session.status}).`,
+      undefined,
+      'checkout_session_inactive',
+    );
+  }
+  const email = session.customer_email ?? payment.email ?? customerEmail(context, session.customer);
+  if (!session.customer && !email)
+    throw invalidRequest('An email address is required.', 'email', 'email_invalid');
+  const now = nowOn(context, clock);
+  const paymentMethod = paymentMethodFrom(context, payment, email, now);
+  if (paymentMethod.type !== 'card' && session.mode !== 'payment') {
+    throw invalidRequest('The emulator supports bank debits only in payment mode.', 'payment_method');
+  }
+  const declines = wouldDecline(context, paymentMethod);
+  if (declines && session.mode === 'payment') {
+    // Stripe records the failed attempt on a payment intent; the session stays open for another card.
+    const paymentIntent = paymentIntentFor(context, session, null, clock);
+    const outcome = confirmPaymentIntent(context, paymentIntent, paymentMethod, clock, {
+      authenticated: true,
+    });
+    if (outcome.status === 'declined')
+      throw cardError(outcome.decline.message, outcome.decline.code, outcome.decline.decline_code);
+  }
+  if (declines) {
+    const decline = behaviourOf(context, paymentMethod.id).card?.decline;
+    throw cardError(
+      decline?.message ?? 'Your card was declined.',
+      decline?.code ?? 'card_declined',
+      decline?.decline_code ?? 'generic_decline',
+    );
+  }
+  const customerId = ensureCustomer(context, session, email, payment.name ?? null, clock);
+  session.customer_details = customerDetails(email ?? null, payment.name ?? null);
+
+  if (session.mode === 'payment') {
+    const paymentIntent = paymentIntentFor(context, session, customerId, clock);
+    const outcome = confirmPaymentIntent(context, paymentIntent, paymentMethod, clock, {
+      authenticated: true,
+    });
+    session.status = 'complete';
+    session.payment_status = outcome.status === 'succeeded' ? 'paid' : 'unpaid';
+  } else if (session.mode === 'subscription') {
+    if (!customerId) throw new Error('subscription mode always has a customer');
+    attachPaymentMethod(context, paymentMethod, customerId);
+    setDefaultPaymentMethod(context, customerId, paymentMethod.id);
+    const lines = lineItemsOf(context, session.id);
+    const { subscription, invoice } = createSubscription(context, {
+      customer: customerId,
+      items: lines
+        .filter((line) => line.price.recurring)
+        .map((line) => ({ price: line.price, quantity: line.quantity })),
+      addInvoiceItems: lines
+        .filter((line) => !line.price.recurring)
+        .map((line) => ({ price: line.price, quantity: line.quantity })),
+      trialEnd:
+        settings.trialEnd ?? (settings.trialPeriodDays ? now + settings.trialPeriodDays * 86_400 : null),
+      defaultPaymentMethod: paymentMethod.id,
+      metadata: settings.subscriptionMetadata,
+      description: settings.subscriptionDescription,
+      cancelAtPeriodEnd: false,
+      paymentBehavior: 'allow_incomplete',
+      missingPaymentMethodAtTrialEnd: 'create_invoice',
+      clock,
+      authenticated: true,
+    });
+    session.subscription = subscription.id;
+    session.invoice = invoice.id;
+    session.status = 'complete';
+    session.payment_status =
+      invoice.amount_due === 0 ? 'no_payment_required' : invoice.status === 'paid' ? 'paid' : 'unpaid';
+  } else {
+    if (!customerId) throw new Error('setup mode always has a customer');
+    attachPaymentMethod(context, paymentMethod, customerId);
+    session.setup_intent = createSucceededSetupIntent(context, customerId, paymentMethod, clock);
+    session.status = 'complete';
+    session.payment_status = 'no_payment_required';
+  }
+  session.url = null;
+  emitOn(context, clock, 'checkout.session.completed', session);
+  return session;
+}
+
+/** After a bank debit settles: Stripe's `checkout.session.async_payment_succeeded` or `_failed`. */
+export function notifyAsyncPaymentSettled(
+  context: EmulatorContext,
+  paymentIntent: PaymentIntent,
+  clock: ClockId,
+): void {
+  const session = checkoutSessions(context).list((row) => row.payment_intent === paymentIntent.id)[0];
+  if (!session || session.status !== 'complete' || session.payment_status !== 'unpaid') return;
+  if (paymentIntent.status === 'succeeded') {
+    session.payment_status = 'paid';
+    emitOn(context, clock, 'checkout.session.async_payment_succeeded', session);
+  } else {
+    emitOn(context, clock, 'checkout.session.async_payment_failed', session);
+  }
+}
+
+export function expireCheckoutSession(context: EmulatorContext, session: CheckoutSession): void {
+  if (session.status !== 'open') {
+    throw invalidRequest(
+      `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${session.status}".`,
+      undefined,
+      'checkout_session_not_open',
+    );
+  }
+  session.status = 'expired';
+  session.url = null;
+  emitOn(context, settingsOf(context, session.id).clock, 'checkout.session.expired', session);
+}
+
+/** Sessions expire lazily when read, and when the time engine passes `expires_at`. */
+export function expireIfDue(context: EmulatorContext, session: CheckoutSession): void {
+  if (
+    session.status === 'open' &&
+    nowOn(context, settingsOf(context, session.id).clock) >= session.expires_at
+  ) {
+    expireCheckoutSession(context, session);
+  }
+}
+
+function paymentMethodFrom(
+  context: EmulatorContext,
+  payment: CheckoutPayment,
+  email: string | null,
+  now: number,
+): PaymentMethod {
+  if (payment.bankAccount) return createBankPaymentMethod(context, payment.bankAccount, now);
+  if (!payment.card) throw invalidRequest('Missing required param: card.', 'card', 'parameter_missing');
+  return createCardPaymentMethod(
+    context,
+    { ...payment.card, billingDetails: { email, name: payment.name ?? null } },
+    now,
+  );
+}
+
+function wouldDecline(context: EmulatorContext, paymentMethod: PaymentMethod): boolean {
+  const card = behaviourOf(context, paymentMethod.id).card;
+  return card?.behaviour === 'declines';
+}
+
+function paymentIntentFor(
+  context: EmulatorContext,
+  session: CheckoutSession,
+  customerId: string | null,
+  clock: ClockId,
+): PaymentIntent {
+  const settings = settingsOf(context, session.id);
+  const paymentIntent = createPaymentIntent(context, {
+    amount: session.amount_total ?? 0,
+    currency: session.currency ?? 'usd',
+    customer: customerId,
+    description: settings.paymentIntentDescription,
+    metadata: settings.paymentIntentMetadata,
+    setupFutureUsage: settings.setupFutureUsage,
+    clock,
+  });
+  session.payment_intent = paymentIntent.id;
+  return paymentIntent;
+}
+
+function ensureCustomer(
+  context: EmulatorContext,
+  session: CheckoutSession,
+  email: string | null,
+  name: string | null,
+  clock: ClockId,
+): string | null {
+  if (session.customer) return session.customer;
+  if (session.mode === 'payment' && session.customer_creation !== 'always') return null;
+  const now = nowOn(context, clock);
+  const customer = {
+    id: newId('cus', 14),
+    object: 'customer',
+    address: null,
+    balance: 0,
+    created: now,
+    currency: session.currency,
+    default_source: null,
+    delinquent: false,
+    description: null,
+    discount: null,
+    email,
+    invoice_prefix: newId('x', 8).slice(2).toUpperCase(),
+    invoice_settings: {
+      custom_fields: null,
+      default_payment_method: null,
+      footer: null,
+      rendering_options: null,
+    },
+    livemode: false,
+    metadata: {},
+    name,
+    next_invoice_sequence: 1,
+    phone: null,
+    preferred_locales: [],
+    shipping: null,
+    tax_exempt: 'none',
+    test_clock: clock,
+  };
+  context.state.table('customer').insert(customer);
+  emitOn(context, clock, 'customer.created', customer);
+  session.customer = customer.id;
+  return customer.id;
+}
+
+function customerEmail(context: EmulatorContext, customerId: string | null): string | null {
+  if (!customerId) return null;
+  const email = context.state.table('customer').find(customerId)?.email;
+  return typeof email === 'string' ? email : null;
+}
+
+function createSucceededSetupIntent(
+  context: EmulatorContext,
+  customerId: string,
+  paymentMethod: PaymentMethod,
+  clock: ClockId,
+): string {
+  const id = newId('seti');
+  const setupIntent = {
+    id,
+    object: 'setup_intent',
+    application: null,
+    cancellation_reason: null,
+    client_secret: `${id}_secret_${newId('x').slice(2)}`,
+    created: nowOn(context, clock),
+    customer: customerId,
+    description: null,
+    last_setup_error: null,
+    latest_attempt: null,
+    livemode: false,
+    mandate: null,
+    metadata: {},
+    next_action: null,
+    payment_method: paymentMethod.id,
+    payment_method_types: ['card'],
+    status: 'succeeded',
+    usage: 'off_session',
+  };
+  context.state.table('setup_intent').insert(setupIntent);
+  emitOn(context, clock, 'setup_intent.created', setupIntent);
+  emitOn(context, clock, 'setup_intent.succeeded', setupIntent);
+  return id;
+}
+
+function cardError(message: string, code: string, declineCode: string): StripeError {
+  return new StripeError(402, 'card_error', message, { code, decline_code: declineCode });
+}
