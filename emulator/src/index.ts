@@ -1,9 +1,23 @@
 import pino from 'pino';
+import { emulatorSummary } from './control/platform-control.js';
 import { createClock, type Clock } from './core/clock.js';
 import type { EmulatorContext } from './core/context.js';
-import { EventLog } from './core/events.js';
+import { EventLog, type StripeEvent } from './core/events.js';
+import { ApiFaults } from './core/faults.js';
+import { IdempotencyStore } from './core/idempotency.js';
 import { EmulatorState } from './core/store.js';
+import { createWebhookEndpoint } from './resources/webhook-endpoints.js';
+import { applySeed, type SeedSummary } from './seed.js';
 import { buildEmulatorServer } from './server.js';
+import type { DeliveryAttempt, DeliveryFilter } from './webhooks/delivery-log.js';
+import { DEFAULT_WEBHOOK_RETRY, WebhookDispatcher, type WebhookRetryOptions } from './webhooks/dispatcher.js';
+import type { WebhookFaults } from './webhooks/webhook-faults.js';
+
+export type { ApiFault, ApiFaultInput } from './core/faults.js';
+export type { DeliveryAttempt, DeliveryFilter } from './webhooks/delivery-log.js';
+export type { WebhookFault, WebhookFaultInput } from './webhooks/webhook-faults.js';
+export type { WebhookRetryOptions } from './webhooks/dispatcher.js';
+export type { EmulatorContext } from './core/context.js';
 
 /** The API version the emulator renders objects and events in: the one the pinned `stripe` SDK sends. */
 export const EMULATOR_API_VERSION = '2026-10-28.endive';
@@ -12,19 +26,45 @@ export interface StartEmulatorOptions {
   /** 0 (the default) picks a free port. */
   port?: number;
   host?: string;
-  /** Webhook endpoints to register at start, each signed with its own secret. */
-  webhooks?: Array<{ url: string; secret: string }>;
+  /** Webhook endpoints to register at start (all events), each signed with its own secret. */
+  webhooks?: Array<{ url: string; secret: string; enabled_events?: string[] }>;
   /** A catalog of products and prices to create at start (the same JSON as `--seed FILE`). */
   seed?: unknown;
   /** The global clock (tests may pass one they control). */
   clock?: Clock;
   logLevel?: string;
+  /** Webhook retry schedule; tests pass a fast one (e.g. `{ initialDelayMs: 50, maxAttempts: 3 }`). */
+  webhookRetry?: Partial<WebhookRetryOptions>;
+}
+
+export interface WebhookControls {
+  /** Every delivery attempt, oldest first. */
+  deliveries(filter?: DeliveryFilter): DeliveryAttempt[];
+  /** Resolves true when no delivery is queued, in flight or waiting for a retry; false on timeout. */
+  waitForIdle(timeoutMs?: number): Promise<boolean>;
+  /** Holds every delivery (as if Stripe could not reach the service) until resume(). */
+  pause(): void;
+  resume(): void;
+  /** Sends an existing event again with a fresh signature; returns the number of deliveries queued. */
+  resend(eventId: string, endpointId?: string): number;
+  faults: WebhookFaults;
+  /** The endpoints registered at start, with their ids. */
+  endpoints: Array<{ id: string; url: string; secret: string }>;
 }
 
 export interface RunningEmulator {
   url: string;
   port: number;
   context: EmulatorContext;
+  /** API faults: `faults.add({ type: 'error', endpoint: 'POST /v1/customers', count: 1 })`. */
+  faults: ApiFaults;
+  webhooks: WebhookControls;
+  /** Empties all state, faults, idempotency keys and the delivery log, then restores the start configuration. */
+  reset(): void;
+  /** Object counts per Stripe object name and webhook figures (the same as `GET /_emulator/state`). */
+  summary(): ReturnType<typeof emulatorSummary>;
+  /** What the seed created at start. */
+  seeded: SeedSummary;
   close(): Promise<void>;
 }
 
@@ -39,11 +79,62 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     apiVersion: EMULATOR_API_VERSION,
     baseUrl: '',
     logger,
+    idempotency: new IdempotencyStore(clock),
+    faults: new ApiFaults(),
+    webhooks: new WebhookDispatcher(state, clock, logger, {
+      ...DEFAULT_WEBHOOK_RETRY,
+      ...options.webhookRetry,
+    }),
   };
+  context.events.subscribe(context.webhooks.handleEvent);
+  state.onReset(() => {
+    context.idempotency.clear();
+    context.faults.clear();
+    context.webhooks.reset();
+  });
   const app = buildEmulatorServer(context);
+
+  const startEndpoints = (options.webhooks ?? []).map((webhook) => createWebhookEndpoint(context, webhook));
+  const seeded = applySeed(context, options.seed);
+  // Registered after every resource module's hook, so the restored configuration is not wiped again.
+  state.onReset(() => {
+    for (const endpoint of startEndpoints) createWebhookEndpoint(context, endpoint, endpoint.id);
+    applySeed(context, options.seed);
+  });
+
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
-  context.baseUrl = `http://${options.host ?? '127.0.0.1'}:${port}`;
-  return { url: context.baseUrl, port, context, close: () => app.close() };
+  context.baseUrl = `http://${urlHost(options.host ?? '127.0.0.1')}:${port}`;
+  const webhooks = context.webhooks;
+  return {
+    url: context.baseUrl,
+    port,
+    context,
+    faults: context.faults,
+    webhooks: {
+      deliveries: (filter) => webhooks.log.list(filter),
+      waitForIdle: (timeoutMs) => webhooks.waitForIdle(timeoutMs),
+      pause: () => webhooks.pause(),
+      resume: () => webhooks.resume(),
+      resend: (eventId, endpointId) =>
+        webhooks.resend(state.table<StripeEvent>('event').get(eventId), endpointId),
+      faults: webhooks.faults,
+      endpoints: startEndpoints.map(({ id, url, secret }) => ({ id, url, secret })),
+    },
+    reset: () => state.reset(),
+    summary: () => emulatorSummary(context),
+    seeded,
+    close: async () => {
+      webhooks.close();
+      await app.close();
+    },
+  };
+}
+
+/** An IPv6 literal needs brackets in a URL; a wildcard bind address is reached through loopback. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }

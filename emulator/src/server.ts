@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import qs from 'qs';
 import type { EmulatorContext } from './core/context.js';
+import { apiKeyOf } from './core/api-key.js';
 import { StripeError } from './core/errors.js';
 import { expandResponse } from './core/expand.js';
 import { newId } from './core/ids.js';
@@ -52,10 +53,16 @@ export function buildEmulatorServer(context: EmulatorContext): FastifyInstance {
     );
   });
 
-  app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/v1/')) return;
-    checkApiKey(request.headers.authorization);
+  const apiKeys = new WeakMap<FastifyRequest, string>();
+  app.addHook('onRequest', async (request, reply) => {
+    if (!isApiRequest(request)) return;
+    void reply.header('stripe-version', context.apiVersion);
+    apiKeys.set(request, apiKeyOf(request.headers.authorization));
   });
+  // Idempotency first: its preHandler takes the key before an injected latency holds the request, and its onSend
+  // saves the result before an injected `drop after` destroys the socket.
+  registerIdempotencyHooks(app, context, (request) => apiKeys.get(request) ?? '');
+  registerFaultHooks(app, context);
 
   // Every Stripe object or list a route returns passes through `expand[]` here.
   app.addHook('preSerialization', async (request, _reply, payload) => {
@@ -98,28 +105,121 @@ export function buildEmulatorServer(context: EmulatorContext): FastifyInstance {
   return app;
 }
 
-function checkApiKey(authorization: string | undefined): void {
-  if (!authorization) {
-    throw new StripeError(
-      401,
-      'invalid_request_error',
-      "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
-    );
-  }
-  const key = authorization.startsWith('Bearer ')
-    ? authorization.slice('Bearer '.length)
-    : authorization.startsWith('Basic ')
-      ? (Buffer.from(authorization.slice('Basic '.length), 'base64').toString('utf8').split(':')[0] ?? '')
-      : '';
-  if (!/^(sk|rk)_test_[A-Za-z0-9_]+$/.test(key)) {
-    throw new StripeError(401, 'invalid_request_error', `Invalid API Key provided: ${maskKey(key)}`, {
-      code: 'api_key_invalid',
-    });
-  }
+function isApiRequest(request: FastifyRequest): boolean {
+  return request.url.startsWith('/v1/');
 }
 
-function maskKey(key: string): string {
-  return key.length <= 8
-    ? '*'.repeat(key.length)
-    : `${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 12))}${key.slice(-4)}`;
+function pathOf(request: FastifyRequest): string {
+  const query = request.url.indexOf('?');
+  return query < 0 ? request.url : request.url.slice(0, query);
+}
+
+/**
+ * Injected faults on `/v1/`: 5xx, 429 and dropped connections before the request executes (nothing happens,
+ * nothing is saved for its idempotency key), latency while it executes (the key is held: a concurrent retry gets
+ * 409), and a connection dropped after it executed (the result is saved, the client never sees it).
+ */
+function registerFaultHooks(app: FastifyInstance, context: EmulatorContext): void {
+  app.addHook('onRequest', async (request, reply) => {
+    if (!isApiRequest(request)) return;
+    const fault = context.faults.take(
+      request.method,
+      pathOf(request),
+      (candidate) =>
+        candidate.type === 'error' || candidate.type === 'rate_limit' || candidate.phase === 'before',
+    );
+    if (!fault) return;
+    if (fault.type === 'drop') {
+      void reply.hijack();
+      request.raw.socket.destroy();
+      return;
+    }
+    throw fault.type === 'rate_limit'
+      ? new StripeError(
+          429,
+          'invalid_request_error',
+          'Request rate limit exceeded. You can learn more about rate limits here https://stripe.com/docs/rate-limits.',
+          { code: 'rate_limit' },
+        )
+      : new StripeError(
+          fault.status ?? 500,
+          'api_error',
+          'An unknown error occurred in the Stripe emulator.',
+        );
+  });
+
+  app.addHook('preHandler', async (request) => {
+    if (!isApiRequest(request)) return;
+    const fault = context.faults.take(
+      request.method,
+      pathOf(request),
+      (candidate) => candidate.type === 'latency',
+    );
+    if (fault?.latency_ms) await new Promise((resolve) => setTimeout(resolve, fault.latency_ms ?? 0));
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!isApiRequest(request)) return payload;
+    if (context.faults.take(request.method, pathOf(request), (candidate) => candidate.phase === 'after')) {
+      void reply.hijack();
+      request.raw.socket.destroy();
+    }
+    return payload;
+  });
+}
+
+/**
+ * Stripe's idempotency on `POST /v1/...` with an `Idempotency-Key`: the key is taken once the request reaches its
+ * route (after auth and edge faults), the serialized response is saved on send, and replays answer the saved
+ * status and bytes with `Idempotent-Replayed: true` and the first request's id in `Original-Request`.
+ */
+function registerIdempotencyHooks(
+  app: FastifyInstance,
+  context: EmulatorContext,
+  apiKeyFor: (request: FastifyRequest) => string,
+): void {
+  const held = new WeakMap<FastifyRequest, { scope: string; key: string }>();
+
+  app.addHook('preHandler', async (request, reply) => {
+    const key = request.headers['idempotency-key'];
+    if (request.method !== 'POST' || typeof key !== 'string' || key === '' || !isApiRequest(request)) return;
+    if (request.routeOptions.url === undefined) return;
+    const scope = apiKeyFor(request);
+    void reply.header('idempotency-key', key);
+    const outcome = context.idempotency.begin(scope, key, 'POST', pathOf(request), requestParams(request));
+    if (outcome.kind === 'reject') throw outcome.error;
+    if (outcome.kind === 'execute') {
+      held.set(request, { scope, key });
+      void reply.header('original-request', request.id);
+      return;
+    }
+    return reply
+      .header('idempotent-replayed', 'true')
+      .header('original-request', outcome.response.requestId)
+      .code(outcome.response.statusCode)
+      .type('application/json; charset=utf-8')
+      .send(outcome.response.body);
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const holder = held.get(request);
+    if (!holder) return payload;
+    held.delete(request);
+    const body =
+      typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
+    if (body === null) context.idempotency.abandon(holder.scope, holder.key);
+    else
+      context.idempotency.complete(holder.scope, holder.key, {
+        statusCode: reply.statusCode,
+        body,
+        requestId: request.id,
+      });
+    return payload;
+  });
+
+  // A request that never reached onSend (client gone mid-flight) must not hold its key forever.
+  app.addHook('onResponse', async (request) => {
+    const holder = held.get(request);
+    if (holder) context.idempotency.abandon(holder.scope, holder.key);
+  });
 }

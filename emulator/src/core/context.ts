@@ -1,6 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import type { Clock } from './clock.js';
 import type { EventLog } from './events.js';
+import type { ApiFaults } from './faults.js';
+import type { IdempotencyStore } from './idempotency.js';
 import type { EmulatorState } from './store.js';
 
 /** Everything a resource module needs, built once per emulator instance (no globals: tests run many emulators). */
@@ -14,4 +17,10 @@ export interface EmulatorContext {
   /** Where the emulator is reachable (`http://127.0.0.1:12111`); hosted page URLs start with it. Set after listen. */
   baseUrl: string;
   logger: FastifyBaseLogger;
+  /** Saved responses to `Idempotency-Key` requests (server hooks only). */
+  idempotency: IdempotencyStore;
+  /** Injected API faults (server hooks and the control API). */
+  faults: ApiFaults;
+  /** Webhook delivery: endpoint secrets, queues, retries, the delivery log, webhook faults. */
+  webhooks: WebhookDispatcher;
 }

@@ -40,7 +40,7 @@ function expandPath(state: EmulatorState, node: unknown, parts: string[], fullPa
   if (typeof value === 'string') {
     const found = state.findById(value);
     if (!found) throw invalidRequest(`This property cannot be expanded (${fullPath}).`, 'expand');
-    value = structuredClone(found) as StripeObject;
+    value = structuredClone<StripeObject>(found);
     record[head] = value;
   }
   if (rest.length > 0) expandPath(state, value, rest, fullPath);

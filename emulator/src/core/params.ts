@@ -28,7 +28,7 @@ export function optionalInteger(params: Params, name: string): number | null | u
   if (value === '') return null;
   const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string' || !/^-?\d+$/.test(text))
-    throw invalidRequest(`Invalid integer: ${String(value)}`, name);
+    throw invalidRequest(`Invalid integer: ${describeValue(value)}`, name);
   return Number(text);
 }
 
@@ -37,7 +37,7 @@ export function optionalBoolean(params: Params, name: string): boolean | undefin
   if (value === undefined || value === '') return undefined;
   if (value === true || value === 'true') return true;
   if (value === false || value === 'false') return false;
-  throw invalidRequest(`Invalid boolean: ${String(value)}`, name);
+  throw invalidRequest(`Invalid boolean: ${describeValue(value)}`, name);
 }
 
 export function optionalEnum<T extends string>(
@@ -112,4 +112,34 @@ export function applyMetadata(existing: Record<string, string>, params: Params):
   }
   if (Object.keys(merged).length > 50) throw invalidRequest('Metadata can have at most 50 keys.', 'metadata');
   return merged;
+}
+
+/**
+ * Stripe answers 400 `Received unknown parameter: x` for any parameter an endpoint does not take (also for a
+ * parameter that exists on create but cannot be changed on update). `expand` is accepted everywhere.
+ */
+export function rejectUnknownParams(params: Params, allowed: readonly string[]): void {
+  for (const name of Object.keys(params)) {
+    if (name !== 'expand' && !allowed.includes(name)) {
+      throw invalidRequest(`Received unknown parameter: ${name}`, name, 'parameter_unknown');
+    }
+  }
+}
+
+/** Nested keys of a hash param that the endpoint does not take: `Received unknown parameter: recurring[foo]`. */
+export function rejectUnknownHashKeys(hash: Params, name: string, allowed: readonly string[]): void {
+  for (const key of Object.keys(hash)) {
+    if (!allowed.includes(key)) {
+      throw invalidRequest(
+        `Received unknown parameter: ${name}[${key}]`,
+        `${name}[${key}]`,
+        'parameter_unknown',
+      );
+    }
+  }
+}
+
+/** A param value as it appears in an error message (a nested hash where a scalar was expected shows as JSON). */
+function describeValue(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -1,0 +1,161 @@
+import Stripe from 'stripe';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningEmulator } from '../index.js';
+import { startEmulatorWithClient, stripeClientFor } from '../test-support/sdk.js';
+
+let emulator: RunningEmulator;
+let stripe: Stripe;
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ emulator, stripe, close } = await startEmulatorWithClient());
+});
+afterAll(() => close());
+beforeEach(() => emulator.reset());
+
+function customerCount(): number {
+  return emulator.summary().counts.customer ?? 0;
+}
+
+async function rawPost(path: string, body: string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${emulator.url}${path}`, {
+    method: 'POST',
+    headers: {
+      authorization: 'Bearer sk_test_raw',
+      'content-type': 'application/x-www-form-urlencoded',
+      ...headers,
+    },
+    body,
+  });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+describe('idempotent requests', () => {
+  it('replays the first response byte for byte with Idempotent-Replayed and the original request id', async () => {
+    const first = await rawPost('/v1/customers', 'email=a%40example.com', { 'idempotency-key': 'key-1' });
+    const second = await rawPost('/v1/customers', 'email=a%40example.com', { 'idempotency-key': 'key-1' });
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(second.text).toBe(first.text);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(second.headers.get('original-request')).toBe(first.headers.get('request-id'));
+    expect(second.headers.get('request-id')).not.toBe(first.headers.get('request-id'));
+    expect(customerCount()).toBe(1);
+  });
+
+  it('shows the replay to the SDK through lastResponse headers', async () => {
+    const first = await stripe.customers.create({ name: 'Ann' }, { idempotencyKey: 'sdk-key' });
+    const second = await stripe.customers.create({ name: 'Ann' }, { idempotencyKey: 'sdk-key' });
+    expect(second.id).toBe(first.id);
+    expect(second.lastResponse.headers['idempotent-replayed']).toBe('true');
+  });
+
+  it('replays a stored 400 error', async () => {
+    const body = 'email[nested]=x';
+    const first = await rawPost('/v1/customers', body, { 'idempotency-key': 'bad-1' });
+    const second = await rawPost('/v1/customers', body, { 'idempotency-key': 'bad-1' });
+    expect(first.status).toBe(400);
+    expect(second.status).toBe(400);
+    expect(second.text).toBe(first.text);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('rejects the same key with other parameters: 400 idempotency_error → StripeIdempotencyError', async () => {
+    await stripe.customers.create({ name: 'Ann' }, { idempotencyKey: 'reuse' });
+    const error = await stripe.customers
+      .create({ name: 'Bob' }, { idempotencyKey: 'reuse' })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
+    expect((error as Stripe.errors.StripeError).statusCode).toBe(400);
+    expect((error as Stripe.errors.StripeError).message).toContain(
+      'Keys for idempotent requests can only be used with the same parameters they were first used with',
+    );
+    expect(customerCount()).toBe(1);
+  });
+
+  it('rejects the same key on another endpoint', async () => {
+    await stripe.customers.create({ name: 'Ann' }, { idempotencyKey: 'cross' });
+    const error = await stripe.products
+      .create({ name: 'Ann' }, { idempotencyKey: 'cross' })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Stripe.errors.StripeIdempotencyError);
+  });
+
+  it('answers 409 idempotency_error while the first request with the key is still executing', async () => {
+    emulator.faults.add({ type: 'latency', endpoint: 'POST /v1/customers', latency_ms: 300, count: 1 });
+    const first = stripe.customers.create({ name: 'Slow' }, { idempotencyKey: 'in-flight' });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const error = await stripe.customers
+      .create({ name: 'Slow' }, { idempotencyKey: 'in-flight' })
+      .catch((caught: unknown) => caught);
+    // stripe-node maps a 409 to StripeAPIError (its StripeIdempotencyError is for 400s); the raw type tells.
+    expect(error).toBeInstanceOf(Stripe.errors.StripeAPIError);
+    expect((error as Stripe.errors.StripeError).statusCode).toBe(409);
+    expect((error as Stripe.errors.StripeError).rawType).toBe('idempotency_error');
+    const created = await first;
+    const replayed = await stripe.customers.create({ name: 'Slow' }, { idempotencyKey: 'in-flight' });
+    expect(replayed.id).toBe(created.id);
+  });
+
+  it('lets an SDK with retries ride out the 409 and receive the replay', async () => {
+    const retrying = stripeClientFor(emulator, { maxNetworkRetries: 3 });
+    emulator.faults.add({ type: 'latency', endpoint: 'POST /v1/customers', latency_ms: 200, count: 1 });
+    const first = retrying.customers.create({ name: 'R' }, { idempotencyKey: 'retry-409' });
+    await new Promise((resolve) => setTimeout(resolve, 40));
+    const second = await retrying.customers.create({ name: 'R' }, { idempotencyKey: 'retry-409' });
+    expect(second.id).toBe((await first).id);
+    expect(customerCount()).toBe(1);
+  });
+
+  it('scopes keys per API key', async () => {
+    const other = new Stripe('sk_test_other_account', {
+      host: new URL(emulator.url).hostname,
+      port: Number(new URL(emulator.url).port),
+      protocol: 'http',
+    });
+    const mine = await stripe.customers.create({ name: 'A' }, { idempotencyKey: 'shared' });
+    const theirs = await other.customers.create({ name: 'A' }, { idempotencyKey: 'shared' });
+    expect(theirs.id).not.toBe(mine.id);
+  });
+
+  it('forgets keys 24 hours after first use on the emulator clock', async () => {
+    const first = await stripe.customers.create({ name: 'A' }, { idempotencyKey: 'old' });
+    emulator.context.clock.advance(24 * 60 * 60 + 1);
+    const again = await stripe.customers.create({ name: 'A' }, { idempotencyKey: 'old' });
+    expect(again.id).not.toBe(first.id);
+    expect(again.lastResponse.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  it('saves nothing for an injected 500, so a retry with the same key executes', async () => {
+    emulator.faults.add({ type: 'error', endpoint: 'POST /v1/customers', count: 1 });
+    const error = await stripe.customers
+      .create({ name: 'A' }, { idempotencyKey: 'after-500' })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Stripe.errors.StripeAPIError);
+    const created = await stripe.customers.create({ name: 'A' }, { idempotencyKey: 'after-500' });
+    expect(created.lastResponse.headers['idempotent-replayed']).toBeUndefined();
+    expect(customerCount()).toBe(1);
+  });
+
+  it("replays to the SDK's own retry when the response to its auto-keyed POST is lost", async () => {
+    emulator.faults.add({ type: 'drop', phase: 'after', endpoint: 'POST /v1/customers', count: 1 });
+    const retrying = stripeClientFor(emulator, { maxNetworkRetries: 2 });
+    const created = await retrying.customers.create({ email: 'lost@example.com' });
+    expect(created.lastResponse.headers['idempotent-replayed']).toBe('true');
+    expect(customerCount()).toBe(1);
+  });
+
+  it('ignores idempotency keys on GET requests', async () => {
+    const customer = await stripe.customers.create({ name: 'A' });
+    const first = await fetch(`${emulator.url}/v1/customers/${customer.id}`, {
+      headers: { authorization: 'Bearer sk_test_x', 'idempotency-key': 'get-key' },
+    });
+    const second = await fetch(`${emulator.url}/v1/customers?limit=1`, {
+      headers: { authorization: 'Bearer sk_test_x', 'idempotency-key': 'get-key' },
+    });
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(second.headers.get('idempotent-replayed')).toBeNull();
+  });
+});

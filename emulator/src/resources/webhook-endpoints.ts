@@ -1,0 +1,138 @@
+import type { FastifyInstance } from 'fastify';
+import type { EmulatorContext } from '../core/context.js';
+import { invalidRequest, missingParam } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import { paginate } from '../core/list.js';
+import {
+  applyMetadata,
+  optionalBoolean,
+  optionalString,
+  optionalStringArray,
+  rejectUnknownParams,
+  requiredString,
+  type Params,
+} from '../core/params.js';
+import { requestParams } from '../server.js';
+import { webhookEndpoints, type WebhookEndpoint } from '../webhooks/endpoints.js';
+import { newWebhookSecret } from '../webhooks/signature.js';
+
+const CREATE_PARAMS = ['url', 'enabled_events', 'api_version', 'description', 'metadata', 'connect'];
+const UPDATE_PARAMS = ['url', 'enabled_events', 'description', 'metadata', 'disabled'];
+
+export interface WebhookEndpointInput {
+  url: string;
+  enabled_events?: string[];
+  secret?: string;
+  api_version?: string | null;
+  description?: string | null;
+  metadata?: Record<string, string>;
+}
+
+/**
+ * Creates an endpoint and registers its signing secret with the dispatcher. Used by the API and by endpoints
+ * configured at start (`--webhook URL --webhook-secret whsec_…`), which may bring their own secret.
+ */
+export function createWebhookEndpoint(
+  context: EmulatorContext,
+  input: WebhookEndpointInput,
+  id = newId('we', 24),
+): WebhookEndpoint & { secret: string } {
+  const endpoint: WebhookEndpoint = {
+    id,
+    object: 'webhook_endpoint',
+    api_version: input.api_version ?? null,
+    application: null,
+    created: context.clock.now(),
+    description: input.description ?? null,
+    enabled_events: input.enabled_events ?? ['*'],
+    livemode: false,
+    metadata: input.metadata ?? {},
+    status: 'enabled',
+    url: validUrl(input.url),
+  };
+  const secret = input.secret ?? newWebhookSecret();
+  webhookEndpoints(context.state).insert(endpoint);
+  context.webhooks.setSecret(endpoint.id, secret);
+  return { ...endpoint, secret };
+}
+
+export function registerWebhookEndpointRoutes(app: FastifyInstance, context: EmulatorContext): void {
+  context.state.registerIdPrefix('we', 'webhook_endpoint');
+  const table = webhookEndpoints(context.state);
+
+  // The secret is part of the create response only, as on Stripe.
+  app.post('/v1/webhook_endpoints', async (request) => {
+    const params = requestParams(request);
+    rejectUnknownParams(params, CREATE_PARAMS);
+    return createWebhookEndpoint(context, {
+      url: requiredString(params, 'url'),
+      enabled_events: enabledEvents(params, true) ?? ['*'],
+      api_version: optionalString(params, 'api_version') ?? null,
+      description: optionalString(params, 'description') ?? null,
+      metadata: applyMetadata({}, params),
+    });
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/webhook_endpoints/:id', async (request) =>
+    table.get(request.params.id),
+  );
+
+  app.post<{ Params: { id: string } }>('/v1/webhook_endpoints/:id', async (request) => {
+    const params = requestParams(request);
+    const endpoint = table.get(request.params.id);
+    rejectUnknownParams(params, UPDATE_PARAMS);
+    const url = optionalString(params, 'url');
+    if (url) endpoint.url = validUrl(url);
+    const events = enabledEvents(params, false);
+    if (events) endpoint.enabled_events = events;
+    const description = optionalString(params, 'description');
+    if (description !== undefined) endpoint.description = description;
+    const disabled = optionalBoolean(params, 'disabled');
+    if (disabled !== undefined) endpoint.status = disabled ? 'disabled' : 'enabled';
+    endpoint.metadata = applyMetadata(endpoint.metadata, params);
+    return endpoint;
+  });
+
+  app.delete<{ Params: { id: string } }>('/v1/webhook_endpoints/:id', async (request) => {
+    const endpoint = table.get(request.params.id);
+    table.delete(endpoint.id);
+    return { id: endpoint.id, object: 'webhook_endpoint', deleted: true };
+  });
+
+  app.get('/v1/webhook_endpoints', async (request) =>
+    paginate(table.list(), requestParams(request), '/v1/webhook_endpoints'),
+  );
+}
+
+function enabledEvents(params: Params, required: boolean): string[] | undefined {
+  const events = optionalStringArray(params, 'enabled_events');
+  if (events === undefined || events.length === 0) {
+    if (required) throw missingParam('enabled_events');
+    return undefined;
+  }
+  for (const [index, type] of events.entries()) {
+    if (type !== '*' && !isEventTypeName(type)) {
+      throw invalidRequest(
+        `Invalid enabled_events[${index}]: must be '*' or an event type such as 'customer.created'.`,
+        `enabled_events[${index}]`,
+      );
+    }
+  }
+  return events;
+}
+
+function validUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return url;
+  } catch {
+    // fall through to Stripe's error
+  }
+  throw invalidRequest(`Invalid URL: ${url}`, 'url', 'url_invalid');
+}
+
+/** `customer.created`, `customer.subscription.trial_will_end`: two or more lowercase dot-separated words. */
+function isEventTypeName(type: string): boolean {
+  const words = type.split('.');
+  return words.length >= 2 && words.every((word) => /^[a-z0-9_]+$/.test(word));
+}
