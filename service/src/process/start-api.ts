@@ -14,7 +14,7 @@ export interface StartApiOptions {
   databaseUrl: string;
   shutdown: GracefulShutdown;
   /** Adds routes before the app starts; the shutdown test uses it for a deliberately slow route. */
-  extendApp?: (app: AppInstance) => void;
+  extendApp?: (app: AppInstance, dependencies: Dependencies) => void;
 }
 
 export interface StartedApi {
@@ -36,7 +36,7 @@ export async function startApi(options: StartApiOptions): Promise<StartedApi> {
   shutdown.onShutdown('metrics listener', () => metricsApp.close());
 
   const app = buildApp(dependencies);
-  options.extendApp?.(app);
+  options.extendApp?.(app, dependencies);
   await app.listen({ host: config.http.host, port: config.http.port });
   // Registered last, so it runs first: stop taking traffic before anything it uses goes away.
   shutdown.onShutdown('http server', () => drainHttpServer(app, dependencies, config.shutdown.timeoutMs));
