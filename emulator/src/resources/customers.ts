@@ -1,23 +1,73 @@
 import type { FastifyInstance } from 'fastify';
+import { attachPaymentMethod, paymentMethods, resolvePaymentMethod } from '../billing/payment-methods.js';
+import { nowOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
-import { previousAttributes } from '../core/events.js';
 import { invalidRequest } from '../core/errors.js';
+import { previousAttributes } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import { matchesCreated, paginate, searchPage } from '../core/list.js';
-import { applyMetadata, optionalHash, optionalString, requiredString, type Params } from '../core/params.js';
+import {
+  applyMetadata,
+  optionalEnum,
+  optionalInteger,
+  optionalString,
+  optionalStringArray,
+  rejectUnknownParams,
+  requiredString,
+  type Params,
+} from '../core/params.js';
+import { compileSearchQuery } from '../core/search.js';
 import type { StripeObject } from '../core/store.js';
 import { requestParams } from '../server.js';
+import {
+  addressFrom,
+  invoiceSettingsFrom,
+  shippingFrom,
+  type Address,
+  type Shipping,
+} from './customer-fields.js';
 
 export interface Customer extends StripeObject {
   object: 'customer';
+  address: Address | null;
+  balance: number;
   created: number;
+  currency: string | null;
   email: string | null;
   name: string | null;
   metadata: Record<string, string>;
+  shipping: Shipping | null;
   test_clock: string | null;
-  invoice_settings: { default_payment_method: string | null; [key: string]: unknown };
+  invoice_settings: {
+    custom_fields: Array<{ name: string; value: string }> | null;
+    default_payment_method: string | null;
+    footer: string | null;
+    rendering_options: { amount_tax_display: string | null; template: string | null } | null;
+  };
   [key: string]: unknown;
 }
+
+const SHARED_PARAMS = [
+  'address',
+  'balance',
+  'cash_balance',
+  'description',
+  'email',
+  'invoice_prefix',
+  'invoice_settings',
+  'metadata',
+  'name',
+  'next_invoice_sequence',
+  'phone',
+  'preferred_locales',
+  'shipping',
+  'source',
+  'tax',
+  'tax_exempt',
+];
+const CREATE_PARAMS = [...SHARED_PARAMS, 'payment_method', 'tax_id_data', 'test_clock'];
+const UPDATE_PARAMS = [...SHARED_PARAMS, 'default_source'];
+const TAX_EXEMPT = ['none', 'exempt', 'reverse'] as const;
 
 export function customers(context: EmulatorContext) {
   return context.state.table<Customer>('customer');
@@ -26,22 +76,26 @@ export function customers(context: EmulatorContext) {
 export function registerCustomerRoutes(app: FastifyInstance, context: EmulatorContext): void {
   context.state.registerIdPrefix('cus', 'customer');
   const table = customers(context);
+  const deletedCustomers = new Map<string, StripeObject>();
+  context.state.onReset(() => deletedCustomers.clear());
 
   app.post('/v1/customers', async (request) => {
     const params = requestParams(request);
-    const now = context.clock.now();
+    rejectUnknownParams(params, CREATE_PARAMS);
+    const testClock = optionalString(params, 'test_clock') ?? null;
+    if (testClock) context.state.table('test_helpers.test_clock').get(testClock, 'test_clock');
     const customer: Customer = {
       id: newId('cus', 14),
       object: 'customer',
-      address: optionalHash(params, 'address') ?? null,
+      address: null,
       balance: 0,
-      created: now,
+      created: nowOn(context, testClock),
       currency: null,
       default_source: null,
       delinquent: false,
-      description: optionalString(params, 'description') ?? null,
+      description: null,
       discount: null,
-      email: optionalString(params, 'email') ?? null,
+      email: null,
       invoice_prefix: newId('x', 8).slice(2).toUpperCase(),
       invoice_settings: {
         custom_fields: null,
@@ -51,45 +105,36 @@ export function registerCustomerRoutes(app: FastifyInstance, context: EmulatorCo
       },
       livemode: false,
       metadata: applyMetadata({}, params),
-      name: optionalString(params, 'name') ?? null,
+      name: null,
       next_invoice_sequence: 1,
-      phone: optionalString(params, 'phone') ?? null,
+      phone: null,
       preferred_locales: [],
-      shipping: optionalHash(params, 'shipping') ?? null,
+      shipping: null,
       tax_exempt: 'none',
-      test_clock: optionalString(params, 'test_clock') ?? null,
+      test_clock: testClock,
     };
-    if (customer.test_clock)
-      context.state.table('test_helpers.test_clock').get(customer.test_clock, 'test_clock');
+    applyCustomerFields(context, customer, params);
+    const paymentMethodId = optionalString(params, 'payment_method');
+    // Resolve before inserting, so an unknown payment method leaves no customer behind.
+    const paymentMethod = paymentMethodId
+      ? resolvePaymentMethod(context, paymentMethodId, 'payment_method', customer.created)
+      : undefined;
     table.insert(customer);
-    context.events.emit('customer.created', customer);
+    context.events.emit('customer.created', customer, { created: customer.created });
+    if (paymentMethod) attachPaymentMethod(context, paymentMethod, customer.id);
     return customer;
   });
 
   app.get<{ Params: { id: string } }>('/v1/customers/:id', async (request) => {
-    const customer = table.find(request.params.id);
-    if (!customer) {
-      const deleted = deletedCustomers.get(request.params.id);
-      if (deleted) return deleted;
-    }
-    return table.get(request.params.id);
+    return deletedCustomers.get(request.params.id) ?? table.get(request.params.id);
   });
 
   app.post<{ Params: { id: string } }>('/v1/customers/:id', async (request) => {
     const params = requestParams(request);
     const customer = table.get(request.params.id);
+    rejectUnknownParams(params, UPDATE_PARAMS);
     const before = structuredClone(customer);
-    for (const field of ['email', 'name', 'description', 'phone'] as const) {
-      const value = optionalString(params, field);
-      if (value !== undefined) customer[field] = value;
-    }
-    const address = optionalHash(params, 'address');
-    if (address !== undefined) customer.address = address;
-    const invoiceSettings = optionalHash(params, 'invoice_settings');
-    if (invoiceSettings) {
-      const paymentMethod = optionalString(invoiceSettings, 'default_payment_method');
-      if (paymentMethod !== undefined) customer.invoice_settings.default_payment_method = paymentMethod;
-    }
+    applyCustomerFields(context, customer, params);
     customer.metadata = applyMetadata(customer.metadata, params);
     const changed = previousAttributes(before, customer);
     if (Object.keys(changed).length > 0) {
@@ -97,9 +142,6 @@ export function registerCustomerRoutes(app: FastifyInstance, context: EmulatorCo
     }
     return customer;
   });
-
-  const deletedCustomers = new Map<string, StripeObject>();
-  context.state.onReset(() => deletedCustomers.clear());
 
   app.delete<{ Params: { id: string } }>('/v1/customers/:id', async (request) => {
     const customer = table.get(request.params.id);
@@ -125,33 +167,66 @@ export function registerCustomerRoutes(app: FastifyInstance, context: EmulatorCo
 
   app.get('/v1/customers/search', async (request) => {
     const params = requestParams(request);
-    const matcher = parseCustomerQuery(requiredString(params, 'query'));
-    return searchPage(table.list(matcher), params, '/v1/customers/search');
+    const matches = compileSearchQuery<Customer>(requiredString(params, 'query'), {
+      created: (row) => row.created,
+      email: (row) => row.email,
+      name: (row) => row.name,
+      phone: (row) => row.phone as string | null,
+    });
+    return searchPage(table.list(matches), params, '/v1/customers/search');
   });
 }
 
-/**
- * A subset of Stripe's search query language for customers: `field:'value'` clauses (email, name, phone,
- * metadata['key']) joined by AND or OR (not mixed), with `~` for substring match on email and name.
- */
-function parseCustomerQuery(query: string): (customer: Customer) => boolean {
-  const clausePattern = /^(email|name|phone|metadata\['([^']+)'\])\s*(:|~)\s*'((?:[^'\\]|\\.)*)'$/;
-  const joiner = / OR /.test(query) ? ' OR ' : ' AND ';
-  if (query.includes(' OR ') && query.includes(' AND ')) {
-    throw invalidRequest('Search queries cannot mix AND and OR.', 'query');
+/** Fields create and update share; an empty string unsets, as on Stripe. */
+function applyCustomerFields(context: EmulatorContext, customer: Customer, params: Params): void {
+  for (const field of ['email', 'name', 'description', 'phone'] as const) {
+    const value = optionalString(params, field);
+    if (value !== undefined) customer[field] = value;
   }
-  const clauses = query.split(joiner).map((text) => {
-    const match = clausePattern.exec(text.trim());
-    if (!match) throw invalidRequest(`Invalid search query: ${text.trim()}`, 'query');
-    const [, field = '', metadataKey, operator, rawValue = ''] = match;
-    const value = rawValue.replace(/\\'/g, "'");
-    return (customer: Customer): boolean => {
-      const actual = metadataKey !== undefined ? customer.metadata[metadataKey] : (customer as Params)[field];
-      if (typeof actual !== 'string') return false;
-      return operator === '~' ? actual.toLowerCase().includes(value.toLowerCase()) : actual === value;
-    };
-  });
-  return joiner === ' OR '
-    ? (c) => clauses.some((clause) => clause(c))
-    : (c) => clauses.every((clause) => clause(c));
+  const balance = optionalInteger(params, 'balance');
+  if (balance !== undefined) customer.balance = balance ?? 0;
+  const nextSequence = optionalInteger(params, 'next_invoice_sequence');
+  if (nextSequence !== undefined && nextSequence !== null) {
+    if (nextSequence < 1)
+      throw invalidRequest('next_invoice_sequence must be at least 1.', 'next_invoice_sequence');
+    customer.next_invoice_sequence = nextSequence;
+  }
+  const invoicePrefix = optionalString(params, 'invoice_prefix');
+  if (invoicePrefix) {
+    if (!/^[A-Z0-9]{3,12}$/.test(invoicePrefix)) {
+      throw invalidRequest('invoice_prefix must be 3–12 uppercase letters or numbers.', 'invoice_prefix');
+    }
+    customer.invoice_prefix = invoicePrefix;
+  }
+  const locales = optionalStringArray(params, 'preferred_locales');
+  if (locales !== undefined) customer.preferred_locales = locales;
+  else if (params.preferred_locales === '') customer.preferred_locales = [];
+  const taxExempt = optionalEnum(params, 'tax_exempt', TAX_EXEMPT);
+  if (taxExempt !== undefined) customer.tax_exempt = taxExempt;
+  else if (params.tax_exempt === '') customer.tax_exempt = 'none';
+  if (params.address !== undefined) customer.address = addressFrom(params, 'address');
+  if (params.shipping !== undefined) customer.shipping = shippingFrom(params);
+  if (params.invoice_settings !== undefined) {
+    customer.invoice_settings = invoiceSettingsFrom(params, customer.invoice_settings, (paymentMethodId) =>
+      checkDefaultPaymentMethod(context, customer.id, paymentMethodId),
+    );
+  }
+}
+
+/** Stripe accepts as default only a payment method attached to this customer. */
+function checkDefaultPaymentMethod(
+  context: EmulatorContext,
+  customerId: string,
+  paymentMethodId: string,
+): void {
+  const param = 'invoice_settings[default_payment_method]';
+  const paymentMethod = paymentMethods(context).find(paymentMethodId);
+  if (!paymentMethod)
+    throw invalidRequest(`No such PaymentMethod: '${paymentMethodId}'`, param, 'resource_missing');
+  if (paymentMethod.customer !== customerId) {
+    throw invalidRequest(
+      `The customer does not have a payment method with the ID ${paymentMethodId}. The payment method must be attached to the customer.`,
+      param,
+    );
+  }
 }
