@@ -7,6 +7,7 @@ import Fastify, { LogController } from 'fastify';
 import type { Dependencies } from './deps.js';
 import { registerHealthRoutes } from './health/health.routes.js';
 import type { AppInstance } from './http/app-instance.js';
+import { registerConnectionDraining } from './http/connection-draining.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { REQUEST_ID_HEADER, generateRequestId } from './http/request-id.js';
 import { registerHttpMetrics } from './observability/http-metrics.js';
@@ -34,6 +35,7 @@ export function buildApp(dependencies: Dependencies): AppInstance {
     void reply.header(REQUEST_ID_HEADER, request.id);
   });
   registerHttpMetrics(app, dependencies.metrics);
+  registerConnectionDraining(app, dependencies.readiness);
   registerErrorHandler(app);
 
   void app.register(helmet);
