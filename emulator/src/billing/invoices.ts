@@ -56,6 +56,7 @@ export interface Invoice extends StripeObject {
   total: number;
   automatically_finalizes_at: number | null;
   metadata: Record<string, string>;
+  test_clock: string | null;
   [key: string]: unknown;
 }
 
@@ -114,8 +115,19 @@ export interface InvoiceInput {
 
 /** A draft invoice with its lines and the `invoice.created` event. */
 export function createDraftInvoice(context: EmulatorContext, input: InvoiceInput): Invoice {
+  const invoice = buildInvoice(context, input, newId('in'));
+  invoices(context).insert(invoice);
+  for (const line of input.lines) {
+    const pending = line.invoiceItem ? context.state.table('invoiceitem').find(line.invoiceItem) : undefined;
+    if (pending) pending.invoice = invoice.id;
+  }
+  emitOn(context, input.clock, 'invoice.created', invoice);
+  return invoice;
+}
+
+/** The invoice object for some lines, not stored (drafts store it; previews return it). */
+export function buildInvoice(context: EmulatorContext, input: InvoiceInput, id: string): Invoice {
   const now = nowOn(context, input.clock);
-  const id = newId('in');
   const customer = context.state.table('customer').get(input.customer, 'customer');
   const lines = input.lines.map((line) => toInvoiceLine(line, id, input.currency));
   const total = lines.reduce((sum, line) => sum + line.amount, 0);
@@ -211,12 +223,6 @@ export function createDraftInvoice(context: EmulatorContext, input: InvoiceInput
     total_taxes: [],
     webhooks_delivered_at: null,
   };
-  invoices(context).insert(invoice);
-  for (const line of input.lines) {
-    const pending = line.invoiceItem ? context.state.table('invoiceitem').find(line.invoiceItem) : undefined;
-    if (pending) pending.invoice = id;
-  }
-  emitOn(context, input.clock, 'invoice.created', invoice);
   return invoice;
 }
 

@@ -7,6 +7,7 @@ import {
   paymentIntents,
   type PaymentIntent,
 } from '../billing/payment-intents.js';
+import { syncInvoiceWithPaymentIntent } from '../billing/invoice-collection.js';
 import { clockOfCustomer, emitOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
 import { StripeError, invalidRequest } from '../core/errors.js';
@@ -174,6 +175,7 @@ export function registerPaymentIntentRoutes(app: FastifyInstance, context: Emula
       attachPaymentMethod(context, paymentMethod, paymentIntent.customer);
     }
     const outcome = confirmPaymentIntent(context, paymentIntent, paymentMethod, clock);
+    syncInvoiceWithPaymentIntent(context, paymentIntent, clock);
     if (outcome.status === 'declined') {
       throw new StripeError(402, 'card_error', outcome.decline.message, {
         code: outcome.decline.code,

@@ -1,0 +1,340 @@
+import type { FastifyInstance } from 'fastify';
+import { subscriptionLine, type LineDraft } from '../billing/invoices.js';
+import { attachPaymentMethod, resolvePaymentMethod } from '../billing/payment-methods.js';
+import { createPendingInvoiceItems, prorationLine } from '../billing/prorations.js';
+import { applyItemChanges, endTrialNow, invoiceNow } from '../billing/subscription-changes.js';
+import { cancelSubscription } from '../billing/subscription-lifecycle.js';
+import { createSubscription, subscriptions, type Subscription } from '../billing/subscriptions.js';
+import { clockOfCustomer, emitOn, nowOn, type ClockId } from '../billing/time.js';
+import { addIntervals } from '../billing/periods.js';
+import type { EmulatorContext } from '../core/context.js';
+import { invalidRequest, missingParam } from '../core/errors.js';
+import { previousAttributes } from '../core/events.js';
+import { matchesCreated, paginate } from '../core/list.js';
+import {
+  applyMetadata,
+  optionalArray,
+  optionalBoolean,
+  optionalEnum,
+  optionalHash,
+  optionalInteger,
+  optionalString,
+  requiredString,
+  type Params,
+} from '../core/params.js';
+import { requestParams } from '../server.js';
+import {
+  parseItemChanges,
+  parseProrationBehavior,
+  parseTrialEnd,
+  priceOfItem,
+} from './subscription-params.js';
+
+/**
+ * Runs a change on a subscription, emits `customer.subscription.updated` with `previous_attributes`, then invoices
+ * what the change bills at once (so the update event comes before the invoice's events, as on Stripe).
+ */
+export function changeSubscription(
+  context: EmulatorContext,
+  subscription: Subscription,
+  clock: ClockId,
+  change: () => LineDraft[] | null,
+): void {
+  const before = structuredClone(subscription);
+  const invoiceLines = change();
+  const changed = previousAttributes(before, subscription);
+  if (Object.keys(changed).length > 0)
+    emitOn(context, clock, 'customer.subscription.updated', subscription, changed);
+  if (invoiceLines) invoiceNow(context, subscription, invoiceLines, clock, 'subscription_update');
+}
+
+export function registerSubscriptionRoutes(app: FastifyInstance, context: EmulatorContext): void {
+  context.state.registerIdPrefix('sub', 'subscription');
+  const table = subscriptions(context);
+
+  app.post('/v1/subscriptions', async (request) => {
+    const params = requestParams(request);
+    const customerId = requiredString(params, 'customer');
+    context.state.table('customer').get(customerId, 'customer');
+    const clock = clockOfCustomer(context, customerId);
+    const now = nowOn(context, clock);
+    const rawItems = optionalArray(params, 'items');
+    if (!rawItems || rawItems.length === 0) throw missingParam('items');
+    const items = rawItems.map((entry, index) => {
+      const item = (entry ?? {}) as Params;
+      const price = priceOfItem(context, item, `items[${index}]`, now, true);
+      if (!price) throw missingParam(`items[${index}][price]`);
+      return { price, quantity: optionalInteger(item, 'quantity') ?? 1, metadata: applyMetadata({}, item) };
+    });
+    const addInvoiceItems = (optionalArray(params, 'add_invoice_items') ?? []).map((entry, index) => {
+      const item = (entry ?? {}) as Params;
+      const price = priceOfItem(context, item, `add_invoice_items[${index}]`, now, false);
+      if (!price) throw missingParam(`add_invoice_items[${index}][price]`);
+      return { price, quantity: optionalInteger(item, 'quantity') ?? 1 };
+    });
+    const trialDays = optionalInteger(params, 'trial_period_days') ?? null;
+    const trialEndParam = parseTrialEnd(params, now);
+    const trialEnd =
+      trialEndParam === 'now' ? null : (trialEndParam ?? (trialDays ? now + trialDays * 86_400 : null));
+    const paymentBehavior =
+      optionalEnum(params, 'payment_behavior', [
+        'allow_incomplete',
+        'default_incomplete',
+        'error_if_incomplete',
+        'pending_if_incomplete',
+      ] as const) ?? 'allow_incomplete';
+    const defaultPaymentMethod = defaultPaymentMethodParam(params, customerId, now);
+    const customer = context.state.table('customer').get(customerId) as {
+      invoice_settings?: { default_payment_method: string | null };
+    };
+    if (
+      !trialEnd &&
+      paymentBehavior !== 'default_incomplete' &&
+      !defaultPaymentMethod &&
+      !customer.invoice_settings?.default_payment_method
+    ) {
+      throw invalidRequest(
+        'This customer has no attached payment source or default payment method. Please consider adding a default payment method.',
+        undefined,
+        'resource_missing',
+      );
+    }
+    const trialSettings = optionalHash(optionalHash(params, 'trial_settings') ?? {}, 'end_behavior') ?? {};
+    const { subscription } = createSubscription(context, {
+      customer: customerId,
+      items,
+      addInvoiceItems,
+      trialEnd,
+      defaultPaymentMethod,
+      metadata: applyMetadata({}, params),
+      description: optionalString(params, 'description') ?? null,
+      cancelAtPeriodEnd: optionalBoolean(params, 'cancel_at_period_end') ?? false,
+      paymentBehavior,
+      missingPaymentMethodAtTrialEnd:
+        optionalEnum(trialSettings, 'missing_payment_method', [
+          'create_invoice',
+          'pause',
+          'cancel',
+        ] as const) ?? 'create_invoice',
+      clock,
+    });
+    return subscription;
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/subscriptions/:id', async (request) =>
+    table.get(request.params.id, 'id'),
+  );
+
+  app.post<{ Params: { id: string } }>('/v1/subscriptions/:id', async (request) => {
+    const params = requestParams(request);
+    const subscription = table.get(request.params.id, 'id');
+    const clock = subscription.test_clock;
+    const now = nowOn(context, clock);
+    if (subscription.status === 'canceled' || subscription.status === 'incomplete_expired') {
+      const allowed = Object.keys(params).every((key) =>
+        ['metadata', 'cancellation_details', 'expand'].includes(key),
+      );
+      if (!allowed)
+        throw invalidRequest(
+          'A canceled subscription can only update its cancellation_details and metadata.',
+        );
+    }
+    const itemChanges = parseItemChanges(context, params, now);
+    const trialEnd = parseTrialEnd(params, now);
+    const prorationDate = optionalInteger(params, 'proration_date') ?? undefined;
+    changeSubscription(context, subscription, clock, () => {
+      let invoiceLines: LineDraft[] | null = null;
+      subscription.metadata = applyMetadata(subscription.metadata, params);
+      const description = optionalString(params, 'description');
+      if (description !== undefined) subscription.description = description;
+      const paymentMethod = defaultPaymentMethodParam(params, subscription.customer, now);
+      if (paymentMethod !== null) subscription.default_payment_method = paymentMethod;
+      applyCancellationParams(subscription, params, now);
+      if (itemChanges) {
+        invoiceLines = applyItemChanges(context, subscription, itemChanges, {
+          prorationBehavior: parseProrationBehavior(params),
+          ...(prorationDate !== undefined ? { prorationDate } : {}),
+          clock,
+        });
+      }
+      if (trialEnd === 'now')
+        invoiceLines = [...(invoiceLines ?? []), ...endTrialNow(context, subscription, clock)];
+      else if (trialEnd !== undefined && subscription.status === 'trialing') {
+        subscription.trial_end = trialEnd;
+        subscription.billing_cycle_anchor = trialEnd;
+        for (const item of subscription.items.data) item.current_period_end = trialEnd;
+      }
+      return invoiceLines;
+    });
+    return subscription;
+  });
+
+  app.delete<{ Params: { id: string } }>('/v1/subscriptions/:id', async (request) => {
+    const params = requestParams(request);
+    const subscription = table.get(request.params.id, 'id');
+    if (subscription.status === 'canceled' || subscription.status === 'incomplete_expired') {
+      throw invalidRequest(`This subscription has already been canceled.`, undefined, 'resource_missing');
+    }
+    const clock = subscription.test_clock;
+    const now = nowOn(context, clock);
+    const details = optionalHash(params, 'cancellation_details');
+    if (details) {
+      subscription.cancellation_details.comment =
+        optionalString(details, 'comment') ?? subscription.cancellation_details.comment;
+      subscription.cancellation_details.feedback =
+        optionalString(details, 'feedback') ?? subscription.cancellation_details.feedback;
+    }
+    if (optionalBoolean(params, 'prorate') && subscription.status !== 'trialing') {
+      const credits = subscription.items.data.map((item) =>
+        prorationLine(
+          context,
+          subscription,
+          { price: item.price, quantity: item.quantity, subscriptionItem: item.id, sign: -1 },
+          { start: item.current_period_start, end: item.current_period_end },
+          now,
+        ),
+      );
+      createPendingInvoiceItems(
+        context,
+        subscription,
+        credits.filter((line) => line.amount !== 0),
+        clock,
+        now,
+      );
+    }
+    cancelSubscription(context, subscription, clock, 'cancellation_requested');
+    if (optionalBoolean(params, 'invoice_now'))
+      invoiceNow(context, subscription, [], clock, 'subscription_update');
+    return subscription;
+  });
+
+  app.post<{ Params: { id: string } }>('/v1/subscriptions/:id/resume', async (request) => {
+    const params = requestParams(request);
+    const subscription = table.get(request.params.id, 'id');
+    if (subscription.status !== 'paused') {
+      throw invalidRequest(
+        'Only a paused subscription can be resumed.',
+        undefined,
+        'subscription_not_paused',
+      );
+    }
+    const clock = subscription.test_clock;
+    const now = nowOn(context, clock);
+    const anchor = optionalEnum(params, 'billing_cycle_anchor', ['now', 'unchanged'] as const) ?? 'now';
+    const recurring = subscription.items.data[0]?.price.recurring;
+    changeSubscription(context, subscription, clock, () => {
+      subscription.status = 'active';
+      if (anchor === 'now' && recurring) {
+        subscription.billing_cycle_anchor = now;
+        const period = { start: now, end: addIntervals(now, recurring, 1) };
+        for (const item of subscription.items.data) {
+          item.current_period_start = period.start;
+          item.current_period_end = period.end;
+        }
+      }
+      return null;
+    });
+    emitOn(context, clock, 'customer.subscription.resumed', subscription);
+    if (anchor === 'now') {
+      const lines = subscription.items.data.map((item) =>
+        subscriptionLine(
+          context,
+          item.price,
+          item.quantity,
+          { start: item.current_period_start, end: item.current_period_end },
+          subscription.id,
+          item.id,
+        ),
+      );
+      invoiceNow(context, subscription, lines, clock, 'subscription_update');
+    }
+    return subscription;
+  });
+
+  app.get('/v1/subscriptions', async (request) => {
+    const params = requestParams(request);
+    const customer = optionalString(params, 'customer');
+    const price = optionalString(params, 'price');
+    const testClock = optionalString(params, 'test_clock');
+    const status = optionalEnum(params, 'status', [
+      'active',
+      'all',
+      'canceled',
+      'ended',
+      'incomplete',
+      'incomplete_expired',
+      'past_due',
+      'paused',
+      'trialing',
+      'unpaid',
+    ] as const);
+    const rows = table.list(
+      (row) =>
+        (customer === undefined || row.customer === customer) &&
+        (testClock === undefined || row.test_clock === testClock) &&
+        (price === undefined || row.items.data.some((item) => item.price.id === price)) &&
+        matchesStatus(row.status, status) &&
+        matchesCreated(row.created, params),
+    );
+    return paginate(rows, params, '/v1/subscriptions');
+  });
+
+  function defaultPaymentMethodParam(params: Params, customerId: string, now: number): string | null {
+    const value = optionalString(params, 'default_payment_method');
+    if (!value) return null;
+    const paymentMethod = resolvePaymentMethod(context, value, 'default_payment_method', now);
+    if (!paymentMethod.customer && value.startsWith('pm_card_'))
+      attachPaymentMethod(context, paymentMethod, customerId);
+    if (paymentMethod.customer !== customerId) {
+      throw invalidRequest(
+        `The customer does not have a payment method with the ID ${value}. The payment method must be attached to the customer.`,
+        'default_payment_method',
+        'resource_missing',
+      );
+    }
+    return paymentMethod.id;
+  }
+}
+
+function applyCancellationParams(subscription: Subscription, params: Params, now: number): void {
+  const atPeriodEnd = optionalBoolean(params, 'cancel_at_period_end');
+  const periodEnd = subscription.items.data[0]?.current_period_end ?? now;
+  if (atPeriodEnd === true) {
+    subscription.cancel_at_period_end = true;
+    subscription.cancel_at = periodEnd;
+    subscription.canceled_at = now;
+    subscription.cancellation_details = {
+      ...subscription.cancellation_details,
+      reason: 'cancellation_requested',
+    };
+  } else if (atPeriodEnd === false) {
+    subscription.cancel_at_period_end = false;
+    subscription.cancel_at = null;
+    subscription.canceled_at = null;
+    subscription.cancellation_details = { comment: null, feedback: null, reason: null };
+  }
+  if (params.cancel_at !== undefined) {
+    const cancelAt = optionalInteger(params, 'cancel_at');
+    subscription.cancel_at = cancelAt ?? null;
+    subscription.cancel_at_period_end = false;
+    subscription.canceled_at = cancelAt ? now : null;
+    subscription.cancellation_details = {
+      ...subscription.cancellation_details,
+      reason: cancelAt ? 'cancellation_requested' : null,
+    };
+  }
+  const details = optionalHash(params, 'cancellation_details');
+  if (details) {
+    const comment = optionalString(details, 'comment');
+    const feedback = optionalString(details, 'feedback');
+    if (comment !== undefined) subscription.cancellation_details.comment = comment;
+    if (feedback !== undefined) subscription.cancellation_details.feedback = feedback;
+  }
+}
+
+function matchesStatus(status: Subscription['status'], filter: string | undefined): boolean {
+  if (filter === undefined) return status !== 'canceled' && status !== 'incomplete_expired';
+  if (filter === 'all') return true;
+  if (filter === 'ended') return status === 'canceled' || status === 'incomplete_expired';
+  return status === filter;
+}
