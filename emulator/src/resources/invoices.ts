@@ -21,7 +21,6 @@ import {
   optionalHash,
   optionalInteger,
   optionalString,
-  type Params,
 } from '../core/params.js';
 import { requestParams } from '../server.js';
 import { parseItemChanges, parseProrationBehavior } from './subscription-params.js';
