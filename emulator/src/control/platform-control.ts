@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import type { StripeEvent } from '../core/events.js';
+import { deletePrice } from '../resources/prices.js';
 
 /**
  * The platform's control routes under `/_emulator/`: reset, state counts, API faults, webhook faults, delivery
@@ -15,6 +16,12 @@ export function registerPlatformControlRoutes(app: FastifyInstance, context: Emu
   });
 
   app.get('/_emulator/state', async () => emulatorSummary(context));
+
+  // The Dashboard can delete a price; the API cannot. Tests of `price.deleted` handling use this.
+  app.delete<{ Params: { id: string } }>('/_emulator/prices/:id', async (request) => {
+    const price = deletePrice(context, request.params.id);
+    return { id: price.id, object: 'price', deleted: true };
+  });
 
   app.post('/_emulator/faults', async (request) => context.faults.add(jsonBody(request)));
   app.get('/_emulator/faults', async () => ({ data: context.faults.list() }));

@@ -172,8 +172,14 @@ function recurringFrom(hash: Params | null | undefined, param: string): Price['r
     'meter',
     'trial_period_days',
   ]);
-  const interval = optionalEnum(hash, 'interval', ['day', 'week', 'month', 'year'] as const);
+  const interval = optionalString(hash, 'interval');
   if (!interval) throw missingParam(`${param}[interval]`);
+  if (!isInterval(interval)) {
+    throw invalidRequest(
+      `Invalid ${param}[interval]: must be one of day, week, month or year`,
+      `${param}[interval]`,
+    );
+  }
   const intervalCount = positive(optionalInteger(hash, 'interval_count') ?? 1, `${param}[interval_count]`);
   if (intervalCount > INTERVAL_LIMITS[interval]) {
     throw invalidRequest(
@@ -186,7 +192,7 @@ function recurringFrom(hash: Params | null | undefined, param: string): Price['r
     interval_count: intervalCount,
     meter: optionalString(hash, 'meter') ?? null,
     trial_period_days: optionalInteger(hash, 'trial_period_days') ?? null,
-    usage_type: optionalEnum(hash, 'usage_type', ['licensed', 'metered'] as const) ?? 'licensed',
+    usage_type: usageType(hash, param),
   };
 }
 
@@ -247,4 +253,16 @@ function isDecimal(text: string): boolean {
     /^\d+$/.test(whole) &&
     (fraction === undefined || (fraction.length >= 1 && fraction.length <= 12 && /^\d+$/.test(fraction)))
   );
+}
+
+function isInterval(value: string): value is keyof typeof INTERVAL_LIMITS {
+  return value in INTERVAL_LIMITS;
+}
+
+function usageType(hash: Params, param: string): 'licensed' | 'metered' {
+  const value = optionalString(hash, 'usage_type') ?? 'licensed';
+  if (value !== 'licensed' && value !== 'metered') {
+    throw invalidRequest(`Invalid ${param}[usage_type]: must be licensed or metered`, `${param}[usage_type]`);
+  }
+  return value;
 }
