@@ -170,7 +170,8 @@ export function registerSubscriptionRoutes(app: FastifyInstance, context: Emulat
   });
 
   app.delete<{ Params: { id: string } }>('/v1/subscriptions/:id', async (request) => {
-    const params = requestParams(request);
+    // The SDK sends DELETE params in the query string, with an empty form body that requestParams prefers.
+    const params = { ...(request.query as Params), ...requestParams(request) };
     const subscription = table.get(request.params.id, 'id');
     if (subscription.status === 'canceled' || subscription.status === 'incomplete_expired') {
       throw invalidRequest(`This subscription has already been canceled.`, undefined, 'resource_missing');
