@@ -94,8 +94,16 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   });
   const app = buildEmulatorServer(context);
 
-  const startEndpoints = (options.webhooks ?? []).map((webhook) => createWebhookEndpoint(context, webhook));
-  const seeded = applySeed(context, options.seed);
+  let startEndpoints: ReturnType<typeof createWebhookEndpoint>[];
+  let seeded: SeedSummary;
+  try {
+    startEndpoints = (options.webhooks ?? []).map((webhook) => createWebhookEndpoint(context, webhook));
+    seeded = applySeed(context, options.seed);
+  } catch (error) {
+    context.webhooks.close();
+    await app.close();
+    throw error;
+  }
   // Registered after every resource module's hook, so the restored configuration is not wiped again.
   state.onReset(() => {
     for (const endpoint of startEndpoints) createWebhookEndpoint(context, endpoint, endpoint.id);

@@ -65,8 +65,16 @@ export function buildEmulatorServer(context: EmulatorContext): FastifyInstance {
   registerFaultHooks(app, context);
 
   // Every Stripe object or list a route returns passes through `expand[]` here.
-  app.addHook('preSerialization', async (request, _reply, payload) => {
-    if (!request.url.startsWith('/v1/') || payload === null || typeof payload !== 'object') return payload;
+  // Error bodies are left alone (an expand error must not be expanded again).
+  app.addHook('preSerialization', async (request, reply, payload) => {
+    if (
+      !isApiRequest(request) ||
+      reply.statusCode >= 400 ||
+      payload === null ||
+      typeof payload !== 'object'
+    ) {
+      return payload;
+    }
     const paths = optionalStringArray(requestParams(request), 'expand') ?? [];
     return expandResponse(context.state, payload, paths);
   });

@@ -14,7 +14,9 @@ afterAll(() => close());
 beforeEach(() => emulator.reset());
 
 /** Adds a fault through the HTTP control API, as a test in another process would. */
-async function addFault(body: Record<string, unknown>): Promise<{ status: number; json: Record<string, unknown> }> {
+async function addFault(
+  body: Record<string, unknown>,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(`${emulator.url}/_emulator/faults`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -132,7 +132,9 @@ describe('webhook delivery', () => {
     await settled();
     const [event] = (await stripe.events.list({ limit: 1 })).data;
     emulator.context.clock.advance(6 * 60 * 60);
-    const response = await fetch(`${emulator.url}/_emulator/webhooks/resend/${event!.id}`, { method: 'POST' });
+    const response = await fetch(`${emulator.url}/_emulator/webhooks/resend/${event!.id}`, {
+      method: 'POST',
+    });
     expect(await response.json()).toEqual({ event: event!.id, deliveries: 1 });
     await settled();
     const resent = receiver.received[1]!;

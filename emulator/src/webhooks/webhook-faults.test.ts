@@ -1,4 +1,4 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../index.js';
 import { stripeClientFor } from '../test-support/sdk.js';
@@ -45,7 +45,11 @@ describe('webhook fault injection', () => {
     expect(receiver.received[0]?.event.id).toBe(receiver.received[1]?.event.id);
     for (const webhook of receiver.received) {
       expect(() =>
-        stripe.webhooks.constructEvent(webhook.body, webhook.headers['stripe-signature'] as string, 'whsec_faults'),
+        stripe.webhooks.constructEvent(
+          webhook.body,
+          webhook.headers['stripe-signature'] as string,
+          'whsec_faults',
+        ),
       ).not.toThrow();
     }
     expect(emulator.webhooks.deliveries().map((attempt) => attempt.kind)).toEqual(['original', 'duplicate']);
@@ -69,7 +73,9 @@ describe('webhook fault injection', () => {
     const created: string[] = [];
     for (let index = 0; index < 8; index += 1) created.push((await stripe.customers.create({})).id);
     expect(await emulator.webhooks.waitForIdle(5_000)).toBe(true);
-    const delivered = receiver.received.map((webhook) => (webhook.event.data as { object: { id: string } }).object.id);
+    const delivered = receiver.received.map(
+      (webhook) => (webhook.event.data as { object: { id: string } }).object.id,
+    );
     expect([...delivered].sort()).toEqual([...created].sort());
     // 8 items keep their order by chance once in 40,320 shuffles.
     expect(delivered).not.toEqual(created);
@@ -79,14 +85,16 @@ describe('webhook fault injection', () => {
     const created: string[] = [];
     for (let index = 0; index < 5; index += 1) created.push((await stripe.customers.create({})).id);
     expect(await emulator.webhooks.waitForIdle(5_000)).toBe(true);
-    expect(receiver.received.map((webhook) => (webhook.event.data as { object: { id: string } }).object.id)).toEqual(
-      created,
-    );
+    expect(
+      receiver.received.map((webhook) => (webhook.event.data as { object: { id: string } }).object.id),
+    ).toEqual(created);
   });
 
   it('lists and clears webhook faults', async () => {
     await addWebhookFault({ type: 'duplicate' });
-    const listed = (await (await fetch(`${emulator.url}/_emulator/webhooks/faults`)).json()) as { data: unknown[] };
+    const listed = (await (await fetch(`${emulator.url}/_emulator/webhooks/faults`)).json()) as {
+      data: unknown[];
+    };
     expect(listed.data).toHaveLength(1);
     await fetch(`${emulator.url}/_emulator/webhooks/faults`, { method: 'DELETE' });
     expect(emulator.webhooks.faults.list()).toEqual([]);
