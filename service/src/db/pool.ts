@@ -18,8 +18,9 @@ export function createPool(databaseUrl: string, settings: Config['database'], lo
     application_name: 'billing-service',
   });
   // An idle client whose server went away emits here; without a listener the process would crash.
+  // Only the message: pg attaches the whole client (with its connection parameters) to these errors.
   pool.on('error', (error) => {
-    logger.warn({ err: error }, 'idle database connection failed; the pool will replace it');
+    logger.warn({ error: error.message }, 'idle database connection failed; the pool will replace it');
   });
   return pool;
 }

@@ -5,6 +5,10 @@ import type { Logger } from '../observability/logger.js';
 
 // Past the drain deadline, closing the pool and the embedded database gets this long before a forced exit.
 const CLOSE_RESOURCES_MARGIN_MS = 10_000;
+// Ctrl-C signals the whole process group, so under `npm start` the same SIGINT arrives twice: once from the
+// terminal and once forwarded by npm. A repeat this soon is the same request; a later one forces the exit.
+const DUPLICATE_SIGNAL_WINDOW_MS = 1000;
+const shutdownSignals = ['SIGINT', 'SIGTERM'] as const;
 
 export interface GracefulShutdown {
   /** Registers a step for shutdown. Steps run in reverse order of registration. */
@@ -34,16 +38,29 @@ export function installGracefulShutdown(options: {
     return allClosed;
   }
 
+  // close-with-grace handles crashes and the hard deadline; the signals are ours (see the window above).
   const grace = closeWithGrace(
-    { delay: options.drainTimeoutMs + CLOSE_RESOURCES_MARGIN_MS, logger },
-    async ({ signal, err }) => {
+    { delay: options.drainTimeoutMs + CLOSE_RESOURCES_MARGIN_MS, logger, skip: [...shutdownSignals] },
+    async ({ err }) => {
       if (err !== undefined) logger.fatal({ err }, 'unexpected error, shutting down');
-      else logger.info({ signal }, 'shutting down');
       const allClosed = await runSteps();
       if (!allClosed) throw new Error('some resources did not close cleanly');
       logger.info('shutdown complete');
     },
   );
+
+  let firstSignalAt: number | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (firstSignalAt === undefined) {
+      firstSignalAt = Date.now();
+      logger.info({ signal }, 'shutting down');
+      void grace.close();
+    } else if (Date.now() - firstSignalAt > DUPLICATE_SIGNAL_WINDOW_MS) {
+      logger.error({ signal }, 'second signal while shutting down, exiting now');
+      process.exit(1);
+    }
+  };
+  for (const signal of shutdownSignals) process.on(signal, onSignal);
 
   return {
     onShutdown(name, close) {
@@ -51,6 +68,7 @@ export function installGracefulShutdown(options: {
     },
     async failStartup(error) {
       grace.uninstall();
+      for (const signal of shutdownSignals) process.removeListener(signal, onSignal);
       logger.fatal({ err: error }, error instanceof Error ? error.message : 'start-up failed');
       await runSteps();
       process.exit(1);
