@@ -1,4 +1,5 @@
 // The process logger: pino JSON on stdout (pretty only in development), with secrets masked in every line.
+import { hostname } from 'node:os';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config.js';
 
@@ -29,7 +30,7 @@ export function createLogger(options: LoggerOptions, destination?: DestinationSt
   const maskSecrets = createSecretMasker(options.secrets);
   const pinoOptions: pino.LoggerOptions = {
     level: options.level,
-    base: { service: 'billing-service' },
+    base: { service: 'billing-service', pid: process.pid, hostname: hostname() },
     redact: { paths: redactedPaths, censor: REDACTED },
     // Paths cannot catch a password inside a connection string or an error message; masking the finished
     // line can. It runs once per written line.
