@@ -17,7 +17,8 @@ import {
   type Subscription,
   type SubscriptionItem,
 } from './subscriptions.js';
-import { nowOn, type ClockId } from './time.js';
+import { previousAttributes } from '../core/events.js';
+import { emitOn, nowOn, type ClockId } from './time.js';
 
 export type ProrationBehavior = 'create_prorations' | 'none' | 'always_invoice';
 
@@ -255,4 +256,22 @@ export function endTrialNow(
   return subscription.items.data.map((item) =>
     subscriptionLine(context, item.price, item.quantity, period, subscription.id, item.id),
   );
+}
+
+/**
+ * Runs a change on a subscription, emits `customer.subscription.updated` with `previous_attributes`, then invoices
+ * what the change bills at once (so the update event comes before the invoice's events, as on Stripe).
+ */
+export function changeSubscription(
+  context: EmulatorContext,
+  subscription: Subscription,
+  clock: ClockId,
+  change: () => LineDraft[] | null,
+): void {
+  const before = structuredClone(subscription);
+  const invoiceLines = change();
+  const changed = previousAttributes(before, subscription);
+  if (Object.keys(changed).length > 0)
+    emitOn(context, clock, 'customer.subscription.updated', subscription, changed);
+  if (invoiceLines) invoiceNow(context, subscription, invoiceLines, clock, 'subscription_update');
 }

@@ -174,3 +174,22 @@ export function subscriptionDefaultPaymentMethodFor(
 
 /** Seconds before the trial ends when Stripe sends `customer.subscription.trial_will_end`. */
 export const TRIAL_WILL_END_NOTICE_SECONDS = 3 * 86_400;
+
+/** `cancel_at_period_end: true`: the subscription ends when the current period does. */
+export function scheduleCancellation(subscription: Subscription, now: number): void {
+  subscription.cancel_at_period_end = true;
+  subscription.cancel_at = subscription.items.data[0]?.current_period_end ?? now;
+  subscription.canceled_at = now;
+  subscription.cancellation_details = {
+    ...subscription.cancellation_details,
+    reason: 'cancellation_requested',
+  };
+}
+
+/** `cancel_at_period_end: false`: undoes a scheduled cancellation. */
+export function unscheduleCancellation(subscription: Subscription): void {
+  subscription.cancel_at_period_end = false;
+  subscription.cancel_at = null;
+  subscription.canceled_at = null;
+  subscription.cancellation_details = { comment: null, feedback: null, reason: null };
+}

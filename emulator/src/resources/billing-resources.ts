@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { catchUpGlobalClock } from '../billing/time-engine.js';
 import type { EmulatorContext } from '../core/context.js';
+import { registerBillingPortalRoutes } from './billing-portal.js';
 import { registerCheckoutSessionRoutes } from './checkout-sessions.js';
 import { registerInvoiceRoutes } from './invoices.js';
 import { registerSubscriptionItemRoutes } from './subscription-items.js';
@@ -20,6 +21,7 @@ export function registerBillingResourceRoutes(app: FastifyInstance, context: Emu
   registerSubscriptionItemRoutes(app, context);
   registerInvoiceRoutes(app, context);
   registerTestClockRoutes(app, context);
+  registerBillingPortalRoutes(app, context);
   // Work that fell due on the global clock as wall time passed (expiries, renewals) runs before each API call.
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/v1/')) catchUpGlobalClock(context);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { applyItemChanges } from '../billing/subscription-changes.js';
+import { applyItemChanges, changeSubscription } from '../billing/subscription-changes.js';
 import { subscriptionItemsTable, subscriptions, type Subscription } from '../billing/subscriptions.js';
 import { nowOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
@@ -8,7 +8,6 @@ import { paginate } from '../core/list.js';
 import { applyMetadata, optionalInteger, requiredString, type Params } from '../core/params.js';
 import { requestParams } from '../server.js';
 import { parseProrationBehavior, priceOfItem } from './subscription-params.js';
-import { changeSubscription } from './subscriptions.js';
 
 /** Subscription items: the same changes as `items[]` on a subscription update, one item at a time. */
 export function registerSubscriptionItemRoutes(app: FastifyInstance, context: EmulatorContext): void {

@@ -2,14 +2,22 @@ import type { FastifyInstance } from 'fastify';
 import { subscriptionLine, type LineDraft } from '../billing/invoices.js';
 import { attachPaymentMethod, resolvePaymentMethod } from '../billing/payment-methods.js';
 import { createPendingInvoiceItems, prorationLine } from '../billing/prorations.js';
-import { applyItemChanges, endTrialNow, invoiceNow } from '../billing/subscription-changes.js';
-import { cancelSubscription } from '../billing/subscription-lifecycle.js';
+import {
+  applyItemChanges,
+  changeSubscription,
+  endTrialNow,
+  invoiceNow,
+} from '../billing/subscription-changes.js';
+import {
+  cancelSubscription,
+  scheduleCancellation,
+  unscheduleCancellation,
+} from '../billing/subscription-lifecycle.js';
 import { createSubscription, subscriptions, type Subscription } from '../billing/subscriptions.js';
-import { clockOfCustomer, emitOn, nowOn, type ClockId } from '../billing/time.js';
+import { clockOfCustomer, emitOn, nowOn } from '../billing/time.js';
 import { addIntervals } from '../billing/periods.js';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest, missingParam } from '../core/errors.js';
-import { previousAttributes } from '../core/events.js';
 import { matchesCreated, paginate } from '../core/list.js';
 import {
   applyMetadata,
@@ -29,24 +37,6 @@ import {
   parseTrialEnd,
   priceOfItem,
 } from './subscription-params.js';
-
-/**
- * Runs a change on a subscription, emits `customer.subscription.updated` with `previous_attributes`, then invoices
- * what the change bills at once (so the update event comes before the invoice's events, as on Stripe).
- */
-export function changeSubscription(
-  context: EmulatorContext,
-  subscription: Subscription,
-  clock: ClockId,
-  change: () => LineDraft[] | null,
-): void {
-  const before = structuredClone(subscription);
-  const invoiceLines = change();
-  const changed = previousAttributes(before, subscription);
-  if (Object.keys(changed).length > 0)
-    emitOn(context, clock, 'customer.subscription.updated', subscription, changed);
-  if (invoiceLines) invoiceNow(context, subscription, invoiceLines, clock, 'subscription_update');
-}
 
 export function registerSubscriptionRoutes(app: FastifyInstance, context: EmulatorContext): void {
   context.state.registerIdPrefix('sub', 'subscription');
@@ -299,21 +289,8 @@ export function registerSubscriptionRoutes(app: FastifyInstance, context: Emulat
 
 function applyCancellationParams(subscription: Subscription, params: Params, now: number): void {
   const atPeriodEnd = optionalBoolean(params, 'cancel_at_period_end');
-  const periodEnd = subscription.items.data[0]?.current_period_end ?? now;
-  if (atPeriodEnd === true) {
-    subscription.cancel_at_period_end = true;
-    subscription.cancel_at = periodEnd;
-    subscription.canceled_at = now;
-    subscription.cancellation_details = {
-      ...subscription.cancellation_details,
-      reason: 'cancellation_requested',
-    };
-  } else if (atPeriodEnd === false) {
-    subscription.cancel_at_period_end = false;
-    subscription.cancel_at = null;
-    subscription.canceled_at = null;
-    subscription.cancellation_details = { comment: null, feedback: null, reason: null };
-  }
+  if (atPeriodEnd === true) scheduleCancellation(subscription, now);
+  else if (atPeriodEnd === false) unscheduleCancellation(subscription);
   if (params.cancel_at !== undefined) {
     const cancelAt = optionalInteger(params, 'cancel_at');
     subscription.cancel_at = cancelAt ?? null;

@@ -1,0 +1,10 @@
+import type { FastifyInstance } from 'fastify';
+import type { EmulatorContext } from '../core/context.js';
+import { registerCheckoutPage } from './checkout-page.js';
+import { registerPortalPage } from './portal-page.js';
+
+/** The hosted checkout and billing portal pages. */
+export function registerBillingPages(app: FastifyInstance, context: EmulatorContext): void {
+  registerCheckoutPage(app, context);
+  registerPortalPage(app, context);
+}
