@@ -224,6 +224,7 @@ function paymentMethodDetails(paymentMethod: PaymentMethod, amount: number): Rec
       overcapture: { maximum_amount_capturable: amount, status: 'unavailable' },
       regulated_status: 'unregulated',
       three_d_secure: null,
+      transaction_link_id: null,
       wallet: null,
     },
   };
