@@ -191,7 +191,7 @@ function registerIdempotencyHooks(
   app.addHook('preHandler', async (request, reply) => {
     const key = request.headers['idempotency-key'];
     if (request.method !== 'POST' || typeof key !== 'string' || key === '' || !isApiRequest(request)) return;
-    if (request.routeOptions.url === undefined) return;
+    if (request.is404) return;
     const scope = apiKeyFor(request);
     void reply.header('idempotency-key', key);
     const outcome = context.idempotency.begin(scope, key, 'POST', pathOf(request), requestParams(request));

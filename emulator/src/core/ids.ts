@@ -1,12 +1,25 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
+// One crypto call per 8 KiB of ids instead of one per id: id generation showed up in the load profile.
+const pool = Buffer.alloc(8192);
+let poolOffset = pool.length;
+
+function randomByte(): number {
+  if (poolOffset >= pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const byte = pool[poolOffset] ?? 0;
+  poolOffset += 1;
+  return byte;
+}
+
 /** A Stripe-shaped id: `prefix_` followed by 24 random alphanumerics (`cus_…`, `cs_test_…`, `evt_…`). */
 export function newId(prefix: string, length = 24): string {
-  const bytes = randomBytes(length);
   let suffix = '';
-  for (const byte of bytes) suffix += ALPHABET[byte % ALPHABET.length];
+  for (let index = 0; index < length; index += 1) suffix += ALPHABET[randomByte() % ALPHABET.length];
   return `${prefix}_${suffix}`;
 }
 
