@@ -49,7 +49,7 @@ button.secondary,.button.secondary{background:#fff;color:#3c4257;border:1px soli
 button.danger{background:#df1b41}
 .error{background:#fde8ec;color:#a41c3a;border-radius:6px;padding:12px;margin-top:12px}
 .notice{background:#e6f4ea;color:#1e6b35;border-radius:6px;padding:12px}
-.actions{display:flex;gap:8px;flex-wrap:wrap;align-items:flex-end}.actions form{margin:0}
+.actions{display:flex;gap:8px;flex-wrap:wrap;align-items:flex-end}.actions form{margin:0;display:flex;gap:8px;align-items:flex-end;flex-wrap:wrap}.actions select{min-width:280px}
 .subscription{border-top:1px solid #e3e8ee;padding-top:16px;margin-top:16px}
 a{color:#635bff}
 `;

@@ -149,6 +149,7 @@ function renderSubscription(
       actions.push(action('cancel-now', 'Cancel subscription now', 'danger'));
     else actions.push(action('cancel', 'Cancel subscription', 'danger'));
   }
+  let switchForm = '';
   const prices = switchablePrices(configuration).filter((priceId) => priceId !== item.price.id);
   if (prices.length > 0 && !cancelScheduled) {
     const options = prices
@@ -160,7 +161,7 @@ function renderSubscription(
       })
       .join('');
     const select = `<label for="price-${escapeHtml(subscription.id)}">Switch plan</label><select id="price-${escapeHtml(subscription.id)}" name="price">${options}</select>`;
-    actions.push(action('switch', 'Update plan', '', select));
+    switchForm = `<div class="actions">${action('switch', 'Update plan', '', `<div>${select}</div>`)}</div>`;
   }
   const notice = cancelScheduled
     ? `<p class="error" role="status">Cancels on ${escapeHtml(formatDate(subscription.cancel_at ?? item.current_period_end))}</p>`
@@ -169,13 +170,18 @@ function renderSubscription(
 <h2>${escapeHtml(plan)} <span class="badge">${escapeHtml(subscription.status)}</span></h2>
 <p>${escapeHtml(formatMoney((item.price.unit_amount ?? 0) * item.quantity, item.price.currency))} per ${escapeHtml(interval)}${item.quantity > 1 ? ` (${item.quantity} × ${escapeHtml(formatMoney(item.price.unit_amount ?? 0, item.price.currency))})` : ''}</p>
 <p class="muted">${cancelScheduled ? 'Access until' : subscription.status === 'trialing' ? 'Trial ends' : 'Renews on'} ${escapeHtml(formatDate(item.current_period_end))}</p>
-${notice}<div class="actions">${actions.join('')}</div></div>`;
+${notice}<div class="actions">${actions.join('')}</div>${switchForm}</div>`;
 }
 
 function renderPaymentMethod(context: EmulatorContext, session: PortalSession): string {
   const customer = context.state.table('customer').find(session.customer) as
     { invoice_settings?: { default_payment_method: string | null } } | undefined;
-  const defaultId = customer?.invoice_settings?.default_payment_method;
+  // The customer's default, or else the one their subscriptions pay with.
+  const defaultId =
+    customer?.invoice_settings?.default_payment_method ??
+    subscriptions(context).list(
+      (row) => row.customer === session.customer && row.default_payment_method !== null,
+    )[0]?.default_payment_method;
   const current = defaultId ? paymentMethods(context).find(defaultId) : undefined;
   const card = current?.card as
     { brand?: string; last4?: string; exp_month?: number; exp_year?: number } | undefined;

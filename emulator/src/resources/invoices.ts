@@ -176,7 +176,7 @@ export function registerInvoiceRoutes(app: FastifyInstance, context: EmulatorCon
     const params = requestParams(request);
     const invoice = optionalString(params, 'invoice');
     const status = optionalEnum(params, 'status', ['open', 'paid', 'canceled'] as const);
-    const payment = (optionalHash(params, 'payment') ?? {});
+    const payment = optionalHash(params, 'payment') ?? {};
     const paymentIntent = optionalString(payment, 'payment_intent');
     const rows = invoicePayments(context).list(
       (row) =>
