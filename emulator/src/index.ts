@@ -18,6 +18,8 @@ export type { DeliveryAttempt, DeliveryFilter } from './webhooks/delivery-log.js
 export type { WebhookFault, WebhookFaultInput } from './webhooks/webhook-faults.js';
 export type { WebhookRetryOptions } from './webhooks/dispatcher.js';
 export type { EmulatorContext } from './core/context.js';
+export { createClock } from './core/clock.js';
+export type { Clock } from './core/clock.js';
 
 /** The API version the emulator renders objects and events in: the one the pinned `stripe` SDK sends. */
 export const EMULATOR_API_VERSION = '2026-10-28.endive';
