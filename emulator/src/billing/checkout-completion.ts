@@ -60,7 +60,7 @@ export function completeCheckoutSession(
   const declines = wouldDecline(context, paymentMethod);
   if (declines && session.mode === 'payment') {
     // Stripe records the failed attempt on a payment intent; the session stays open for another card.
-    const paymentIntent = paymentIntentFor(context, session, null, clock);
+    const paymentIntent = paymentIntentFor(context, session, session.customer, clock);
     const outcome = confirmPaymentIntent(context, paymentIntent, paymentMethod, clock, {
       authenticated: true,
     });

@@ -76,7 +76,7 @@ describe('test clocks', () => {
       .then((pm) =>
         stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: pm.id } }),
       );
-    const resumed = await stripe.subscriptions.resume(subscription.id, { billing_cycle_anchor: 'now' });
+    const resumed = await stripe.subscriptions.resume(subscription.id);
     expect(resumed.status).toBe('active');
     expect(resumed.items.data[0]?.current_period_start).toBe(start + 8 * 86_400);
     expect(await stripe.invoices.retrieve(resumed.latest_invoice as string)).toMatchObject({
