@@ -172,6 +172,100 @@ export const variables = {
     description:
       'On SIGTERM/SIGINT, in-flight requests get this long to finish before their connections are closed.',
   }),
+  STRIPE_WEBHOOK_SECRET: variable({
+    schema: z
+      .string()
+      .transform((value) =>
+        value
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item.length > 0),
+      )
+      .pipe(z.array(z.string().startsWith('whsec_', 'each secret must start with whsec_'))),
+    default: '',
+    secret: true,
+    description:
+      'Signing secrets of the Stripe webhook endpoint, comma-separated (several during a rotation: an event signed with any of them is accepted). Empty: every webhook is rejected.',
+  }),
+  WEBHOOK_SIGNATURE_TOLERANCE_SECONDS: variable({
+    schema: integer(1, 3600),
+    default: '300',
+    description: 'A webhook whose signature timestamp is older than this is rejected (replay protection).',
+  }),
+  WEBHOOK_INGEST_BATCH_MAX: variable({
+    schema: integer(1, 10_000),
+    default: '500',
+    description:
+      'Group commit: at most this many concurrently received events are written by one INSERT (each request is answered after its batch commits).',
+  }),
+  WEBHOOK_WORKER_BATCH_SIZE: variable({
+    schema: integer(1, 1000),
+    default: '100',
+    description: 'Inbox events one worker claims at a time.',
+  }),
+  WEBHOOK_WORKER_CONCURRENCY: variable({
+    schema: integer(1, 64),
+    default: '8',
+    description: 'Events of a claimed batch applied in parallel (each in its own transaction).',
+  }),
+  WEBHOOK_LEASE_MS: variable({
+    schema: milliseconds(1000),
+    default: '30000',
+    description:
+      "How long a claimed event belongs to its worker; a crashed worker's events are claimed again after this.",
+  }),
+  WEBHOOK_MAX_ATTEMPTS: variable({
+    schema: integer(1, 100),
+    default: '12',
+    description: 'An event that failed this many times is marked dead (alerted on, replayable).',
+  }),
+  WEBHOOK_RETRY_BASE_MS: variable({
+    schema: milliseconds(1),
+    default: '2000',
+    description:
+      'First retry delay of a failed event; doubles with each attempt (with ±50 % jitter) up to `WEBHOOK_RETRY_MAX_MS`.',
+  }),
+  WEBHOOK_RETRY_MAX_MS: variable({
+    schema: milliseconds(1),
+    default: '3600000',
+    description: 'Longest delay between two attempts of a failed event.',
+  }),
+  WEBHOOK_POLL_INTERVAL_MS: variable({
+    schema: milliseconds(10),
+    default: '1000',
+    description:
+      'An idle worker looks for due events this often (new events also wake it at once through LISTEN/NOTIFY).',
+  }),
+  WEBHOOK_SWEEP_INTERVAL_MS: variable({
+    schema: milliseconds(0),
+    default: '300000',
+    description:
+      "How often the worker lists Stripe's recent events to recover any the endpoint missed (0 turns the sweep off).",
+  }),
+  WEBHOOK_SWEEP_OVERLAP_SECONDS: variable({
+    schema: integer(0, 7 * 24 * 3600),
+    default: '3600',
+    description:
+      'The sweep starts this far before the newest event it saw last time, so late-indexed events are not skipped.',
+  }),
+  WEBHOOK_RETENTION_DAYS: variable({
+    schema: integer(1, 3650),
+    default: '90',
+    description:
+      'Processed and ignored inbox events older than this are pruned by the worker (dead ones are kept).',
+  }),
+  ENTITLEMENTS_PAST_DUE_GRACE_HOURS: variable({
+    schema: integer(0, 24 * 90),
+    default: '72',
+    description:
+      'A past_due subscription keeps its entitlements for this long after its period ended (0: none while past_due).',
+  }),
+  ENTITLEMENTS_CACHE_MAX: variable({
+    schema: integer(0, 10_000_000),
+    default: '100000',
+    description:
+      'Customers whose entitlements each API process keeps in memory (LRU, invalidated through LISTEN/NOTIFY; 0 disables the cache).',
+  }),
 } as const;
 
 export type VariableName = keyof typeof variables;

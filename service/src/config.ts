@@ -35,6 +35,23 @@ export interface Config {
   embeddedPostgres: { dataDir: string; port: number };
   readiness: { timeoutMs: number };
   shutdown: { timeoutMs: number };
+  webhooks: {
+    /** Every accepted signing secret (rotation: old and new). */
+    secrets: string[];
+    signatureToleranceSeconds: number;
+    ingestBatchMax: number;
+    workerBatchSize: number;
+    workerConcurrency: number;
+    leaseMs: number;
+    maxAttempts: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+    pollIntervalMs: number;
+    sweepIntervalMs: number;
+    sweepOverlapSeconds: number;
+    retentionDays: number;
+  };
+  entitlements: { pastDueGraceHours: number; cacheMax: number };
   /** Every secret value (and its encoded forms) to mask in logs and errors. */
   secrets: string[];
 }
@@ -114,6 +131,25 @@ function toConfig(environment: Environment): Config {
     },
     readiness: { timeoutMs: environment.READINESS_TIMEOUT_MS },
     shutdown: { timeoutMs: environment.SHUTDOWN_TIMEOUT_MS },
+    webhooks: {
+      secrets: environment.STRIPE_WEBHOOK_SECRET,
+      signatureToleranceSeconds: environment.WEBHOOK_SIGNATURE_TOLERANCE_SECONDS,
+      ingestBatchMax: environment.WEBHOOK_INGEST_BATCH_MAX,
+      workerBatchSize: environment.WEBHOOK_WORKER_BATCH_SIZE,
+      workerConcurrency: environment.WEBHOOK_WORKER_CONCURRENCY,
+      leaseMs: environment.WEBHOOK_LEASE_MS,
+      maxAttempts: environment.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: environment.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: environment.WEBHOOK_RETRY_MAX_MS,
+      pollIntervalMs: environment.WEBHOOK_POLL_INTERVAL_MS,
+      sweepIntervalMs: environment.WEBHOOK_SWEEP_INTERVAL_MS,
+      sweepOverlapSeconds: environment.WEBHOOK_SWEEP_OVERLAP_SECONDS,
+      retentionDays: environment.WEBHOOK_RETENTION_DAYS,
+    },
+    entitlements: {
+      pastDueGraceHours: environment.ENTITLEMENTS_PAST_DUE_GRACE_HOURS,
+      cacheMax: environment.ENTITLEMENTS_CACHE_MAX,
+    },
     secrets: collectSecrets(environment),
   };
 }
@@ -123,6 +159,8 @@ function collectSecrets(environment: Environment): string[] {
   for (const [name, spec] of Object.entries(variables)) {
     const value = environment[name as VariableName];
     if (spec.secret === true && typeof value === 'string') secrets.add(value);
+    // A comma-separated secret (webhook secrets during a rotation) can leak one item at a time.
+    if (spec.secret === true && Array.isArray(value)) for (const item of value) secrets.add(String(item));
   }
   // The password inside DATABASE_URL shows up alone in driver errors, percent-encoded or not.
   if (environment.DATABASE_URL !== undefined) {

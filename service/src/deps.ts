@@ -7,6 +7,8 @@ import { databaseReachableCheck, migrationsCurrentCheck } from './health/databas
 import { createReadiness, type Readiness } from './health/readiness.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { webhookMetricsFor } from './webhooks/webhook-metrics.js';
+import { createWebhookIngestService, type WebhookIngestService } from './webhooks/webhook-ingest.service.js';
 
 export interface Dependencies {
   config: Config;
@@ -14,6 +16,7 @@ export interface Dependencies {
   pool: Pool;
   metrics: Metrics;
   readiness: Readiness;
+  webhookIngest: WebhookIngestService;
 }
 
 export interface DependencyInputs {
@@ -34,9 +37,19 @@ export async function createDependencies({
     [databaseReachableCheck(pool, logger), migrationsCurrentCheck(pool, migrationNames, logger)],
     { timeoutMs: config.readiness.timeoutMs },
   );
-  return { config, logger, pool, metrics: createMetrics(), readiness };
+  const metrics = createMetrics();
+  const webhookIngest = createWebhookIngestService({
+    db: pool,
+    logger,
+    metrics: webhookMetricsFor(metrics.registry),
+    secrets: config.webhooks.secrets,
+    toleranceSeconds: config.webhooks.signatureToleranceSeconds,
+    batchMax: config.webhooks.ingestBatchMax,
+  });
+  return { config, logger, pool, metrics, readiness, webhookIngest };
 }
 
 export async function closeDependencies(dependencies: Dependencies): Promise<void> {
+  await dependencies.webhookIngest.drain();
   await dependencies.pool.end();
 }

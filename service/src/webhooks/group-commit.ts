@@ -1,0 +1,56 @@
+// Group commit: items submitted while a write is in flight wait for it to return, then go out together in the
+// next write (up to maxBatch). No timer: a lone item is written at once, and under load batches grow by
+// themselves to what arrived during one commit. Each submitter's promise settles only after its own batch's
+// write settled, with that write's result for its item — or the write's error.
+
+export interface GroupCommitQueue<Item, Result> {
+  submit: (item: Item) => Promise<Result>;
+  /** Resolves once nothing is queued or being written. */
+  drain: () => Promise<void>;
+}
+
+interface Waiting<Item, Result> {
+  item: Item;
+  resolve: (result: Result) => void;
+  reject: (error: unknown) => void;
+}
+
+export function createGroupCommitQueue<Item, Result>(
+  writeBatch: (items: Item[]) => Promise<Result[]>,
+  options: { maxBatch: number },
+): GroupCommitQueue<Item, Result> {
+  let queue: Array<Waiting<Item, Result>> = [];
+  let writing = false;
+  let idle: Array<() => void> = [];
+
+  async function writeNext(): Promise<void> {
+    writing = true;
+    while (queue.length > 0) {
+      const batch = queue.slice(0, options.maxBatch);
+      queue = queue.slice(batch.length);
+      try {
+        const results = await writeBatch(batch.map((waiting) => waiting.item));
+        batch.forEach((waiting, index) => waiting.resolve(results[index] as Result));
+      } catch (error) {
+        for (const waiting of batch) waiting.reject(error);
+      }
+    }
+    writing = false;
+    const waiters = idle;
+    idle = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  return {
+    submit(item) {
+      return new Promise<Result>((resolve, reject) => {
+        queue.push({ item, resolve, reject });
+        if (!writing) void writeNext();
+      });
+    },
+    drain() {
+      if (!writing && queue.length === 0) return Promise.resolve();
+      return new Promise((resolve) => idle.push(resolve));
+    },
+  };
+}

@@ -1,0 +1,101 @@
+// Receiving a webhook: verify the signature over the raw body, read the event's envelope, store it in the inbox
+// through the group-commit queue. It resolves only after the event's batch committed; nothing else happens here
+// (no Stripe call, no handler): the worker applies the event later.
+import { AppError } from '../errors.js';
+import type { Logger } from '../observability/logger.js';
+import { verifyWebhookSignature } from '../stripe/webhook-signature.js';
+import { createGroupCommitQueue } from './group-commit.js';
+import type { NewInboxEvent, Queryable } from './inbox/inbox-event.js';
+import { insertEvents } from './inbox/insert-events.js';
+import type { WebhookMetrics } from './webhook-metrics.js';
+
+export type IngestOutcome = 'accepted' | 'duplicate';
+
+export interface WebhookIngestService {
+  receive: (rawBody: Buffer, signatureHeader: string | undefined) => Promise<IngestOutcome>;
+  /** Waits for queued writes (graceful shutdown). */
+  drain: () => Promise<void>;
+}
+
+export interface WebhookIngestOptions {
+  db: Queryable;
+  logger: Logger;
+  metrics: WebhookMetrics;
+  secrets: readonly string[];
+  toleranceSeconds: number;
+  batchMax: number;
+}
+
+export function createWebhookIngestService(options: WebhookIngestOptions): WebhookIngestService {
+  const { metrics } = options;
+  const queue = createGroupCommitQueue<NewInboxEvent, IngestOutcome>(
+    async (events) => {
+      const inserted = await insertEvents(options.db, events);
+      // Within one batch, only the first copy of an id is the accepted one.
+      const answered = new Set<string>();
+      return events.map((event) => {
+        const accepted = inserted.has(event.id) && !answered.has(event.id);
+        answered.add(event.id);
+        return accepted ? 'accepted' : 'duplicate';
+      });
+    },
+    { maxBatch: options.batchMax },
+  );
+
+  return {
+    async receive(rawBody, signatureHeader) {
+      const check = verifyWebhookSignature(rawBody, signatureHeader, {
+        secrets: options.secrets,
+        toleranceSeconds: options.toleranceSeconds,
+      });
+      if (!check.valid) {
+        metrics.received.inc({ type: 'unverified', outcome: 'rejected' });
+        options.logger.warn({ reason: check.reason }, 'webhook rejected: bad signature');
+        throw new AppError('bad_request', `Stripe signature rejected: ${check.reason}`);
+      }
+      const event = readEnvelope(rawBody);
+      if (event === undefined) {
+        metrics.received.inc({ type: 'unverified', outcome: 'rejected' });
+        throw new AppError('bad_request', 'Body is not a Stripe event (id, type, created, livemode)');
+      }
+      let outcome: IngestOutcome;
+      try {
+        outcome = await queue.submit(event);
+      } catch (error) {
+        metrics.received.inc({ type: event.type, outcome: 'unavailable' });
+        options.logger.error({ err: error, event_id: event.id }, 'webhook not stored: database unavailable');
+        throw new AppError('service_unavailable', 'The event could not be stored; retry later', {
+          cause: error,
+        });
+      }
+      metrics.received.inc({ type: event.type, outcome });
+      return outcome;
+    },
+    drain: () => queue.drain(),
+  };
+}
+
+/** The fields the inbox keeps beside the raw payload; undefined when the body is not an event. */
+function readEnvelope(rawBody: Buffer): NewInboxEvent | undefined {
+  const payload = rawBody.toString('utf8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { id, type, created, livemode, api_version: apiVersion } = parsed as Record<string, unknown>;
+  if (typeof id !== 'string' || !/^evt_[A-Za-z0-9_]{1,250}$/.test(id)) return undefined;
+  if (typeof type !== 'string' || type.length === 0 || type.length > 200) return undefined;
+  if (typeof created !== 'number' || !Number.isInteger(created) || created < 0) return undefined;
+  return {
+    id,
+    type,
+    apiVersion: typeof apiVersion === 'string' ? apiVersion : null,
+    created,
+    livemode: livemode === true,
+    payload,
+    source: 'webhook',
+  };
+}
