@@ -83,7 +83,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     logger,
     idempotency: new IdempotencyStore(clock),
     faults: new ApiFaults(),
-    webhooks: new WebhookDispatcher(state, clock, logger, {
+    webhooks: new WebhookDispatcher(state, logger, {
       ...DEFAULT_WEBHOOK_RETRY,
       ...options.webhookRetry,
     }),

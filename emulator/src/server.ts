@@ -13,11 +13,18 @@ import { registerResourceRoutes } from './resources/index.js';
 
 const QS_OPTIONS: qs.IParseOptions = { depth: 8, arrayLimit: 1000, parameterLimit: 10_000, allowDots: false };
 
-/** The parameters of a Stripe API request: the form body for POST, the query string otherwise. */
+/**
+ * The parameters of a Stripe API request: the query string and the form body together, the body winning a name
+ * both carry. The SDK sends GET and DELETE params in the query string (a DELETE also with an empty form body) and
+ * POST params in the body, but Stripe reads both on every method.
+ */
 export function requestParams(request: FastifyRequest): Params {
   const body = request.body;
-  if (body && typeof body === 'object' && !Array.isArray(body)) return body as Params;
-  return (request.query ?? {}) as Params;
+  const query = request.query as Params | undefined;
+  const hasBody = body !== null && typeof body === 'object' && !Array.isArray(body);
+  if (!hasBody) return query ?? {};
+  if (!query || !request.url.includes('?')) return body as Params;
+  return { ...query, ...(body as Params) };
 }
 
 /**

@@ -146,6 +146,27 @@ describe('form encoding', () => {
     expect(await ids(indexed)).toEqual([a.id, b.id].sort());
   });
 
+  it('reads the query string and the form body together, the body winning a name both carry', async () => {
+    const response = await raw('/v1/customers?email=query%40example.com&name=Query&metadata[from]=query', {
+      method: 'POST',
+      body: 'name=Body&description=body',
+    });
+    const customer = (await response.json()) as Stripe.Customer;
+    expect(customer).toMatchObject({
+      email: 'query@example.com',
+      name: 'Body',
+      description: 'body',
+      metadata: { from: 'query' },
+    });
+    // A DELETE as the SDK sends it: params in the query string and an empty form body.
+    const deleted = await raw(`/v1/customers/${customer.id}?expand[]=nothing`, {
+      method: 'DELETE',
+      body: '',
+    });
+    expect(deleted.status).toBe(400);
+    expect(((await deleted.json()) as { error: { param: string } }).error.param).toBe('expand');
+  });
+
   it('reads nested hashes and treats an empty value as unset', async () => {
     const response = await raw('/v1/customers', {
       method: 'POST',

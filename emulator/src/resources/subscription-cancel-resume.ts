@@ -8,7 +8,7 @@ import { subscriptions } from '../billing/subscriptions.js';
 import { emitOn, nowOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
-import { optionalBoolean, optionalEnum, optionalHash, optionalString, type Params } from '../core/params.js';
+import { optionalBoolean, optionalEnum, optionalHash, optionalString } from '../core/params.js';
 import { requestParams } from '../server.js';
 
 /** Cancelling a subscription now (`DELETE`, with `prorate` / `invoice_now`) and resuming a paused one. */
@@ -19,8 +19,7 @@ export function registerSubscriptionCancelAndResumeRoutes(
   const table = subscriptions(context);
 
   app.delete<{ Params: { id: string } }>('/v1/subscriptions/:id', async (request) => {
-    // The SDK sends DELETE params in the query string, with an empty form body that requestParams prefers.
-    const params = { ...(request.query as Params), ...requestParams(request) };
+    const params = requestParams(request);
     const subscription = table.get(request.params.id, 'id');
     if (subscription.status === 'canceled' || subscription.status === 'incomplete_expired') {
       throw invalidRequest(`This subscription has already been canceled.`, undefined, 'resource_missing');

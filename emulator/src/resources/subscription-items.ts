@@ -5,7 +5,7 @@ import { nowOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { paginate } from '../core/list.js';
-import { applyMetadata, optionalInteger, requiredString, type Params } from '../core/params.js';
+import { applyMetadata, optionalInteger, requiredString } from '../core/params.js';
 import { requestParams } from '../server.js';
 import { parseProrationBehavior, priceOfItem } from './subscription-params.js';
 
@@ -81,8 +81,7 @@ export function registerSubscriptionItemRoutes(app: FastifyInstance, context: Em
   });
 
   app.delete<{ Params: { id: string } }>('/v1/subscription_items/:id', async (request) => {
-    // The SDK sends DELETE params in the query string, with an empty form body that requestParams prefers.
-    const params = { ...(request.query as Params), ...requestParams(request) };
+    const params = requestParams(request);
     const item = table.get(request.params.id, 'id');
     const subscription = subscriptionOf(item.subscription, 'id');
     const clock = subscription.test_clock;

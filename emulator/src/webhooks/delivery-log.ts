@@ -14,7 +14,7 @@ export interface DeliveryAttempt {
   status_code: number | null;
   error: string | null;
   succeeded: boolean;
-  /** The `t=` of the signature: emulator clock seconds at send time. */
+  /** The `t=` of the signature: wall-clock unix seconds at send time (never the emulator or a test clock). */
   signed_at: number;
   /** Wall-clock milliseconds. */
   started_at: number;

@@ -127,7 +127,7 @@ describe('webhook delivery', () => {
     }
   });
 
-  it('signs a resend with a fresh timestamp, so it verifies hours after the event was created', async () => {
+  it('signs a resend with the wall-clock time of sending, whatever the emulator clock says', async () => {
     await stripe.customers.create({});
     await settled();
     const [event] = (await stripe.events.list({ limit: 1 })).data;
@@ -140,7 +140,8 @@ describe('webhook delivery', () => {
     const resent = receiver.received[1]!;
     expect(resent.event.id).toBe(event!.id);
     const header = resent.headers['stripe-signature'] as string;
-    expect(Number(/t=(\d+)/.exec(header)?.[1])).toBeGreaterThanOrEqual(event!.created + 6 * 60 * 60);
+    const signedAt = Number(/t=(\d+)/.exec(header)?.[1]);
+    expect(Math.abs(signedAt - Math.floor(resent.receivedAt / 1000))).toBeLessThanOrEqual(1);
     const verified = stripe.webhooks.constructEvent(resent.body, header, SECRET);
     expect(verified.id).toBe(event!.id);
   });

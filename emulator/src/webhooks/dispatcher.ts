@@ -1,5 +1,4 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Clock } from '../core/clock.js';
 import type { StripeEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import type { EmulatorState } from '../core/store.js';
@@ -64,7 +63,6 @@ export class WebhookDispatcher {
 
   constructor(
     private readonly state: EmulatorState,
-    private readonly clock: Clock,
     private readonly logger: FastifyBaseLogger,
     private readonly retry: WebhookRetryOptions = DEFAULT_WEBHOOK_RETRY,
   ) {}
@@ -212,8 +210,11 @@ export class WebhookDispatcher {
     const endpoint = webhookEndpoints(this.state).find(delivery.endpointId);
     const secret = this.secrets.get(delivery.endpointId);
     delivery.attempts += 1;
-    const signedAt = this.clock.now();
+    // Stripe signs each attempt with the wall-clock second it is sent, whatever test clocks or the emulator's
+    // global clock say: a receiver checks |now - t| against its own clock, so an advanced emulator clock must
+    // never produce a future (or past) t.
     const startedAt = Date.now();
+    const signedAt = Math.floor(startedAt / 1000);
     let statusCode: number | null = null;
     let error: string | null = null;
     if (!endpoint || endpoint.status !== 'enabled' || !secret) {
