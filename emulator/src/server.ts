@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import qs from 'qs';
 import type { EmulatorContext } from './core/context.js';
 import { apiKeyOf } from './core/api-key.js';
-import { StripeError } from './core/errors.js';
+import { isParamValidationError, StripeError } from './core/errors.js';
 import { expandResponse } from './core/expand.js';
 import { newId } from './core/ids.js';
 import { optionalStringArray, type Params } from './core/params.js';
@@ -68,7 +68,9 @@ export function buildEmulatorServer(context: EmulatorContext): FastifyInstance {
   });
   // Idempotency first: its preHandler takes the key before an injected latency holds the request, and its onSend
   // saves the result before an injected `drop after` destroys the socket.
-  registerIdempotencyHooks(app, context, (request) => apiKeys.get(request) ?? '');
+  // Requests whose params failed validation: their idempotency key is released instead of saving the 400.
+  const rejectedParams = new WeakSet<FastifyRequest>();
+  registerIdempotencyHooks(app, context, (request) => apiKeys.get(request) ?? '', rejectedParams);
   registerFaultHooks(app, context);
 
   // Every Stripe object or list a route returns passes through `expand[]` here.
@@ -88,10 +90,13 @@ export function buildEmulatorServer(context: EmulatorContext): FastifyInstance {
 
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof StripeError) {
+      if (isParamValidationError(error)) rejectedParams.add(request);
       return reply.status(error.statusCode).send(error.toBody());
     }
     const statusCode = (error as { statusCode?: number }).statusCode;
     if (statusCode && statusCode >= 400 && statusCode < 500) {
+      // A body the parser could not read: nothing executed.
+      rejectedParams.add(request);
       return reply
         .status(400)
         .send(new StripeError(400, 'invalid_request_error', (error as Error).message).toBody());
@@ -186,12 +191,14 @@ function registerFaultHooks(app: FastifyInstance, context: EmulatorContext): voi
 /**
  * Stripe's idempotency on `POST /v1/...` with an `Idempotency-Key`: the key is taken once the request reaches its
  * route (after auth and edge faults), the serialized response is saved on send, and replays answer the saved
- * status and bytes with `Idempotent-Replayed: true` and the first request's id in `Original-Request`.
+ * status and bytes with `Idempotent-Replayed: true` and the first request's id in `Original-Request`. A request
+ * whose params failed validation saves nothing (Stripe only saves once the endpoint started executing).
  */
 function registerIdempotencyHooks(
   app: FastifyInstance,
   context: EmulatorContext,
   apiKeyFor: (request: FastifyRequest) => string,
+  rejectedParams: WeakSet<FastifyRequest>,
 ): void {
   const held = new WeakMap<FastifyRequest, { scope: string; key: string }>();
 
@@ -222,7 +229,7 @@ function registerIdempotencyHooks(
     held.delete(request);
     const body =
       typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
-    if (body === null) context.idempotency.abandon(holder.scope, holder.key);
+    if (body === null || rejectedParams.has(request)) context.idempotency.abandon(holder.scope, holder.key);
     else
       context.idempotency.complete(holder.scope, holder.key, {
         statusCode: reply.statusCode,

@@ -65,3 +65,15 @@ export function resourceMissing(objectName: string, id: string, param = 'id'): S
 export function cardDeclined(message: string, declineCode: string, code = 'card_declined'): StripeError {
   return new StripeError(402, 'card_error', message, { code, decline_code: declineCode });
 }
+
+/**
+ * Whether an error says the request's parameters failed validation (a 400 `invalid_request_error` naming the
+ * `param` at fault), as opposed to a failure of the operation itself (a state conflict, a decline). Stripe saves no
+ * idempotent result for the former, since the endpoint never started executing: the same key may be retried with
+ * corrected parameters.
+ */
+export function isParamValidationError(error: StripeError): boolean {
+  return (
+    error.statusCode === 400 && error.type === 'invalid_request_error' && error.fields.param !== undefined
+  );
+}

@@ -51,14 +51,48 @@ describe('idempotent requests', () => {
     expect(second.lastResponse.headers['idempotent-replayed']).toBe('true');
   });
 
-  it('replays a stored 400 error', async () => {
-    const body = 'email[nested]=x';
-    const first = await rawPost('/v1/customers', body, { 'idempotency-key': 'bad-1' });
-    const second = await rawPost('/v1/customers', body, { 'idempotency-key': 'bad-1' });
+  it('saves nothing for params that fail validation, so the same key works with corrected params', async () => {
+    const bad = await rawPost('/v1/customers', 'email[nested]=x', { 'idempotency-key': 'fix-me' });
+    expect(bad.status).toBe(400);
+    expect((JSON.parse(bad.text) as { error: { param: string } }).error.param).toBe('email');
+    const again = await rawPost('/v1/customers', 'email[nested]=x', { 'idempotency-key': 'fix-me' });
+    expect(again.status).toBe(400);
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    const fixed = await rawPost('/v1/customers', 'email=fixed%40example.com', {
+      'idempotency-key': 'fix-me',
+    });
+    expect(fixed.status).toBe(200);
+    expect(customerCount()).toBe(1);
+    const replay = await rawPost('/v1/customers', 'email=fixed%40example.com', {
+      'idempotency-key': 'fix-me',
+    });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('replays a stored 400 raised while executing (a state conflict)', async () => {
+    const paymentIntent = await stripe.paymentIntents.create({
+      amount: 1000,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+    });
+    const path = `/v1/payment_intents/${paymentIntent.id}/cancel`;
+    const first = await rawPost(path, '', { 'idempotency-key': 'cancel-paid' });
+    const second = await rawPost(path, '', { 'idempotency-key': 'cancel-paid' });
     expect(first.status).toBe(400);
-    expect(second.status).toBe(400);
     expect(second.text).toBe(first.text);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('replays a stored 402 decline', async () => {
+    const body = 'amount=1000&currency=usd&payment_method=pm_card_chargeDeclined&confirm=true';
+    const first = await rawPost('/v1/payment_intents', body, { 'idempotency-key': 'declined' });
+    const second = await rawPost('/v1/payment_intents', body, { 'idempotency-key': 'declined' });
+    expect(first.status).toBe(402);
+    expect(second.status).toBe(402);
+    expect(second.text).toBe(first.text);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(emulator.summary().counts.payment_intent).toBe(1);
   });
 
   it('rejects the same key with other parameters: 400 idempotency_error → StripeIdempotencyError', async () => {

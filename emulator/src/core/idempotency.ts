@@ -7,7 +7,8 @@ import type { Params } from './params.js';
  * Stripe's idempotency layer for `POST /v1/...`: the first response to a key (status and exact body bytes, errors
  * included) is saved once the endpoint starts executing and replayed for later requests with the same key and
  * the same parameters. Keys are scoped per API key and forgotten 24 hours after first use (emulator clock).
- * Requests rejected before execution (bad API key, injected faults, a concurrent duplicate) save nothing.
+ * Requests rejected before execution (bad API key, params that fail validation, injected faults, a concurrent
+ * duplicate) save nothing, so the same key can be retried.
  */
 export interface StoredResponse {
   statusCode: number;
