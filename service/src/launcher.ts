@@ -5,6 +5,7 @@ import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { createLogger } from './observability/logger.js';
 import { installGracefulShutdown } from './process/graceful-shutdown.js';
 import { startApi } from './process/start-api.js';
+import { startWorker } from './process/start-worker.js';
 
 const config = loadConfigOrExit();
 const logger = createLogger({ ...config.log, secrets: config.secrets });
@@ -28,10 +29,12 @@ async function launch(): Promise<void> {
   // 2. Stripe: later, start the stripe-emulator here when no Stripe key / STRIPE_API_BASE is configured,
   //    and register its stop with shutdown.onShutdown('stripe emulator', …).
 
-  // 3. Worker: later, start the inbox worker in this process for development, registered the same way.
+  // 3. The API (migrations on start, HTTP and metrics listeners).
+  const { dependencies } = await startApi({ config, logger, databaseUrl, shutdown });
 
-  // 4. The API (migrations on start, HTTP and metrics listeners). Registered last, so it drains first.
-  await startApi({ config, logger, databaseUrl, shutdown });
+  // 4. The inbox worker, in this process for development (production runs `npm run worker` beside the API).
+  //    Registered last, so on shutdown it finishes its events in hand first.
+  startWorker({ dependencies, databaseUrl, shutdown });
 }
 
 await launch().catch(shutdown.failStartup);

@@ -1,0 +1,24 @@
+// The inbox's backlog for the gauges: events not yet applied, the age of the oldest, and the dead ones.
+import type { Queryable } from './inbox-event.js';
+
+export interface InboxMeasurement {
+  pending: number;
+  oldestPendingAgeSeconds: number;
+  dead: number;
+}
+
+export async function measureInbox(db: Queryable): Promise<InboxMeasurement> {
+  const result = await db.query<{ pending: string; oldest_age: number | null; dead: string }>(
+    `SELECT
+       (SELECT count(*) FROM stripe_events WHERE status IN ('pending', 'processing', 'failed')) AS pending,
+       (SELECT extract(epoch FROM now() - min(received_at))::float8
+          FROM stripe_events WHERE status IN ('pending', 'processing', 'failed')) AS oldest_age,
+       (SELECT count(*) FROM stripe_events WHERE status = 'dead') AS dead`,
+  );
+  const row = result.rows[0];
+  return {
+    pending: Number(row?.pending ?? 0),
+    oldestPendingAgeSeconds: row?.oldest_age ?? 0,
+    dead: Number(row?.dead ?? 0),
+  };
+}

@@ -1,0 +1,92 @@
+// Applies one claimed event in its own transaction: confirm the claim is still ours (row locked), run the
+// handler for its type (or record it as ignored), mark it processed — all committed together. On error the
+// transaction rolls back and the failure is stored on the row with its retry time (or the event goes dead).
+import type { Pool } from '../../db/pool.js';
+import { withTransaction } from '../../db/transaction.js';
+import type { Logger } from '../../observability/logger.js';
+import type { HandlerRegistry, StripeEvent } from '../handlers/event-handler.js';
+import { completeEvent } from '../inbox/complete-event.js';
+import { failEvent } from '../inbox/fail-event.js';
+import type { ClaimedEvent } from '../inbox/inbox-event.js';
+import { lockClaimedEvent } from '../inbox/lock-claimed-event.js';
+import { recordEffect } from '../inbox/record-effect.js';
+import type { WebhookMetrics } from '../webhook-metrics.js';
+
+export type ApplyOutcome = 'processed' | 'ignored' | 'skipped' | 'failed' | 'dead';
+
+export interface ApplyEventOptions {
+  pool: Pool;
+  logger: Logger;
+  metrics: WebhookMetrics;
+  handlers: HandlerRegistry;
+  workerId: string;
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+export async function applyEvent(claimed: ClaimedEvent, options: ApplyEventOptions): Promise<ApplyOutcome> {
+  const { metrics } = options;
+  let outcome: ApplyOutcome;
+  try {
+    if (claimed.attempts > options.maxAttempts) {
+      throw new Error(
+        'the event was claimed again after its worker stopped without finishing it, too many times',
+      );
+    }
+    outcome = await withTransaction(options.pool, async (client) => {
+      if (!(await lockClaimedEvent(client, claimed.id, options.workerId))) return 'skipped';
+      const handler = options.handlers.get(claimed.type);
+      if (handler === undefined) {
+        await completeEvent(client, claimed.id, 'ignored');
+        return 'ignored';
+      }
+      const event = JSON.parse(claimed.payload) as StripeEvent;
+      await handler(event, {
+        client,
+        recordEffect: (effect) => recordEffect(client, claimed.id, effect),
+      });
+      await completeEvent(client, claimed.id, 'processed');
+      return 'processed';
+    });
+  } catch (error) {
+    outcome = await recordFailure(claimed, error, options);
+  }
+  metrics.processed.inc({ type: claimed.type, outcome });
+  if (outcome === 'processed' || outcome === 'ignored') {
+    metrics.applyLagSeconds.observe(
+      { type: claimed.type },
+      Math.max(0, (Date.now() - claimed.created.getTime()) / 1000),
+    );
+  }
+  return outcome;
+}
+
+async function recordFailure(
+  claimed: ClaimedEvent,
+  error: unknown,
+  options: ApplyEventOptions,
+): Promise<ApplyOutcome> {
+  const message = describeError(error);
+  const status = await failEvent(options.pool, {
+    eventId: claimed.id,
+    workerId: options.workerId,
+    error: message,
+    maxAttempts: options.maxAttempts,
+    retryBaseMs: options.retryBaseMs,
+    retryMaxMs: options.retryMaxMs,
+  });
+  const log = { event_id: claimed.id, type: claimed.type, attempt: claimed.attempts, error: message };
+  if (status === 'dead') options.logger.error(log, 'webhook event is dead: it failed on every attempt');
+  else options.logger.warn(log, 'webhook event failed; a retry is scheduled');
+  if (status === undefined) return 'skipped';
+  return status === 'dead' ? 'dead' : 'failed';
+}
+
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string'
+    ? `${error.name} (${code}): ${error.message}`
+    : `${error.name}: ${error.message}`;
+}
