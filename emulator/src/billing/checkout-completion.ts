@@ -18,6 +18,7 @@ import {
   type PaymentMethod,
 } from './payment-methods.js';
 import { createSubscription } from './subscriptions.js';
+import { insertCustomer, newCustomer } from '../resources/customer-object.js';
 import { emitOn, nowOn, type ClockId } from './time.js';
 
 /** What the customer entered on the hosted page (or a test sends to the completion helper). */
@@ -214,38 +215,15 @@ function ensureCustomer(
 ): string | null {
   if (session.customer) return session.customer;
   if (session.mode === 'payment' && session.customer_creation !== 'always') return null;
-  const now = nowOn(context, clock);
-  const customer = {
-    id: newId('cus', 14),
-    object: 'customer',
-    address: null,
-    balance: 0,
-    created: now,
-    currency: session.currency,
-    default_source: null,
-    delinquent: false,
-    description: null,
-    discount: null,
+  // The customer gets the session's currency: checkout bills it right away, which on Stripe sets the currency.
+  const customer = newCustomer({
+    created: nowOn(context, clock),
+    testClock: clock,
     email,
-    invoice_prefix: newId('x', 8).slice(2).toUpperCase(),
-    invoice_settings: {
-      custom_fields: null,
-      default_payment_method: null,
-      footer: null,
-      rendering_options: null,
-    },
-    livemode: false,
-    metadata: {},
     name,
-    next_invoice_sequence: 1,
-    phone: null,
-    preferred_locales: [],
-    shipping: null,
-    tax_exempt: 'none',
-    test_clock: clock,
-  };
-  context.state.table('customer').insert(customer);
-  emitOn(context, clock, 'customer.created', customer);
+    currency: session.currency,
+  });
+  insertCustomer(context, customer);
   session.customer = customer.id;
   return customer.id;
 }

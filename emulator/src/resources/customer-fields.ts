@@ -7,7 +7,7 @@ import {
   requiredString,
   type Params,
 } from '../core/params.js';
-import type { Customer } from './customers.js';
+import type { Customer } from './customer-object.js';
 
 export interface Address {
   city: string | null;

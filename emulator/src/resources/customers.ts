@@ -4,7 +4,6 @@ import { nowOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { previousAttributes } from '../core/events.js';
-import { newId } from '../core/ids.js';
 import { matchesCreated, paginate, searchPage } from '../core/list.js';
 import {
   applyMetadata,
@@ -19,33 +18,10 @@ import {
 import { compileSearchQuery } from '../core/search.js';
 import type { StripeObject } from '../core/store.js';
 import { requestParams } from '../server.js';
-import {
-  addressFrom,
-  invoiceSettingsFrom,
-  shippingFrom,
-  type Address,
-  type Shipping,
-} from './customer-fields.js';
+import { addressFrom, invoiceSettingsFrom, shippingFrom } from './customer-fields.js';
+import { customers, insertCustomer, newCustomer, type Customer } from './customer-object.js';
 
-export interface Customer extends StripeObject {
-  object: 'customer';
-  address: Address | null;
-  balance: number;
-  created: number;
-  currency: string | null;
-  email: string | null;
-  name: string | null;
-  metadata: Record<string, string>;
-  shipping: Shipping | null;
-  test_clock: string | null;
-  invoice_settings: {
-    custom_fields: Array<{ name: string; value: string }> | null;
-    default_payment_method: string | null;
-    footer: string | null;
-    rendering_options: { amount_tax_display: string | null; template: string | null } | null;
-  };
-  [key: string]: unknown;
-}
+export { customers, type Customer } from './customer-object.js';
 
 const SHARED_PARAMS = [
   'address',
@@ -69,10 +45,6 @@ const CREATE_PARAMS = [...SHARED_PARAMS, 'payment_method', 'tax_id_data', 'test_
 const UPDATE_PARAMS = [...SHARED_PARAMS, 'default_source'];
 const TAX_EXEMPT = ['none', 'exempt', 'reverse'] as const;
 
-export function customers(context: EmulatorContext) {
-  return context.state.table<Customer>('customer');
-}
-
 export function registerCustomerRoutes(app: FastifyInstance, context: EmulatorContext): void {
   context.state.registerIdPrefix('cus', 'customer');
   const table = customers(context);
@@ -84,43 +56,18 @@ export function registerCustomerRoutes(app: FastifyInstance, context: EmulatorCo
     rejectUnknownParams(params, CREATE_PARAMS);
     const testClock = optionalString(params, 'test_clock') ?? null;
     if (testClock) context.state.table('test_helpers.test_clock').get(testClock, 'test_clock');
-    const customer: Customer = {
-      id: newId('cus', 14),
-      object: 'customer',
-      address: null,
-      balance: 0,
+    const customer = newCustomer({
       created: nowOn(context, testClock),
-      currency: null,
-      default_source: null,
-      delinquent: false,
-      description: null,
-      discount: null,
-      email: null,
-      invoice_prefix: newId('x', 8).slice(2).toUpperCase(),
-      invoice_settings: {
-        custom_fields: null,
-        default_payment_method: null,
-        footer: null,
-        rendering_options: null,
-      },
-      livemode: false,
+      testClock,
       metadata: applyMetadata({}, params),
-      name: null,
-      next_invoice_sequence: 1,
-      phone: null,
-      preferred_locales: [],
-      shipping: null,
-      tax_exempt: 'none',
-      test_clock: testClock,
-    };
+    });
     applyCustomerFields(context, customer, params);
     const paymentMethodId = optionalString(params, 'payment_method');
     // Resolve before inserting, so an unknown payment method leaves no customer behind.
     const paymentMethod = paymentMethodId
       ? resolvePaymentMethod(context, paymentMethodId, 'payment_method', customer.created)
       : undefined;
-    table.insert(customer);
-    context.events.emit('customer.created', customer, { created: customer.created });
+    insertCustomer(context, customer);
     if (paymentMethod) attachPaymentMethod(context, paymentMethod, customer.id);
     return customer;
   });
