@@ -11,6 +11,7 @@ import { registerConnectionDraining } from './http/connection-draining.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { REQUEST_ID_HEADER, generateRequestId } from './http/request-id.js';
 import { registerHttpMetrics } from './observability/http-metrics.js';
+import { registerSellingApi } from './selling-app.js';
 import { registerWebhookRoutes } from './webhooks/webhook.routes.js';
 
 export type { AppInstance } from './http/app-instance.js';
@@ -47,6 +48,7 @@ export function buildApp(dependencies: Dependencies): AppInstance {
 
   // Routes, explicitly; each feature adds its register*Routes call here.
   registerHealthRoutes(app, { readiness: dependencies.readiness });
+  registerSellingApi(app, dependencies);
   registerWebhookRoutes(app, { webhookIngest: dependencies.webhookIngest });
 
   return app;

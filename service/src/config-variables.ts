@@ -1,57 +1,18 @@
 // Every environment variable the service reads: its schema, its default (as it would be written in the
 // environment) and a description. config.ts parses them; config-docs.ts renders .env.example and the README table.
 import { z } from 'zod';
+import {
+  booleanFlag,
+  integer,
+  milliseconds,
+  originList,
+  port,
+  postgresUrl,
+  variable,
+} from './config-schemas.js';
+import { sellingVariables } from './selling-config-variables.js';
 
-export interface VariableSpec<Schema extends z.ZodType = z.ZodType> {
-  schema: Schema;
-  description: string;
-  /** The value used when the variable is unset or empty; undefined means "no value". */
-  default: string | undefined;
-  /** Secret values are never echoed in errors and are masked in every log line. */
-  secret?: boolean;
-}
-
-function variable<Schema extends z.ZodType>(spec: VariableSpec<Schema>): VariableSpec<Schema> {
-  return spec;
-}
-
-function integer(min: number, max: number) {
-  return z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
-}
-
-const port = integer(0, 65_535);
-const milliseconds = (min: number) => integer(min, 24 * 60 * 60 * 1000);
-
-const booleanFlag = z
-  .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
-  .transform((value) => value === 'true' || value === '1');
-
-const postgresUrl = z
-  .string()
-  .refine((value) => URL.canParse(value) && /^postgres(ql)?:$/.test(new URL(value).protocol), {
-    message: 'must be a postgres:// or postgresql:// URL',
-  });
-
-// An origin is scheme + host (+ port), nothing else, exactly as browsers send it in the Origin header.
-const originList = z.string().transform((value, context) => {
-  const origins = value
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
-  for (const origin of origins) {
-    if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
-      context.addIssue({
-        code: 'custom',
-        message: `"${origin}" is not an origin like https://app.example.com`,
-      });
-    }
-  }
-  return origins;
-});
+export type { VariableSpec } from './config-schemas.js';
 
 export const variables = {
   NODE_ENV: variable({
@@ -266,6 +227,7 @@ export const variables = {
     description:
       'Customers whose entitlements each API process keeps in memory (LRU, invalidated through LISTEN/NOTIFY; 0 disables the cache).',
   }),
+  ...sellingVariables,
 } as const;
 
 export type VariableName = keyof typeof variables;

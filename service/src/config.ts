@@ -4,13 +4,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
 import { environmentSchema, variables, type Environment, type VariableName } from './config-variables.js';
+import { findSellingProblems, toSellingConfig, type SellingConfig } from './selling-config.js';
 
 /** The repository root: service/src (or service/dist) is two levels below it. */
 export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export type LogLevel = Environment['LOG_LEVEL'];
 
-export interface Config {
+export interface Config extends SellingConfig {
   nodeEnv: Environment['NODE_ENV'];
   http: {
     host: string;
@@ -84,12 +85,12 @@ export function parseConfig(rawEnvironment: RawEnvironment): Config {
     );
   }
   const environment = result.data;
-  checkCombinations(environment);
+  checkCombinations(environment, rawEnvironment);
   return toConfig(environment);
 }
 
-function checkCombinations(environment: Environment): void {
-  const problems: string[] = [];
+function checkCombinations(environment: Environment, rawEnvironment: RawEnvironment): void {
+  const problems: string[] = findSellingProblems(environment, rawEnvironment);
   if (environment.NODE_ENV === 'production' && environment.DATABASE_URL === undefined) {
     problems.push(
       'DATABASE_URL: is required when NODE_ENV=production (the embedded database is for development)',
@@ -150,6 +151,7 @@ function toConfig(environment: Environment): Config {
       pastDueGraceHours: environment.ENTITLEMENTS_PAST_DUE_GRACE_HOURS,
       cacheMax: environment.ENTITLEMENTS_CACHE_MAX,
     },
+    ...toSellingConfig(environment),
     secrets: collectSecrets(environment),
   };
 }

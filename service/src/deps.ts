@@ -7,10 +7,15 @@ import { databaseReachableCheck, migrationsCurrentCheck } from './health/databas
 import { createReadiness, type Readiness } from './health/readiness.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import {
+  closeSellingDependencies,
+  createSellingDependencies,
+  type SellingDependencies,
+} from './selling-deps.js';
 import { webhookMetricsFor } from './webhooks/webhook-metrics.js';
 import { createWebhookIngestService, type WebhookIngestService } from './webhooks/webhook-ingest.service.js';
 
-export interface Dependencies {
+export interface Dependencies extends SellingDependencies {
   config: Config;
   logger: Logger;
   pool: Pool;
@@ -33,11 +38,21 @@ export async function createDependencies({
 }: DependencyInputs): Promise<Dependencies> {
   const pool = createPool(databaseUrl, config.database, logger);
   const migrationNames = await listMigrationNames();
+  const metrics = createMetrics();
+  const { readinessChecks: sellingChecks, ...selling } = createSellingDependencies({
+    config,
+    logger,
+    pool,
+    metrics,
+  });
   const readiness = createReadiness(
-    [databaseReachableCheck(pool, logger), migrationsCurrentCheck(pool, migrationNames, logger)],
+    [
+      databaseReachableCheck(pool, logger),
+      migrationsCurrentCheck(pool, migrationNames, logger),
+      ...sellingChecks,
+    ],
     { timeoutMs: config.readiness.timeoutMs },
   );
-  const metrics = createMetrics();
   const webhookIngest = createWebhookIngestService({
     db: pool,
     logger,
@@ -46,10 +61,11 @@ export async function createDependencies({
     toleranceSeconds: config.webhooks.signatureToleranceSeconds,
     batchMax: config.webhooks.ingestBatchMax,
   });
-  return { config, logger, pool, metrics, readiness, webhookIngest };
+  return { config, logger, pool, metrics, readiness, webhookIngest, ...selling };
 }
 
 export async function closeDependencies(dependencies: Dependencies): Promise<void> {
   await dependencies.webhookIngest.drain();
+  closeSellingDependencies(dependencies);
   await dependencies.pool.end();
 }

@@ -5,7 +5,9 @@
 export const httpStatusByErrorCode = {
   bad_request: 400,
   validation_failed: 400,
+  stripe_invalid_request: 400,
   unauthorized: 401,
+  payment_failed: 402,
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
@@ -17,18 +19,32 @@ export const httpStatusByErrorCode = {
   internal: 500,
   upstream_failed: 502,
   service_unavailable: 503,
+  stripe_unavailable: 503,
+  stripe_rate_limited: 503,
   upstream_timeout: 504,
 } as const satisfies Record<string, number>;
 
 export type ErrorCode = keyof typeof httpStatusByErrorCode;
 
+export interface AppErrorOptions {
+  cause?: unknown;
+  /** The request field the error is about (`items[1].price`), rendered as `error.param`. */
+  param?: string | undefined;
+  /** Rendered as a `Retry-After` header: when a retry may succeed. */
+  retryAfterSeconds?: number;
+}
+
 export class AppError extends Error {
   readonly code: ErrorCode;
+  readonly param: string | undefined;
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: ErrorCode, message: string, options?: AppErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
+    this.param = options?.param;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 
   get statusCode(): number {

@@ -10,8 +10,9 @@ const readinessResponse = Type.Object({
   checks: Type.Array(
     Type.Object({
       name: Type.String(),
-      status: Type.Union([Type.Literal('pass'), Type.Literal('fail')]),
+      status: Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Literal('warn')]),
       latency_ms: Type.Number(),
+      detail: Type.Optional(Type.String()),
       error: Type.Optional(Type.String()),
     }),
   ),

@@ -37,6 +37,7 @@ describe('health endpoints', () => {
     expect(body.checks.map((check) => [check.name, check.status])).toEqual([
       ['database', 'pass'],
       ['migrations', 'pass'],
+      ['stripe', 'pass'],
     ]);
     for (const check of body.checks) expect(check.latency_ms).toBeTypeOf('number');
   });
@@ -56,6 +57,7 @@ describe('health endpoints', () => {
       checks: [
         { name: 'database', status: 'fail', error: 'database unreachable' },
         { name: 'migrations', status: 'fail' },
+        { name: 'stripe', status: 'pass', detail: 'closed' },
       ],
     });
   });
@@ -70,6 +72,7 @@ describe('health endpoints', () => {
       checks: [
         { name: 'database', status: 'fail' },
         { name: 'migrations', status: 'fail' },
+        { name: 'stripe', status: 'pass' },
       ],
     });
     // Connection details stay in the log, not in the public answer.
@@ -91,6 +94,7 @@ describe('health endpoints', () => {
           status: 'fail',
           error: expect.stringMatching(/^pending migrations: 0001_/) as unknown,
         },
+        { name: 'stripe', status: 'pass' },
       ],
     });
   });

@@ -3,14 +3,17 @@
 
 export interface ReadinessCheck {
   name: string;
-  /** Resolves when healthy; rejects with a reason when not. */
-  run: () => Promise<void>;
+  /** Resolves when healthy (optionally with a detail such as a state); rejects with a reason when not. */
+  run: () => Promise<void | string>;
+  /** An optional check that fails is reported as `warn` and leaves the service ready. */
+  optional?: boolean;
 }
 
 export interface CheckResult {
   name: string;
-  status: 'pass' | 'fail';
+  status: 'pass' | 'fail' | 'warn';
   latency_ms: number;
+  detail?: string;
   error?: string;
 }
 
@@ -35,7 +38,7 @@ export function createReadiness(
     async evaluate() {
       const results = await Promise.all(checks.map((check) => runCheck(check, options.timeoutMs)));
       if (shuttingDown) return { status: 'shutting_down', checks: results };
-      const ready = results.every((result) => result.status === 'pass');
+      const ready = results.every((result) => result.status !== 'fail');
       return { status: ready ? 'ready' : 'not_ready', checks: results };
     },
     markShuttingDown() {
@@ -52,11 +55,14 @@ async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<Check
     timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    await Promise.race([check.run(), timeout]);
-    return { name: check.name, status: 'pass', latency_ms: elapsedSince(startedAt) };
+    const detail = await Promise.race([check.run(), timeout]);
+    const result: CheckResult = { name: check.name, status: 'pass', latency_ms: elapsedSince(startedAt) };
+    if (typeof detail === 'string') result.detail = detail;
+    return result;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return { name: check.name, status: 'fail', latency_ms: elapsedSince(startedAt), error: reason };
+    const status = check.optional === true ? 'warn' : 'fail';
+    return { name: check.name, status, latency_ms: elapsedSince(startedAt), error: reason };
   } finally {
     clearTimeout(timer);
   }

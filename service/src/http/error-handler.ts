@@ -5,13 +5,15 @@ import { AppError, errorCodeForStatus, httpStatusByErrorCode, type ErrorCode } f
 import type { AppInstance } from './app-instance.js';
 
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; request_id: string };
+  error: { code: ErrorCode; message: string; request_id: string; param?: string };
 }
 
 interface RenderedError {
   statusCode: number;
   code: ErrorCode;
   message: string;
+  param?: string | undefined;
+  retryAfterSeconds?: number | undefined;
 }
 
 export function registerErrorHandler(app: AppInstance): void {
@@ -38,12 +40,20 @@ function sendError(request: FastifyRequest, reply: FastifyReply, rendered: Rende
   const body: ErrorBody = {
     error: { code: rendered.code, message: rendered.message, request_id: request.id },
   };
+  if (rendered.param !== undefined) body.error.param = rendered.param;
+  if (rendered.retryAfterSeconds !== undefined) void reply.header('retry-after', rendered.retryAfterSeconds);
   return reply.status(rendered.statusCode).type('application/json; charset=utf-8').send(body);
 }
 
 function renderError(error: unknown): RenderedError {
   if (error instanceof AppError) {
-    return { statusCode: httpStatusByErrorCode[error.code], code: error.code, message: error.message };
+    return {
+      statusCode: httpStatusByErrorCode[error.code],
+      code: error.code,
+      message: error.message,
+      param: error.param,
+      retryAfterSeconds: error.retryAfterSeconds,
+    };
   }
   if (isFastifyError(error)) {
     if (error.validation !== undefined) {

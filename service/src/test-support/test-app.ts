@@ -7,6 +7,8 @@ import { createLogger } from '../observability/logger.js';
 
 // Nothing listens on port 1: for tests that never touch the database.
 const UNUSED_DATABASE_URL = 'postgres://test@127.0.0.1:1/unused';
+// Nor on this one: for tests that never call Stripe (tests that do pass an emulator's STRIPE_API_BASE).
+const UNUSED_STRIPE_API_BASE = 'http://127.0.0.1:1';
 
 export interface TestApp {
   app: AppInstance;
@@ -24,6 +26,7 @@ export async function buildTestApp(
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
     DATABASE_URL: databaseUrl,
+    STRIPE_API_BASE: UNUSED_STRIPE_API_BASE,
     ...options.environment,
   });
   const lines: string[] = [];

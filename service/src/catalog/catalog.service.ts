@@ -1,0 +1,115 @@
+// The catalog: a mirror of Stripe's products and prices, synced at start and on demand (and by webhooks).
+// Products declare the features they grant in their metadata `features` (comma-separated).
+import type { TransactionOption } from '../db/queryable.js';
+import type { Pool } from '../db/pool.js';
+import type { Logger } from '../observability/logger.js';
+import type { StripeGateway } from '../stripe/gateway.js';
+import type { StripePrice, StripeProduct } from '../stripe/types.js';
+import * as repo from './catalog.repo.js';
+import type { PriceRow, ProductRow } from './catalog.repo.js';
+
+export type { PriceRow, ProductRow } from './catalog.repo.js';
+export type CatalogService = ReturnType<typeof createCatalogService>;
+
+export interface CatalogProduct extends ProductRow {
+  prices: PriceRow[];
+}
+
+export function parseFeatures(metadata: Record<string, string> | null | undefined): string[] {
+  const raw = metadata?.features ?? '';
+  const features = raw
+    .split(',')
+    .map((feature) => feature.trim())
+    .filter((feature) => feature.length > 0);
+  return [...new Set(features)];
+}
+
+function productInput(product: StripeProduct): repo.ProductInput {
+  return {
+    id: product.id,
+    name: product.name,
+    description: product.description ?? null,
+    active: product.active,
+    features: parseFeatures(product.metadata),
+    metadata: product.metadata ?? {},
+    stripe_updated: new Date((product.updated ?? product.created) * 1000),
+  };
+}
+
+function priceInput(price: StripePrice): repo.PriceInput {
+  return {
+    id: price.id,
+    product_id: typeof price.product === 'string' ? price.product : price.product.id,
+    active: price.active,
+    currency: price.currency,
+    unit_amount: price.unit_amount === null ? null : String(price.unit_amount),
+    type: price.type === 'recurring' ? 'recurring' : 'one_time',
+    recurring_interval: price.recurring?.interval ?? null,
+    recurring_interval_count: price.recurring?.interval_count ?? null,
+    lookup_key: price.lookup_key ?? null,
+    nickname: price.nickname ?? null,
+    metadata: price.metadata ?? {},
+    stripe_created: new Date(price.created * 1000),
+  };
+}
+
+export function createCatalogService(options: { pool: Pool; stripe: StripeGateway; logger: Logger }) {
+  const { pool, stripe } = options;
+  const db = (transaction?: TransactionOption) => transaction?.client ?? pool;
+
+  return {
+    applyStripeProduct: (product: StripeProduct, transaction?: TransactionOption) =>
+      repo.upsertProduct(db(transaction), productInput(product)),
+    applyStripePrice: (price: StripePrice, transaction?: TransactionOption) =>
+      repo.upsertPrice(db(transaction), priceInput(price)),
+    markProductDeleted: (id: string, transaction?: TransactionOption) =>
+      repo.markProductDeleted(db(transaction), id),
+    markPriceDeleted: (id: string, transaction?: TransactionOption) =>
+      repo.markPriceDeleted(db(transaction), id),
+
+    /** Copies every product and price from Stripe; returns how many of each were seen. */
+    async syncFromStripe(): Promise<{ products: number; prices: number }> {
+      let products = 0;
+      let prices = 0;
+      for (let startingAfter: string | undefined; ;) {
+        const page = await stripe.listProducts({ startingAfter, limit: 100 });
+        for (const product of page.data) await repo.upsertProduct(pool, productInput(product));
+        products += page.data.length;
+        startingAfter = page.data.at(-1)?.id;
+        if (!page.has_more || startingAfter === undefined) break;
+      }
+      for (let startingAfter: string | undefined; ;) {
+        const page = await stripe.listPrices({ startingAfter, limit: 100 });
+        for (const price of page.data) await repo.upsertPrice(pool, priceInput(price));
+        prices += page.data.length;
+        startingAfter = page.data.at(-1)?.id;
+        if (!page.has_more || startingAfter === undefined) break;
+      }
+      options.logger.info({ products, prices }, 'catalog synced from Stripe');
+      return { products, prices };
+    },
+
+    /** Active products with their active prices. */
+    async listCatalog(): Promise<CatalogProduct[]> {
+      const [products, prices] = await Promise.all([
+        repo.listActiveProducts(pool),
+        repo.listActivePrices(pool),
+      ]);
+      return products.map((product) => ({
+        ...product,
+        prices: prices.filter((price) => price.product_id === product.id),
+      }));
+    },
+
+    findPricesByReferences: (ids: string[], lookupKeys: string[]) =>
+      repo.findPricesByReferences(pool, ids, lookupKeys),
+
+    async listFeaturesByProductIds(
+      productIds: string[],
+      transaction?: TransactionOption,
+    ): Promise<Map<string, string[]>> {
+      const rows = await repo.findFeaturesByProductIds(db(transaction), productIds);
+      return new Map(rows.map((row) => [row.id, row.features]));
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSellingTestApp, type SellingTestApp } from '../test-support/selling-test-app.js';
+
+describe('catalog', () => {
+  let world: SellingTestApp;
+
+  beforeAll(async () => {
+    world = await startSellingTestApp();
+  });
+  afterAll(async () => {
+    await world.closeAll();
+  });
+
+  it('lists active products with their active prices and the features from metadata', async () => {
+    const response = await world.call('GET', '/v1/catalog');
+    expect(response.statusCode).toBe(200);
+    const products = response.json<{
+      data: Array<{
+        id: string;
+        features: string[];
+        prices: Array<{ lookup_key: string; type: string; recurring: unknown }>;
+      }>;
+    }>().data;
+    const pro = products.find((product) => product.id === 'prod_pro');
+    expect(pro?.features).toEqual(['sso', 'audit_log']);
+    expect(pro?.prices.map((price) => price.lookup_key).sort()).toEqual(['pro_monthly', 'pro_yearly']);
+    expect(pro?.prices.find((price) => price.lookup_key === 'pro_yearly')?.recurring).toEqual({
+      interval: 'year',
+      interval_count: 1,
+    });
+    const legacy = products.find((product) => product.id === 'prod_legacy');
+    expect(legacy?.prices).toEqual([]);
+    expect(products.find((product) => product.id === 'prod_guide')?.prices[0]?.type).toBe('one_time');
+  });
+
+  it('syncs on demand with an admin key and counts what it saw', async () => {
+    const response = await world.call('POST', '/v1/catalog/sync');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ products: 7, prices: 9 });
+  });
+
+  it('refuses the sync to a key without the admin scope', async () => {
+    const { key } = await world.dependencies.apiKeys.create({ name: 'billing only', scopes: ['billing'] });
+    const response = await world.app.inject({
+      method: 'POST',
+      url: '/v1/catalog/sync',
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(response.statusCode).toBe(403);
+    expect(response.json().error.code).toBe('forbidden');
+  });
+
+  it('keeps a deleted product deleted when an older update arrives later', async () => {
+    const { catalog } = world.dependencies;
+    await catalog.markProductDeleted('prod_mug');
+    await world.call('POST', '/v1/catalog/sync');
+    const products = (await catalog.listCatalog()).map((product) => product.id);
+    expect(products).not.toContain('prod_mug');
+    expect((await catalog.listFeaturesByProductIds(['prod_pro', 'prod_mug'])).get('prod_pro')).toEqual([
+      'sso',
+      'audit_log',
+    ]);
+  });
+});

@@ -1,0 +1,39 @@
+// Composition of selling (issue 4): the Stripe gateway and the services built on it. Called by deps.ts.
+import { createApiKeysService, type ApiKeysService } from './auth/api-keys.service.js';
+import { createCatalogService, type CatalogService } from './catalog/catalog.service.js';
+import type { Config } from './config.js';
+import type { Pool } from './db/pool.js';
+import type { ReadinessCheck } from './health/readiness.js';
+import type { Logger } from './observability/logger.js';
+import type { Metrics } from './observability/metrics.js';
+import { createStripeGateway, type StripeGateway } from './stripe/gateway.js';
+import { stripeCircuitCheck } from './stripe/stripe-readiness.js';
+
+export interface SellingDependencies {
+  stripe: StripeGateway;
+  apiKeys: ApiKeysService;
+  catalog: CatalogService;
+}
+
+export function createSellingDependencies(inputs: {
+  config: Config;
+  logger: Logger;
+  pool: Pool;
+  metrics: Metrics;
+}): SellingDependencies & { readinessChecks: ReadinessCheck[] } {
+  const { config, logger, pool, metrics } = inputs;
+  if (config.stripe.mode === 'in_process_emulator' && config.stripe.apiBase === undefined) {
+    // server.ts in development with nothing configured: Stripe calls will fail until one is.
+    logger.warn(
+      'No Stripe configured: set STRIPE_SECRET_KEY or STRIPE_API_BASE (`npm start` starts an emulator for you)',
+    );
+  }
+  const stripe = createStripeGateway(config.stripe, logger, metrics.registry);
+  const apiKeys = createApiKeysService({ pool, logger, cacheTtlMs: config.auth.cacheTtlMs });
+  const catalog = createCatalogService({ pool, stripe, logger });
+  return { stripe, apiKeys, catalog, readinessChecks: [stripeCircuitCheck(stripe)] };
+}
+
+export function closeSellingDependencies(dependencies: SellingDependencies): void {
+  dependencies.stripe.circuit.shutdown();
+}
