@@ -55,6 +55,15 @@ export function priceForParam(context: EmulatorContext, id: string, param: strin
   return price;
 }
 
+/**
+ * A copy of a price as it stands now, for an object that embeds it (a checkout line item). Shallow on purpose: a
+ * stored price never changes a nested value in place (updates set scalars and replace `metadata` whole), so the
+ * copy may share its nested objects, which spares a structured clone per line on the checkout hot path.
+ */
+export function priceSnapshot(price: Price): Price {
+  return { ...price };
+}
+
 export function productName(context: EmulatorContext, productId: string): string {
   const product = context.state.table<Product>('product').find(productId);
   return product?.name ?? productId;

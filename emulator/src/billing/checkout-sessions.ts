@@ -1,7 +1,7 @@
 import type { EmulatorContext } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import type { StripeObject } from '../core/store.js';
-import { productName, type Price } from './catalog.js';
+import { priceSnapshot, productName, type Price } from './catalog.js';
 
 export interface CheckoutSession extends StripeObject {
   object: 'checkout.session';
@@ -104,7 +104,7 @@ export function buildLineItem(context: EmulatorContext, price: Price, quantity: 
     currency: price.currency,
     description: productName(context, price.product),
     metadata: {},
-    price: structuredClone(price),
+    price: priceSnapshot(price),
     quantity,
   };
 }
