@@ -1,4 +1,4 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../index.js';
 import { advanceTestClock, customerOnTestClock, recurringPrice, utc } from '../test-support/billing.js';
@@ -67,9 +67,7 @@ describe('renewals on a test clock, as a webhook receiver sees them', () => {
       expect(event.request).toEqual({ id: null, idempotency_key: null });
     });
 
-    const paid = events
-      .filter((event) => event.type === 'invoice.paid')
-      .map((event) => event.data.object as Stripe.Invoice);
+    const paid = events.filter((event) => event.type === 'invoice.paid').map((event) => event.data.object);
     expect(paid.map((invoice) => invoice.billing_reason)).toEqual([
       'subscription_create',
       'subscription_cycle',
@@ -88,8 +86,6 @@ describe('renewals on a test clock, as a webhook receiver sees them', () => {
     }
     const payments = events.filter((event) => event.type === 'invoice_payment.paid');
     expect(payments).toHaveLength(4);
-    expect(payments.map((event) => (event.data.object as Stripe.InvoicePayment).invoice)).toEqual(
-      paid.map((invoice) => invoice.id),
-    );
+    expect(payments.map((event) => event.data.object.invoice)).toEqual(paid.map((invoice) => invoice.id));
   });
 });

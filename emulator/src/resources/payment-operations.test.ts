@@ -95,7 +95,7 @@ describe('payment methods: create, update and list', () => {
     const created = await stripe.paymentMethods.create({
       type: 'card',
       card: { number: '4242424242424242', exp_month: 12, exp_year: 2034, cvc: '123' },
-    } as Stripe.PaymentMethodCreateParams);
+    });
     expect(created).toMatchObject({ type: 'card', customer: null });
     expect(created.card).toMatchObject({ last4: '4242', brand: 'visa', exp_month: 12, exp_year: 2034 });
     const updated = await stripe.paymentMethods.update(created.id, {
