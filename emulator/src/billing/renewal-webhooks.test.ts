@@ -84,6 +84,15 @@ describe('renewals on a test clock, as a webhook receiver sees them', () => {
       expect(line?.parent?.subscription_item_details?.subscription).toBe(subscription.id);
       expect(line?.pricing?.price_details?.price).toBe(price.id);
     }
+    // Events of a clock months behind the emulator's own time are still listed (retention counts from when they
+    // were recorded, not from the clock time they carry).
+    const listed = await stripe.events.list({ type: 'invoice.paid', limit: 100 });
+    expect(listed.data.map((event) => event.id)).toEqual(
+      events
+        .filter((event) => event.type === 'invoice.paid')
+        .map((event) => event.id)
+        .reverse(),
+    );
     const payments = events.filter((event) => event.type === 'invoice_payment.paid');
     expect(payments).toHaveLength(4);
     expect(payments.map((event) => event.data.object.invoice)).toEqual(paid.map((invoice) => invoice.id));

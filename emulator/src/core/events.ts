@@ -30,6 +30,8 @@ export type EventListener = (event: StripeEvent) => void;
  */
 export class EventLog {
   private readonly listeners: EventListener[] = [];
+  /** Global-clock time each event was recorded at; differs from `created` for events of a test clock. */
+  private readonly recorded = new WeakMap<StripeEvent, number>();
 
   constructor(
     private readonly state: EmulatorState,
@@ -60,8 +62,17 @@ export class EventLog {
       type,
     };
     this.state.table<StripeEvent>('event').insert(event);
+    this.recorded.set(event, this.clock.now());
     for (const listener of this.listeners) listener(event);
     return event;
+  }
+
+  /**
+   * When the emulator recorded an event, on the global clock. An event caused by a test clock carries the clock's
+   * time in `created` (months away, possibly), but its age for Stripe's 30-day listing window counts from here.
+   */
+  recordedAt(event: StripeEvent): number {
+    return this.recorded.get(event) ?? event.created;
   }
 }
 

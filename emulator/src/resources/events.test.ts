@@ -72,6 +72,33 @@ describe('events through the official SDK', () => {
     expect(new Set(all.map((event) => event.id)).size).toBe(12);
   });
 
+  it('pages a created[gte] window without gaps or repeats while new events keep arriving', async () => {
+    const since = emulator.context.clock.now();
+    const first = await Promise.all(
+      Array.from({ length: 7 }, (_, index) => stripe.products.create({ name: `Old ${index}` })),
+    );
+    const seen: string[] = [];
+    const page1 = await stripe.events.list({ created: { gte: since }, limit: 5 });
+    expect(page1.has_more).toBe(true);
+    seen.push(...page1.data.map((event) => event.id));
+    // Newer events arrive between pages; the cursor still walks back through the older ones only.
+    for (let index = 0; index < 3; index += 1) await stripe.customers.create({});
+    const page2 = await stripe.events.list({
+      created: { gte: since },
+      limit: 5,
+      starting_after: page1.data.at(-1)!.id,
+    });
+    expect(page2.has_more).toBe(false);
+    seen.push(...page2.data.map((event) => event.id));
+    expect(seen).toHaveLength(first.length);
+    expect(new Set(seen).size).toBe(first.length);
+    expect(typesOf(page2).every((type) => type === 'product.created')).toBe(true);
+    // Polling forward from the newest seen event picks up exactly the new ones.
+    const newer = await stripe.events.list({ created: { gte: since }, ending_before: seen[0]! });
+    expect(typesOf(newer)).toEqual(['customer.created', 'customer.created', 'customer.created']);
+    expect(newer.has_more).toBe(false);
+  });
+
   it('answers 404 resource_missing for an unknown event', async () => {
     const error = await stripe.events.retrieve('evt_missing').catch((caught: unknown) => caught);
     expect(error).toMatchObject({ statusCode: 404, code: 'resource_missing' });

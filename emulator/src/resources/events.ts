@@ -7,7 +7,7 @@ import { optionalBoolean, optionalString, optionalStringArray } from '../core/pa
 import { requestParams } from '../server.js';
 import { matchesEventType } from '../webhooks/webhook-faults.js';
 
-/** Stripe lists only the events of the last 30 days. */
+/** Stripe lists only the events of the last 30 days (counted from when each was recorded, see recordedAt). */
 const EVENT_RETENTION_SECONDS = 30 * 24 * 60 * 60;
 
 export function registerEventRoutes(app: FastifyInstance, context: EmulatorContext): void {
@@ -28,7 +28,7 @@ export function registerEventRoutes(app: FastifyInstance, context: EmulatorConte
     const oldest = context.clock.now() - EVENT_RETENTION_SECONDS;
     const rows = table.list(
       (event) =>
-        event.created >= oldest &&
+        context.events.recordedAt(event) >= oldest &&
         (!type || matchesEventType(type, event.type)) &&
         (!types || types.includes(event.type)) &&
         (deliverySuccess === undefined || (event.pending_webhooks === 0) === deliverySuccess) &&
