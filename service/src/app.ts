@@ -31,6 +31,9 @@ export function buildApp(dependencies: Dependencies): AppInstance {
     // While draining, requests already on an open connection are served (with Connection: close) instead of
     // getting Fastify's own 503 body; readiness already tells the load balancer to go elsewhere.
     return503OnClosing: false,
+    // Unknown body fields are refused with a precise error instead of silently dropped (a typo in
+    // "quantity" must not go unnoticed); formats such as email and uri are checked.
+    ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addHook('onRequest', async (request, reply) => {

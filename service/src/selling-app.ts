@@ -3,6 +3,7 @@
 import { registerAuthentication } from './auth/authentication.js';
 import { registerRateLimits } from './auth/rate-limits.js';
 import { registerCatalogRoutes } from './catalog/catalog.routes.js';
+import { registerCustomerRoutes } from './customers/customers.routes.js';
 import type { Dependencies } from './deps.js';
 import { ErrorResponse } from './http/api-schemas.js';
 import type { AppInstance } from './http/app-instance.js';
@@ -16,10 +17,9 @@ export function registerSellingApi(app: AppInstance, dependencies: Dependencies)
   });
   app.addSchema(ErrorResponse);
   // Plugins that watch route registration (rate limits) load first; the routes come in a plugin after them.
-  void app.register(async (api: AppInstance) => {
-    await registerRateLimits(api, dependencies.config.rateLimit);
-  });
+  registerRateLimits(app, dependencies.config.rateLimit);
   void app.register(async (api: AppInstance) => {
     registerCatalogRoutes(api, dependencies);
+    registerCustomerRoutes(api, dependencies);
   });
 }

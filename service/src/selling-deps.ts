@@ -2,6 +2,7 @@
 import { createApiKeysService, type ApiKeysService } from './auth/api-keys.service.js';
 import { createCatalogService, type CatalogService } from './catalog/catalog.service.js';
 import type { Config } from './config.js';
+import { createCustomersService, type CustomersService } from './customers/customers.service.js';
 import type { Pool } from './db/pool.js';
 import type { ReadinessCheck } from './health/readiness.js';
 import type { Logger } from './observability/logger.js';
@@ -13,6 +14,7 @@ export interface SellingDependencies {
   stripe: StripeGateway;
   apiKeys: ApiKeysService;
   catalog: CatalogService;
+  customers: CustomersService;
 }
 
 export function createSellingDependencies(inputs: {
@@ -31,7 +33,8 @@ export function createSellingDependencies(inputs: {
   const stripe = createStripeGateway(config.stripe, logger, metrics.registry);
   const apiKeys = createApiKeysService({ pool, logger, cacheTtlMs: config.auth.cacheTtlMs });
   const catalog = createCatalogService({ pool, stripe, logger });
-  return { stripe, apiKeys, catalog, readinessChecks: [stripeCircuitCheck(stripe)] };
+  const customers = createCustomersService({ pool, stripe });
+  return { stripe, apiKeys, catalog, customers, readinessChecks: [stripeCircuitCheck(stripe)] };
 }
 
 export function closeSellingDependencies(dependencies: SellingDependencies): void {

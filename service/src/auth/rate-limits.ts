@@ -8,7 +8,8 @@ import { AppError } from '../errors.js';
 import type { AppInstance } from '../http/app-instance.js';
 import { isApiRoute } from './authentication.js';
 
-export async function registerRateLimits(app: AppInstance, settings: Config['rateLimit']): Promise<void> {
+/** Registers the plugin on `app` itself (not encapsulated), before the routes it must see. */
+export function registerRateLimits(app: AppInstance, settings: Config['rateLimit']): void {
   let redis: Redis | undefined;
   if (settings.redisUrl !== undefined) {
     redis = new Redis(settings.redisUrl, {
@@ -22,7 +23,7 @@ export async function registerRateLimits(app: AppInstance, settings: Config['rat
       await client.quit().catch(() => client.disconnect());
     });
   }
-  await app.register(rateLimit, {
+  void app.register(rateLimit, {
     global: true,
     hook: 'onRequest',
     timeWindow: settings.windowMs,

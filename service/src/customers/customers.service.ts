@@ -1,0 +1,132 @@
+// Customers: exactly one of ours and one Stripe customer per external_id, also under concurrent calls.
+// Our row is inserted first (the unique external_id serialises concurrent creates); the Stripe customer is
+// created with an idempotency key derived from our row's id, so every concurrent or retried request for that
+// row gets the same Stripe customer, and the link is written once.
+import type { TransactionOption } from '../db/queryable.js';
+import type { Pool } from '../db/pool.js';
+import { AppError } from '../errors.js';
+import type { StripeGateway } from '../stripe/gateway.js';
+import { isInFlightConflict } from '../stripe/stripe-errors.js';
+import type { StripeCustomer, StripeDeletedCustomer } from '../stripe/types.js';
+import * as repo from './customers.repo.js';
+import type { CustomerRow } from './customers.repo.js';
+
+export type { CustomerRow } from './customers.repo.js';
+export type CustomersService = ReturnType<typeof createCustomersService>;
+
+export interface CustomerInput {
+  external_id: string;
+  email: string;
+  name?: string | undefined;
+  metadata?: Record<string, string> | undefined;
+}
+
+// Stripe forgets idempotency keys after 24 hours: an older unlinked row is first looked up by metadata.
+const IDEMPOTENCY_KEY_SAFE_MS = 20 * 60 * 60 * 1000;
+const IN_FLIGHT_RETRIES = 40;
+const IN_FLIGHT_WAIT_MS = 150;
+
+export function stripeCustomerIdempotencyKey(customerId: string): string {
+  return `billing-customer-create:${customerId}`;
+}
+
+export function createCustomersService(options: { pool: Pool; stripe: StripeGateway }) {
+  const { pool, stripe } = options;
+  const db = (transaction?: TransactionOption) => transaction?.client ?? pool;
+
+  async function createStripeCustomer(row: CustomerRow): Promise<string> {
+    if (Date.now() - row.created_at.getTime() > IDEMPOTENCY_KEY_SAFE_MS) {
+      const found = await stripe.searchCustomers(`metadata['billing_customer_id']:'${row.id}'`);
+      const existing = found.data[0];
+      if (existing !== undefined) return existing.id;
+    }
+    const params = {
+      email: row.email,
+      ...(row.name === null ? {} : { name: row.name }),
+      metadata: { ...row.metadata, billing_customer_id: row.id, external_id: row.external_id },
+    };
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return (await stripe.createCustomer(params, stripeCustomerIdempotencyKey(row.id))).id;
+      } catch (error) {
+        // Another request is creating this very customer right now: wait for its result.
+        if (!isInFlightConflict(error) || attempt >= IN_FLIGHT_RETRIES) throw error;
+        await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_WAIT_MS));
+        const linked = await repo.findCustomerById(pool, row.id);
+        if (linked?.stripe_customer_id != null) return linked.stripe_customer_id;
+      }
+    }
+  }
+
+  async function ensureStripeCustomer(
+    row: CustomerRow,
+  ): Promise<CustomerRow & { stripe_customer_id: string }> {
+    if (row.stripe_customer_id !== null) return { ...row, stripe_customer_id: row.stripe_customer_id };
+    const stripeId = await createStripeCustomer(row);
+    const linked =
+      (await repo.linkStripeCustomer(pool, row.id, stripeId)) ?? (await repo.findCustomerById(pool, row.id));
+    if (linked?.stripe_customer_id == null)
+      throw new AppError('internal', `Customer ${row.id} lost its Stripe link`);
+    return { ...linked, stripe_customer_id: linked.stripe_customer_id };
+  }
+
+  async function getByExternalId(externalId: string): Promise<CustomerRow> {
+    const row = await repo.findCustomerByExternalId(pool, externalId);
+    if (row === undefined) {
+      throw new AppError('not_found', `No customer with external_id "${externalId}"`, {
+        param: 'external_id',
+      });
+    }
+    return row;
+  }
+
+  return {
+    /** Creates our customer and its Stripe customer, or returns the existing one (`created: false`). */
+    async createOrGet(input: CustomerInput): Promise<{ customer: CustomerRow; created: boolean }> {
+      const inserted = await repo.insertCustomer(pool, {
+        externalId: input.external_id,
+        email: input.email,
+        name: input.name ?? null,
+        metadata: input.metadata ?? {},
+      });
+      const row = inserted ?? (await getByExternalId(input.external_id));
+      if (row.deleted_at !== null) {
+        throw new AppError('conflict', `Customer "${input.external_id}" was deleted in Stripe`, {
+          param: 'external_id',
+        });
+      }
+      return { customer: await ensureStripeCustomer(row), created: inserted !== undefined };
+    },
+
+    getByExternalId,
+
+    /** The customer with a Stripe customer (created now if an earlier attempt failed before linking it). */
+    async getBillableByExternalId(externalId: string, param = 'customer') {
+      const row = await repo.findCustomerByExternalId(pool, externalId);
+      if (row === undefined)
+        throw new AppError('not_found', `${param}: no customer with external_id "${externalId}"`, { param });
+      if (row.deleted_at !== null)
+        throw new AppError('conflict', `${param}: customer "${externalId}" was deleted`, { param });
+      return ensureStripeCustomer(row);
+    },
+
+    findByExternalId: (externalId: string, transaction?: TransactionOption) =>
+      repo.findCustomerByExternalId(db(transaction), externalId),
+    findByStripeCustomerId: (stripeId: string, transaction?: TransactionOption) =>
+      repo.findCustomerByStripeId(db(transaction), stripeId),
+
+    /** Webhook updates: email and name from Stripe; a deleted Stripe customer marks ours deleted. */
+    async applyStripeCustomer(
+      customer: StripeCustomer | StripeDeletedCustomer,
+      transaction?: TransactionOption,
+    ) {
+      if (customer.deleted === true) return repo.markCustomerDeleted(db(transaction), customer.id);
+      return repo.updateCustomerFromStripe(db(transaction), customer.id, {
+        email: customer.email ?? null,
+        name: customer.name ?? null,
+      });
+    },
+    markStripeCustomerDeleted: (stripeId: string, transaction?: TransactionOption) =>
+      repo.markCustomerDeleted(db(transaction), stripeId),
+  };
+}
