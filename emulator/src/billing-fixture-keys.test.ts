@@ -49,6 +49,18 @@ describe('billing objects carry the keys of Stripe’s samples', () => {
     expect(missingFixtureKeys('item', items.data[0])).toEqual([]);
   });
 
+  it('setup intent of a setup mode session', async () => {
+    const setup = await stripe.checkout.sessions.create({
+      mode: 'setup',
+      currency: 'eur',
+      success_url: 'https://shop.example/ok',
+    });
+    await completeCheckout(emulator, setup.id, { card: '4242424242424242', email: 'setup@example.com' });
+    const done = await stripe.checkout.sessions.retrieve(setup.id, { expand: ['setup_intent'] });
+    expect(done.setup_intent).toMatchObject({ status: 'succeeded', customer: done.customer });
+    expect(missingFixtureKeys('setup_intent', done.setup_intent)).toEqual([]);
+  });
+
   it('payment intent, charge, refund, payment method, balance transaction', async () => {
     const paymentIntent = await stripe.paymentIntents.retrieve(session.payment_intent as string);
     expect(missingFixtureKeys('payment_intent', paymentIntent)).toEqual([]);

@@ -1,6 +1,5 @@
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest, StripeError } from '../core/errors.js';
-import { newId } from '../core/ids.js';
 import {
   checkoutSessions,
   customerDetails,
@@ -19,6 +18,7 @@ import {
 } from './payment-methods.js';
 import { createSubscription } from './subscriptions.js';
 import { insertCustomer, newCustomer } from '../resources/customer-object.js';
+import { createSucceededSetupIntent } from './setup-intents.js';
 import { emitOn, nowOn, type ClockId } from './time.js';
 
 /** What the customer entered on the hosted page (or a test sends to the completion helper). */
@@ -232,39 +232,6 @@ function customerEmail(context: EmulatorContext, customerId: string | null): str
   if (!customerId) return null;
   const email = context.state.table('customer').find(customerId)?.email;
   return typeof email === 'string' ? email : null;
-}
-
-function createSucceededSetupIntent(
-  context: EmulatorContext,
-  customerId: string,
-  paymentMethod: PaymentMethod,
-  clock: ClockId,
-): string {
-  const id = newId('seti');
-  const setupIntent = {
-    id,
-    object: 'setup_intent',
-    application: null,
-    cancellation_reason: null,
-    client_secret: `${id}_secret_${newId('x').slice(2)}`,
-    created: nowOn(context, clock),
-    customer: customerId,
-    description: null,
-    last_setup_error: null,
-    latest_attempt: null,
-    livemode: false,
-    mandate: null,
-    metadata: {},
-    next_action: null,
-    payment_method: paymentMethod.id,
-    payment_method_types: ['card'],
-    status: 'succeeded',
-    usage: 'off_session',
-  };
-  context.state.table('setup_intent').insert(setupIntent);
-  emitOn(context, clock, 'setup_intent.created', setupIntent);
-  emitOn(context, clock, 'setup_intent.succeeded', setupIntent);
-  return id;
 }
 
 function cardError(message: string, code: string, declineCode: string): StripeError {
