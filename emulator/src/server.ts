@@ -61,10 +61,16 @@ export function buildEmulatorServer(context: EmulatorContext): FastifyInstance {
   });
 
   const apiKeys = new WeakMap<FastifyRequest, string>();
-  app.addHook('onRequest', async (request, reply) => {
-    if (!isApiRequest(request)) return;
+  // Hooks without an await take Fastify's callback form: no promise and no microtask per hook and request.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!isApiRequest(request)) return done();
     void reply.header('stripe-version', context.apiVersion);
-    apiKeys.set(request, apiKeyOf(request.headers.authorization));
+    try {
+      apiKeys.set(request, apiKeyOf(request.headers.authorization));
+    } catch (error) {
+      return done(error as Error);
+    }
+    done();
   });
   // Idempotency first: its preHandler takes the key before an injected latency holds the request, and its onSend
   // saves the result before an injected `drop after` destroys the socket.
@@ -75,17 +81,21 @@ export function buildEmulatorServer(context: EmulatorContext): FastifyInstance {
 
   // Every Stripe object or list a route returns passes through `expand[]` here.
   // Error bodies are left alone (an expand error must not be expanded again).
-  app.addHook('preSerialization', async (request, reply, payload) => {
+  app.addHook('preSerialization', (request, reply, payload, done) => {
     if (
       !isApiRequest(request) ||
       reply.statusCode >= 400 ||
       payload === null ||
       typeof payload !== 'object'
     ) {
-      return payload;
+      return done(null, payload);
     }
-    const paths = optionalStringArray(requestParams(request), 'expand') ?? [];
-    return expandResponse(context.state, payload, paths);
+    try {
+      const paths = optionalStringArray(requestParams(request), 'expand') ?? [];
+      done(null, expandResponse(context.state, payload, paths));
+    } catch (error) {
+      done(error as Error);
+    }
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -140,51 +150,56 @@ function pathOf(request: FastifyRequest): string {
  * 409), and a connection dropped after it executed (the result is saved, the client never sees it).
  */
 function registerFaultHooks(app: FastifyInstance, context: EmulatorContext): void {
-  app.addHook('onRequest', async (request, reply) => {
-    if (!isApiRequest(request)) return;
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!isApiRequest(request)) return done();
     const fault = context.faults.take(
       request.method,
       pathOf(request),
       (candidate) =>
         candidate.type === 'error' || candidate.type === 'rate_limit' || candidate.phase === 'before',
     );
-    if (!fault) return;
+    if (!fault) return done();
     if (fault.type === 'drop') {
       void reply.hijack();
       request.raw.socket.destroy();
-      return;
+      return done();
     }
-    throw fault.type === 'rate_limit'
-      ? new StripeError(
-          429,
-          'invalid_request_error',
-          'Request rate limit exceeded. You can learn more about rate limits here https://stripe.com/docs/rate-limits.',
-          { code: 'rate_limit' },
-        )
-      : new StripeError(
-          fault.status ?? 500,
-          'api_error',
-          'An unknown error occurred in the Stripe emulator.',
-        );
+    done(
+      fault.type === 'rate_limit'
+        ? new StripeError(
+            429,
+            'invalid_request_error',
+            'Request rate limit exceeded. You can learn more about rate limits here https://stripe.com/docs/rate-limits.',
+            { code: 'rate_limit' },
+          )
+        : new StripeError(
+            fault.status ?? 500,
+            'api_error',
+            'An unknown error occurred in the Stripe emulator.',
+          ),
+    );
   });
 
-  app.addHook('preHandler', async (request) => {
-    if (!isApiRequest(request)) return;
+  app.addHook('preHandler', (request, _reply, done) => {
+    if (!isApiRequest(request)) return done();
     const fault = context.faults.take(
       request.method,
       pathOf(request),
       (candidate) => candidate.type === 'latency',
     );
-    if (fault?.latency_ms) await new Promise((resolve) => setTimeout(resolve, fault.latency_ms ?? 0));
+    if (fault?.latency_ms) setTimeout(done, fault.latency_ms);
+    else done();
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (!isApiRequest(request)) return payload;
-    if (context.faults.take(request.method, pathOf(request), (candidate) => candidate.phase === 'after')) {
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (
+      isApiRequest(request) &&
+      context.faults.take(request.method, pathOf(request), (candidate) => candidate.phase === 'after')
+    ) {
       void reply.hijack();
       request.raw.socket.destroy();
     }
-    return payload;
+    done(null, payload);
   });
 }
 
@@ -202,20 +217,23 @@ function registerIdempotencyHooks(
 ): void {
   const held = new WeakMap<FastifyRequest, { scope: string; key: string }>();
 
-  app.addHook('preHandler', async (request, reply) => {
+  app.addHook('preHandler', (request, reply, done) => {
     const key = request.headers['idempotency-key'];
-    if (request.method !== 'POST' || typeof key !== 'string' || key === '' || !isApiRequest(request)) return;
-    if (request.is404) return;
+    if (request.method !== 'POST' || typeof key !== 'string' || key === '' || !isApiRequest(request)) {
+      return done();
+    }
+    if (request.is404) return done();
     const scope = apiKeyFor(request);
     void reply.header('idempotency-key', key);
     const outcome = context.idempotency.begin(scope, key, 'POST', pathOf(request), requestParams(request));
-    if (outcome.kind === 'reject') throw outcome.error;
+    if (outcome.kind === 'reject') return done(outcome.error);
     if (outcome.kind === 'execute') {
       held.set(request, { scope, key });
       void reply.header('original-request', request.id);
-      return;
+      return done();
     }
-    return reply
+    // Answering from a callback hook: send, and do not call done.
+    void reply
       .header('idempotent-replayed', 'true')
       .header('original-request', outcome.response.requestId)
       .code(outcome.response.statusCode)
@@ -223,9 +241,9 @@ function registerIdempotencyHooks(
       .send(outcome.response.body);
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const holder = held.get(request);
-    if (!holder) return payload;
+    if (!holder) return done(null, payload);
     held.delete(request);
     const body =
       typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
@@ -236,12 +254,13 @@ function registerIdempotencyHooks(
         body,
         requestId: request.id,
       });
-    return payload;
+    done(null, payload);
   });
 
   // A request that never reached onSend (client gone mid-flight) must not hold its key forever.
-  app.addHook('onResponse', async (request) => {
+  app.addHook('onResponse', (request, _reply, done) => {
     const holder = held.get(request);
     if (holder) context.idempotency.abandon(holder.scope, holder.key);
+    done();
   });
 }

@@ -23,7 +23,12 @@ export function registerBillingResourceRoutes(app: FastifyInstance, context: Emu
   registerTestClockRoutes(app, context);
   registerBillingPortalRoutes(app, context);
   // Work that fell due on the global clock as wall time passed (expiries, renewals) runs before each API call.
-  app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/v1/')) catchUpGlobalClock(context);
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      if (request.url.startsWith('/v1/')) catchUpGlobalClock(context);
+    } catch (error) {
+      return done(error as Error);
+    }
+    done();
   });
 }
