@@ -7,7 +7,12 @@ import {
   settingsOf,
   type CheckoutSession,
 } from './checkout-sessions.js';
-import { confirmPaymentIntent, createPaymentIntent, type PaymentIntent } from './payment-intents.js';
+import {
+  confirmPaymentIntent,
+  createPaymentIntent,
+  paymentIntents,
+  type PaymentIntent,
+} from './payment-intents.js';
 import {
   attachPaymentMethod,
   behaviourOf,
@@ -192,6 +197,13 @@ function paymentIntentFor(
   customerId: string | null,
   clock: ClockId,
 ): PaymentIntent {
+  // A session keeps one payment intent across attempts, as on Stripe: after a decline the next card confirms the
+  // same intent, so a receiver sees payment_failed and then succeeded for one id.
+  const earlier = session.payment_intent ? paymentIntents(context).find(session.payment_intent) : undefined;
+  if (earlier?.status === 'requires_payment_method') {
+    earlier.customer = customerId ?? earlier.customer;
+    return earlier;
+  }
   const settings = settingsOf(context, session.id);
   const paymentIntent = createPaymentIntent(context, {
     amount: session.amount_total ?? 0,

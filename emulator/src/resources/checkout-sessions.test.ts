@@ -157,12 +157,22 @@ describe('checkout sessions: payment mode completion', () => {
     const stillOpen = await stripe.checkout.sessions.retrieve(session.id);
     expect(stillOpen.status).toBe('open');
     expect(stillOpen.customer).toBeNull();
+    const marker = eventMarker(emulator);
     const paid = await completeCheckout(emulator, session.id, {
       card: '4242424242424242',
       email: 'x@example.com',
     });
     expect(paid.body.payment_status).toBe('paid');
     expect(paid.body.customer).toBeNull();
+    // One payment intent for the session: the declined attempt's intent is the one that succeeds.
+    expect(paid.body.payment_intent).toBe(stillOpen.payment_intent);
+    const paymentIntent = await stripe.paymentIntents.retrieve(paid.body.payment_intent as string);
+    expect(paymentIntent).toMatchObject({ status: 'succeeded', last_payment_error: null });
+    expect(eventTypesSince(emulator, marker)).toEqual([
+      'charge.succeeded',
+      'payment_intent.succeeded',
+      'checkout.session.completed',
+    ]);
   });
 
   it('settles a bank debit later: completed unpaid, then async_payment_succeeded', async () => {
