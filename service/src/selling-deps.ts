@@ -1,20 +1,34 @@
 // Composition of selling (issue 4): the Stripe gateway and the services built on it. Called by deps.ts.
 import { createApiKeysService, type ApiKeysService } from './auth/api-keys.service.js';
 import { createCatalogService, type CatalogService } from './catalog/catalog.service.js';
+import { createCheckoutService, type CheckoutService } from './checkout/checkout.service.js';
 import type { Config } from './config.js';
 import { createCustomersService, type CustomersService } from './customers/customers.service.js';
 import type { Pool } from './db/pool.js';
 import type { ReadinessCheck } from './health/readiness.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
+import { createPortalService, type PortalService } from './portal/portal.service.js';
 import { createStripeGateway, type StripeGateway } from './stripe/gateway.js';
 import { stripeCircuitCheck } from './stripe/stripe-readiness.js';
+import {
+  createSubscriptionChangesService,
+  type SubscriptionChangesService,
+} from './subscriptions/subscription-changes.service.js';
+import {
+  createSubscriptionsService,
+  type SubscriptionsService,
+} from './subscriptions/subscriptions.service.js';
 
 export interface SellingDependencies {
   stripe: StripeGateway;
   apiKeys: ApiKeysService;
   catalog: CatalogService;
   customers: CustomersService;
+  subscriptions: SubscriptionsService;
+  subscriptionChanges: SubscriptionChangesService;
+  checkout: CheckoutService;
+  portal: PortalService;
 }
 
 export function createSellingDependencies(inputs: {
@@ -34,7 +48,35 @@ export function createSellingDependencies(inputs: {
   const apiKeys = createApiKeysService({ pool, logger, cacheTtlMs: config.auth.cacheTtlMs });
   const catalog = createCatalogService({ pool, stripe, logger });
   const customers = createCustomersService({ pool, stripe });
-  return { stripe, apiKeys, catalog, customers, readinessChecks: [stripeCircuitCheck(stripe)] };
+  const subscriptions = createSubscriptionsService({ pool, stripe, customers });
+  const subscriptionChanges = createSubscriptionChangesService({
+    pool,
+    stripe,
+    catalog,
+    subscriptions,
+    logger,
+  });
+  const checkout = createCheckoutService({
+    pool,
+    stripe,
+    catalog,
+    customers,
+    subscriptions,
+    redirects: config.redirects,
+    maxQuantity: config.checkout.maxQuantity,
+  });
+  const portal = createPortalService({ stripe, catalog, customers, redirects: config.redirects });
+  return {
+    stripe,
+    apiKeys,
+    catalog,
+    customers,
+    subscriptions,
+    subscriptionChanges,
+    checkout,
+    portal,
+    readinessChecks: [stripeCircuitCheck(stripe)],
+  };
 }
 
 export function closeSellingDependencies(dependencies: SellingDependencies): void {

@@ -57,7 +57,12 @@ function renderError(error: unknown): RenderedError {
   }
   if (isFastifyError(error)) {
     if (error.validation !== undefined) {
-      return { statusCode: 400, code: 'validation_failed', message: describeValidationError(error) };
+      return {
+        statusCode: 400,
+        code: 'validation_failed',
+        message: describeValidationError(error),
+        param: firstInvalidParam(error),
+      };
     }
     const statusCode = error.statusCode ?? 500;
     // Fastify's own 4xx messages describe the request ("Request body is too large"), never our internals.
@@ -84,4 +89,19 @@ function describeValidationError(error: FastifyError): string {
     return `${[context, ...segments].join('.')}: ${issue.message ?? 'is invalid'}`;
   });
   return problems.length > 0 ? problems.join('; ') : error.message;
+}
+
+/** The first invalid field as callers name it: `items[0].quantity` (body fields), `id` (path parameters). */
+function firstInvalidParam(error: FastifyError): string | undefined {
+  const issue = error.validation?.[0];
+  if (issue === undefined) return undefined;
+  const segments = issue.instancePath.split('/').filter((segment) => segment !== '');
+  const missing = issue.params.missingProperty;
+  if (typeof missing === 'string') segments.push(missing);
+  if (segments.length === 0) return undefined;
+  return segments.reduce(
+    (path, segment) =>
+      /^\d+$/.test(segment) ? `${path}[${segment}]` : path === '' ? segment : `${path}.${segment}`,
+    '',
+  );
 }

@@ -1,0 +1,345 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { completeCheckoutSession, emulatorObject } from '../test-support/emulator-control.js';
+import {
+  CANCEL_URL,
+  startSellingTestApp,
+  SUCCESS_URL,
+  type SellingTestApp,
+} from '../test-support/selling-test-app.js';
+
+interface Session {
+  id: string;
+  url: string;
+  expires_at: string;
+  reused: boolean;
+}
+
+describe('checkout sessions', () => {
+  let world: SellingTestApp;
+  let customerNumber = 0;
+
+  beforeAll(async () => {
+    world = await startSellingTestApp({
+      REQUIRE_HTTPS_REDIRECTS: 'true',
+      CHECKOUT_MAX_QUANTITY: '50',
+      STRIPE_TIMEOUT_MS: '300',
+    });
+  });
+  afterEach(() => {
+    world.emulator.faults.clear();
+  });
+  afterAll(async () => {
+    await world.closeAll();
+  });
+
+  async function newCustomer(): Promise<string> {
+    customerNumber += 1;
+    const externalId = `buyer_${customerNumber}`;
+    const response = await world.call('POST', '/v1/customers', {
+      external_id: externalId,
+      email: `${externalId}@example.com`,
+    });
+    expect(response.statusCode).toBe(201);
+    return externalId;
+  }
+
+  const cart = (customer: string, overrides: Record<string, unknown> = {}) => ({
+    customer,
+    mode: 'payment',
+    items: [
+      { lookup_key: 'coffee_beans', quantity: 2 },
+      { lookup_key: 'mug', quantity: 1 },
+    ],
+    success_url: SUCCESS_URL,
+    cancel_url: CANCEL_URL,
+    ...overrides,
+  });
+
+  it('creates a cart checkout, records it, and tags the Stripe session with our ids', async () => {
+    const customer = await newCustomer();
+    const response = await world.call(
+      'POST',
+      '/v1/checkout/sessions',
+      cart(customer, { metadata: { order: 'A-1' } }),
+    );
+    expect(response.statusCode).toBe(201);
+    const session = response.json<Session>();
+    expect(session.id).toMatch(/^cs_/);
+    expect(session.url).toContain(session.id);
+    expect(Date.parse(session.expires_at)).toBeGreaterThan(Date.now());
+
+    const rows = await world.dependencies.pool.query<{
+      id: string;
+      customer_id: string;
+      status: string;
+      lines: unknown;
+    }>('SELECT id, customer_id, status, lines FROM checkout_sessions WHERE stripe_checkout_session_id = $1', [
+      session.id,
+    ]);
+    expect(rows.rows[0]?.status).toBe('open');
+    const stripeSession = emulatorObject<{
+      client_reference_id: string;
+      metadata: Record<string, string>;
+      amount_total: number;
+    }>(world.emulator, 'checkout.session', session.id);
+    expect(stripeSession.client_reference_id).toBe(rows.rows[0]?.customer_id);
+    expect(stripeSession.metadata).toEqual({
+      order: 'A-1',
+      billing_checkout_session_id: rows.rows[0]?.id,
+      billing_customer_id: rows.rows[0]?.customer_id,
+    });
+    expect(stripeSession.amount_total).toBe(2 * 2500 + 900);
+  });
+
+  it('reuses the open session for the same customer and cart, and not for another cart', async () => {
+    const customer = await newCustomer();
+    const first = (await world.call('POST', '/v1/checkout/sessions', cart(customer))).json<Session>();
+    const again = await world.call('POST', '/v1/checkout/sessions', cart(customer));
+    expect(again.statusCode).toBe(200);
+    expect(again.json<Session>()).toMatchObject({ id: first.id, url: first.url, reused: true });
+    // Same cart named by price ids and in another order is the same cart.
+    const catalog = await world.dependencies.catalog.findPricesByReferences([], ['coffee_beans', 'mug']);
+    const byId = cart(customer, {
+      items: [
+        { price: catalog.find((price) => price.lookup_key === 'mug')?.id, quantity: 1 },
+        { price: catalog.find((price) => price.lookup_key === 'coffee_beans')?.id, quantity: 2 },
+      ],
+    });
+    expect((await world.call('POST', '/v1/checkout/sessions', byId)).json<Session>().id).toBe(first.id);
+    const other = await world.call(
+      'POST',
+      '/v1/checkout/sessions',
+      cart(customer, { items: [{ lookup_key: 'mug', quantity: 3 }] }),
+    );
+    expect(other.statusCode).toBe(201);
+    expect(other.json<Session>().id).not.toBe(first.id);
+  });
+
+  it('creates one Stripe session for many concurrent requests with the same cart', async () => {
+    const customer = await newCustomer();
+    const before = world.stripeCount('checkout.session');
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => world.call('POST', '/v1/checkout/sessions', cart(customer))),
+    );
+    expect(new Set(responses.map((response) => response.json<Session>().id)).size).toBe(1);
+    expect(world.stripeCount('checkout.session')).toBe(before + 1);
+  });
+
+  it.each([
+    [
+      'an unknown price id',
+      { items: [{ price: 'price_nope', quantity: 1 }] },
+      'items[0].price',
+      'no such price',
+    ],
+    [
+      'an unknown lookup key',
+      { items: [{ lookup_key: 'nope', quantity: 1 }] },
+      'items[0].lookup_key',
+      'no such price',
+    ],
+    [
+      'an inactive price',
+      { mode: 'subscription', items: [{ lookup_key: 'legacy_monthly', quantity: 1 }] },
+      'items[0].lookup_key',
+      'not active',
+    ],
+    [
+      'mixed currencies',
+      {
+        items: [
+          { lookup_key: 'mug', quantity: 1 },
+          { lookup_key: 'tea_eur', quantity: 1 },
+        ],
+      },
+      'items[1].lookup_key',
+      'currency eur differs',
+    ],
+    [
+      'a recurring price in payment mode',
+      { items: [{ lookup_key: 'pro_monthly', quantity: 1 }] },
+      'items[0].lookup_key',
+      'is recurring',
+    ],
+    [
+      'a one-time price in subscription mode',
+      { mode: 'subscription', items: [{ lookup_key: 'mug', quantity: 1 }] },
+      'items[0].lookup_key',
+      'is one-time',
+    ],
+    [
+      'mixed billing intervals',
+      {
+        mode: 'subscription',
+        items: [
+          { lookup_key: 'pro_monthly', quantity: 1 },
+          { lookup_key: 'team_yearly', quantity: 1 },
+        ],
+      },
+      'items[1].lookup_key',
+      'billing interval',
+    ],
+    ['quantity 0', { items: [{ lookup_key: 'mug', quantity: 0 }] }, 'items[0].quantity', ''],
+    ['a negative quantity', { items: [{ lookup_key: 'mug', quantity: -2 }] }, 'items[0].quantity', ''],
+    [
+      'a quantity above the maximum',
+      { items: [{ lookup_key: 'mug', quantity: 51 }] },
+      'items[0].quantity',
+      'at most 50',
+    ],
+    [
+      'a duplicate price',
+      {
+        items: [
+          { lookup_key: 'mug', quantity: 1 },
+          { lookup_key: 'mug', quantity: 2 },
+        ],
+      },
+      'items[1].lookup_key',
+      'already in items[0]',
+    ],
+    [
+      'both price and lookup_key',
+      { items: [{ price: 'price_x', lookup_key: 'mug', quantity: 1 }] },
+      'items[0]',
+      'exactly one',
+    ],
+    ['an empty cart', { items: [] }, 'items', ''],
+    [
+      'more than 100 items',
+      { items: Array.from({ length: 101 }, () => ({ lookup_key: 'mug', quantity: 1 })) },
+      'items',
+      '',
+    ],
+    ['trial days in payment mode', { trial_days: 7 }, 'trial_days', 'only for mode "subscription"'],
+    [
+      'a reserved metadata key',
+      { metadata: { billing_customer_id: 'x' } },
+      'metadata.billing_customer_id',
+      'reserved',
+    ],
+    [
+      'a success_url of another origin',
+      { success_url: 'https://evil.example/x' },
+      'success_url',
+      'not in ALLOWED_REDIRECT_ORIGINS',
+    ],
+    [
+      'a javascript: URL',
+      { success_url: 'javascript:alert(1)' },
+      'success_url',
+      'scheme javascript: is not allowed',
+    ],
+    ['a data: URL', { cancel_url: 'data:text/html,hi' }, 'cancel_url', 'scheme data: is not allowed'],
+    ['a protocol-relative URL', { success_url: '//evil.example/x' }, 'success_url', 'absolute URL'],
+    [
+      'credentials in the URL',
+      { success_url: 'https://shop.example@evil.example/' },
+      'success_url',
+      'credentials',
+    ],
+    ['a backslash trick', { cancel_url: 'https:\\\\evil.example' }, 'cancel_url', 'backslashes'],
+    [
+      'http when https is required',
+      { cancel_url: 'http://shop.example/cart' },
+      'cancel_url',
+      'must use https',
+    ],
+  ])('refuses %s, naming the field', async (_name, overrides, param, reason) => {
+    const customer = await newCustomer();
+    const before = world.stripeCount('checkout.session');
+    const response = await world.call('POST', '/v1/checkout/sessions', cart(customer, overrides));
+    expect(response.statusCode).toBe(400);
+    const error = response.json<{ error: { code: string; message: string; param: string } }>().error;
+    expect(error).toMatchObject({ code: 'validation_failed', param });
+    expect(error.message).toContain(reason);
+    expect(world.stripeCount('checkout.session')).toBe(before);
+  });
+
+  it('refuses an unknown customer with 404 naming the field', async () => {
+    const response = await world.call('POST', '/v1/checkout/sessions', cart('nobody_here'));
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error).toMatchObject({ code: 'not_found', param: 'customer' });
+  });
+
+  it('refuses a second subscription to a product the customer holds, unless allow_multiple is set', async () => {
+    const customer = await newCustomer();
+    const subscription = (overrides: Record<string, unknown> = {}) =>
+      cart(customer, {
+        mode: 'subscription',
+        items: [{ lookup_key: 'pro_monthly', quantity: 1 }],
+        trial_days: 14,
+        ...overrides,
+      });
+    const first = (await world.call('POST', '/v1/checkout/sessions', subscription())).json<Session>();
+    await completeCheckoutSession(world.emulator, first.id);
+    const synced = await world.call('POST', `/v1/customers/${customer}/subscriptions/sync`);
+    expect(synced.json<{ data: Array<{ status: string }> }>().data.map((item) => item.status)).toEqual([
+      'trialing',
+    ]);
+
+    const yearly = subscription({
+      items: [{ lookup_key: 'pro_yearly', quantity: 1 }],
+      trial_days: undefined,
+    });
+    const refused = await world.call('POST', '/v1/checkout/sessions', yearly);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toContain('prod_pro');
+    const allowed = await world.call('POST', '/v1/checkout/sessions', { ...yearly, allow_multiple: true });
+    expect(allowed.statusCode).toBe(201);
+    const otherProduct = await world.call(
+      'POST',
+      '/v1/checkout/sessions',
+      subscription({ items: [{ lookup_key: 'team_monthly', quantity: 1 }] }),
+    );
+    expect(otherProduct.statusCode).toBe(201);
+  });
+
+  it('marks sessions from webhook outcomes and never moves a completed one back', async () => {
+    const customer = await newCustomer();
+    const session = (await world.call('POST', '/v1/checkout/sessions', cart(customer))).json<Session>();
+    const { checkout, pool } = world.dependencies;
+    expect(await checkout.markSessionStatus(session.id, 'complete')).toBe(true);
+    expect(await checkout.markSessionStatus(session.id, 'expired')).toBe(false);
+    expect(await checkout.markSessionStatus('cs_not_ours', 'complete')).toBe(false);
+    const row = await pool.query(
+      'SELECT status, completed_at FROM checkout_sessions WHERE stripe_checkout_session_id = $1',
+      [session.id],
+    );
+    expect(row.rows[0]).toMatchObject({ status: 'complete' });
+    // A completed cart is not reused: the same cart opens a new session.
+    expect((await world.call('POST', '/v1/checkout/sessions', cart(customer))).json<Session>().id).not.toBe(
+      session.id,
+    );
+  });
+
+  describe('exactly one Stripe session per intent under faults', () => {
+    it.each([
+      ['a Stripe 5xx', { type: 'error', status: 500, count: 1 }, 502],
+      ['a dropped connection after Stripe created it', { type: 'drop', phase: 'after', count: 2 }, 503],
+      ['a dropped connection before Stripe saw it', { type: 'drop', phase: 'before', count: 2 }, 503],
+      ['a timeout', { type: 'latency', latency_ms: 800, count: 1 }, 504],
+    ])(
+      '%s: the failed call answers an error, the retry gets the one session',
+      async (_name, fault, status) => {
+        const customer = await newCustomer();
+        const before = world.stripeCount('checkout.session');
+        world.emulator.faults.add({ ...fault, endpoint: 'POST /v1/checkout/sessions' });
+        const failed = await world.call('POST', '/v1/checkout/sessions', cart(customer));
+        expect(failed.statusCode).toBe(status);
+        // Give a held (latency) request time to finish at the emulator.
+        await new Promise((resolve) => setTimeout(resolve, fault.type === 'latency' ? 600 : 0));
+        const retried = await world.call('POST', '/v1/checkout/sessions', cart(customer));
+        expect(retried.statusCode).toBe(201);
+        const again = await world.call('POST', '/v1/checkout/sessions', cart(customer));
+        expect(again.json<Session>()).toMatchObject({ id: retried.json<Session>().id, reused: true });
+        expect(world.stripeCount('checkout.session')).toBe(before + 1);
+        const rows = await world.dependencies.pool.query(
+          'SELECT status FROM checkout_sessions JOIN customers ON customers.id = customer_id WHERE external_id = $1',
+          [customer],
+        );
+        expect(rows.rows).toEqual([{ status: 'open' }]);
+      },
+    );
+  });
+});

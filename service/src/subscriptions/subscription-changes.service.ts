@@ -1,0 +1,230 @@
+// Plan changes, cancellations and resumptions. Each one is an intent row written before the Stripe call, whose
+// id is Stripe's idempotency key: a retry after a timeout or a crash reuses the pending intent and so its key,
+// and Stripe applies the change once. The Stripe result is returned at once; the mirror is refreshed with
+// syncSubscription (webhooks refresh it too).
+import { createHash } from 'node:crypto';
+import type { CatalogService, PriceRow } from '../catalog/catalog.service.js';
+import type { Pool } from '../db/pool.js';
+import { AppError } from '../errors.js';
+import type { Logger } from '../observability/logger.js';
+import type { StripeGateway } from '../stripe/gateway.js';
+import { isCallerError } from '../stripe/stripe-errors.js';
+import type { StripeSubscription } from '../stripe/types.js';
+import * as changes from './subscription-changes.repo.js';
+import type { ChangeKind } from './subscription-changes.repo.js';
+import { HELD_STATUSES } from './subscriptions.repo.js';
+import type { SubscriptionRecord, SubscriptionsService } from './subscriptions.service.js';
+
+export type ProrationBehavior = 'create_prorations' | 'none' | 'always_invoice';
+
+export interface ChangeRequest {
+  price?: string | undefined;
+  lookup_key?: string | undefined;
+  quantity?: number | undefined;
+  proration_behavior?: ProrationBehavior | undefined;
+}
+
+export type SubscriptionChangesService = ReturnType<typeof createSubscriptionChangesService>;
+
+export function createSubscriptionChangesService(options: {
+  pool: Pool;
+  stripe: StripeGateway;
+  catalog: CatalogService;
+  subscriptions: SubscriptionsService;
+  logger: Logger;
+}) {
+  const { pool, stripe, catalog, subscriptions } = options;
+
+  async function resolveNewPrice(request: ChangeRequest, current: SubscriptionRecord): Promise<PriceRow> {
+    const param = request.price !== undefined ? 'price' : 'lookup_key';
+    const reference = request.price ?? request.lookup_key;
+    if (reference === undefined || (request.price !== undefined && request.lookup_key !== undefined)) {
+      throw new AppError('validation_failed', 'price: give either price or lookup_key', { param: 'price' });
+    }
+    const found = await catalog.findPricesByReferences(
+      request.price === undefined ? [] : [request.price],
+      request.lookup_key === undefined ? [] : [request.lookup_key],
+    );
+    const price = found[0];
+    if (price === undefined)
+      throw new AppError('validation_failed', `${param}: no such price "${reference}"`, { param });
+    if (!price.active || price.product_active !== true) {
+      throw new AppError('validation_failed', `${param}: price "${reference}" is not active`, { param });
+    }
+    if (price.type !== 'recurring') {
+      throw new AppError('validation_failed', `${param}: price "${reference}" is not recurring`, { param });
+    }
+    const currentPrice = (
+      await catalog.findPricesByReferences([current.items[0]?.stripe_price_id ?? ''], [])
+    )[0];
+    if (currentPrice !== undefined && currentPrice.currency !== price.currency) {
+      throw new AppError(
+        'validation_failed',
+        `${param}: currency ${price.currency} differs from the subscription's ${currentPrice.currency}`,
+        { param },
+      );
+    }
+    return price;
+  }
+
+  function singleItemOf(subscription: SubscriptionRecord) {
+    const item = subscription.items[0];
+    if (item === undefined || subscription.items.length > 1) {
+      throw new AppError('conflict', 'Only subscriptions with exactly one item can be changed here');
+    }
+    return item;
+  }
+
+  function requireLive(subscription: SubscriptionRecord): void {
+    if (!HELD_STATUSES.includes(subscription.status)) {
+      throw new AppError(
+        'conflict',
+        `Subscription ${subscription.stripe_subscription_id} is ${subscription.status}`,
+      );
+    }
+  }
+
+  /** Runs one Stripe write under an intent row, records the outcome, refreshes the mirror. */
+  async function runIntent(
+    subscription: SubscriptionRecord,
+    kind: ChangeKind,
+    request: Record<string, unknown>,
+    write: (idempotencyKey: string) => Promise<StripeSubscription>,
+  ): Promise<StripeSubscription> {
+    const fingerprint = createHash('sha256').update(JSON.stringify({ kind, request })).digest('hex');
+    const intent = await changes.claimSubscriptionChange(pool, {
+      subscriptionId: subscription.id,
+      kind,
+      request,
+      fingerprint,
+    });
+    let result: StripeSubscription;
+    try {
+      result = await write(`billing-subscription-${kind}:${intent.id}`);
+    } catch (error) {
+      // A refusal stays a refusal; a timeout or outage leaves the intent pending so the retry reuses its key.
+      const cause = error instanceof AppError ? error.cause : error;
+      if (isCallerError(cause)) {
+        await changes.completeSubscriptionChange(pool, intent.id, {
+          status: 'failed',
+          reason: error instanceof Error ? error.message : String(error),
+        });
+      }
+      throw error;
+    }
+    await changes.completeSubscriptionChange(pool, intent.id, {
+      status: 'succeeded',
+      result: { status: result.status, items: result.items.data.map((item) => item.price.id) },
+    });
+    await subscriptions.syncSubscription(result.id).catch((error: unknown) => {
+      options.logger.warn({ err: error, subscription: result.id }, 'mirror refresh after a change failed');
+    });
+    return result;
+  }
+
+  return {
+    async change(stripeSubscriptionId: string, request: ChangeRequest): Promise<StripeSubscription> {
+      const subscription = await subscriptions.getOwned(stripeSubscriptionId);
+      requireLive(subscription);
+      const item = singleItemOf(subscription);
+      const price = await resolveNewPrice(request, subscription);
+      const quantity = request.quantity ?? item.quantity;
+      if (price.id === item.stripe_price_id && quantity === item.quantity) {
+        throw new AppError(
+          'validation_failed',
+          `price: the subscription is already on ${price.id} × ${quantity}`,
+          {
+            param: 'price',
+          },
+        );
+      }
+      const prorationBehavior = request.proration_behavior ?? 'create_prorations';
+      return runIntent(
+        subscription,
+        'change',
+        { price: price.id, quantity, proration_behavior: prorationBehavior },
+        (key) =>
+          stripe.updateSubscription(
+            stripeSubscriptionId,
+            {
+              items: [{ id: item.stripe_subscription_item_id, price: price.id, quantity }],
+              proration_behavior: prorationBehavior,
+            },
+            key,
+          ),
+      );
+    },
+
+    /** What the change would bill: the proration amount now, and the next invoice's total. */
+    async previewChange(stripeSubscriptionId: string, request: ChangeRequest) {
+      const subscription = await subscriptions.getOwned(stripeSubscriptionId);
+      requireLive(subscription);
+      const item = singleItemOf(subscription);
+      const price = await resolveNewPrice(request, subscription);
+      const quantity = request.quantity ?? item.quantity;
+      const prorationBehavior = request.proration_behavior ?? 'create_prorations';
+      const prorationDate = Math.floor(Date.now() / 1000);
+      const invoice = await stripe.previewInvoice({
+        customer: subscription.stripe_customer_id,
+        subscription: stripeSubscriptionId,
+        subscription_details: {
+          items: [{ id: item.stripe_subscription_item_id, price: price.id, quantity }],
+          proration_behavior: prorationBehavior,
+          proration_date: prorationDate,
+        },
+      });
+      const lines = invoice.lines.data.map((line) => ({
+        description: line.description ?? '',
+        amount: line.amount,
+        proration:
+          line.parent?.subscription_item_details?.proration ??
+          line.parent?.invoice_item_details?.proration ??
+          false,
+      }));
+      return {
+        subscription: stripeSubscriptionId,
+        price: price.id,
+        quantity,
+        proration_behavior: prorationBehavior,
+        proration_date: new Date(prorationDate * 1000).toISOString(),
+        currency: invoice.currency,
+        proration_amount: lines.filter((line) => line.proration).reduce((sum, line) => sum + line.amount, 0),
+        amount_due: invoice.amount_due,
+        lines,
+      };
+    },
+
+    async cancel(
+      stripeSubscriptionId: string,
+      request: { at_period_end: boolean },
+    ): Promise<StripeSubscription> {
+      const subscription = await subscriptions.getOwned(stripeSubscriptionId);
+      if (subscription.status === 'canceled' || subscription.status === 'incomplete_expired') {
+        throw new AppError(
+          'conflict',
+          `Subscription ${stripeSubscriptionId} is already ${subscription.status}`,
+        );
+      }
+      if (request.at_period_end) {
+        return runIntent(subscription, 'cancel', { at_period_end: true }, (key) =>
+          stripe.updateSubscription(stripeSubscriptionId, { cancel_at_period_end: true }, key),
+        );
+      }
+      return runIntent(subscription, 'cancel', { at_period_end: false }, (key) =>
+        stripe.cancelSubscription(stripeSubscriptionId, {}, key),
+      );
+    },
+
+    /** Undoes a scheduled cancellation (cancel at period end). */
+    async resume(stripeSubscriptionId: string): Promise<StripeSubscription> {
+      const subscription = await subscriptions.getOwned(stripeSubscriptionId);
+      requireLive(subscription);
+      if (!subscription.cancel_at_period_end && subscription.cancel_at === null) {
+        throw new AppError('conflict', `Subscription ${stripeSubscriptionId} is not scheduled to cancel`);
+      }
+      return runIntent(subscription, 'resume', {}, (key) =>
+        stripe.updateSubscription(stripeSubscriptionId, { cancel_at_period_end: false }, key),
+      );
+    },
+  };
+}

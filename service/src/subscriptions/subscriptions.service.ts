@@ -1,0 +1,116 @@
+// The subscriptions mirror. syncSubscription refetches a subscription from Stripe and stores it with its items
+// under a per-subscription advisory lock taken BEFORE the refetch: two concurrent syncs are serialised, and the
+// later one fetches later, so an older state can never be written last.
+import { withTransaction } from '../db/transaction.js';
+import type { Pool, PoolClient } from '../db/pool.js';
+import type { TransactionOption } from '../db/queryable.js';
+import type { CustomersService } from '../customers/customers.service.js';
+import { AppError } from '../errors.js';
+import type { StripeGateway } from '../stripe/gateway.js';
+import * as repo from './subscriptions.repo.js';
+import type { SubscriptionItemRow, SubscriptionRow } from './subscriptions.repo.js';
+import { subscriptionInputOf, subscriptionItemsOf } from './subscription-snapshot.js';
+
+export interface SubscriptionRecord extends SubscriptionRow {
+  items: SubscriptionItemRow[];
+  product_ids: string[];
+}
+
+export type SubscriptionsService = ReturnType<typeof createSubscriptionsService>;
+
+function recordOf(row: SubscriptionRow, items: SubscriptionItemRow[]): SubscriptionRecord {
+  return { ...row, items, product_ids: [...new Set(items.map((item) => item.stripe_product_id))] };
+}
+
+export function createSubscriptionsService(options: {
+  pool: Pool;
+  stripe: StripeGateway;
+  customers: CustomersService;
+}) {
+  const { pool, stripe, customers } = options;
+
+  async function syncOn(
+    client: PoolClient,
+    stripeSubscriptionId: string,
+  ): Promise<SubscriptionRecord | undefined> {
+    await repo.lockSubscription(client, stripeSubscriptionId);
+    let subscription;
+    try {
+      subscription = await stripe.retrieveSubscription(stripeSubscriptionId);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'not_found') return undefined;
+      throw error;
+    }
+    const stripeCustomerId =
+      typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
+    const customer = await customers.findByStripeCustomerId(stripeCustomerId, { client });
+    const row = await repo.upsertSubscription(
+      client,
+      subscriptionInputOf(subscription, customer?.id ?? null),
+    );
+    const items = subscriptionItemsOf(subscription);
+    await repo.replaceSubscriptionItems(client, row.id, items);
+    return recordOf(row, items);
+  }
+
+  return {
+    /** Refetches and stores one subscription; undefined when Stripe does not know it (nothing changes then). */
+    syncSubscription(stripeSubscriptionId: string, transaction?: TransactionOption) {
+      if (transaction?.client !== undefined) return syncOn(transaction.client, stripeSubscriptionId);
+      return withTransaction(pool, (client) => syncOn(client, stripeSubscriptionId));
+    },
+
+    /** Pulls every subscription of a customer from Stripe (repair or backfill; webhooks keep it current). */
+    async syncCustomerSubscriptions(stripeCustomerId: string): Promise<number> {
+      let count = 0;
+      for (let startingAfter: string | undefined; ;) {
+        const page = await stripe.listSubscriptions({
+          customer: stripeCustomerId,
+          startingAfter,
+          limit: 100,
+        });
+        for (const subscription of page.data) {
+          await withTransaction(pool, (client) => syncOn(client, subscription.id));
+          count += 1;
+        }
+        startingAfter = page.data.at(-1)?.id;
+        if (!page.has_more || startingAfter === undefined) return count;
+      }
+    },
+
+    async listForCustomer(customerId: string): Promise<SubscriptionRecord[]> {
+      const rows = await repo.listSubscriptionsOfCustomer(pool, customerId);
+      const items = await repo.listItemsOfSubscriptions(
+        pool,
+        rows.map((row) => row.id),
+      );
+      return rows.map((row) =>
+        recordOf(
+          row,
+          items.filter((item) => item.subscription_id === row.id),
+        ),
+      );
+    },
+
+    /** Ours, from the mirror (synced from Stripe first if the mirror does not have it yet). */
+    async getOwned(stripeSubscriptionId: string): Promise<SubscriptionRecord> {
+      let row = await repo.findSubscriptionByStripeId(pool, stripeSubscriptionId);
+      if (row === undefined) {
+        const synced = /^sub_[A-Za-z0-9]+$/.test(stripeSubscriptionId)
+          ? await withTransaction(pool, (client) => syncOn(client, stripeSubscriptionId))
+          : undefined;
+        row = synced;
+      }
+      if (row?.customer_id == null) {
+        throw new AppError('not_found', `No subscription ${stripeSubscriptionId} of one of our customers`, {
+          param: 'id',
+        });
+      }
+      const items = await repo.listItemsOfSubscriptions(pool, [row.id]);
+      return recordOf(row, items);
+    },
+
+    findHeldProducts: (customerId: string, productIds: string[]) =>
+      repo.findHeldProducts(pool, customerId, productIds),
+  };
+}
