@@ -154,7 +154,7 @@ export const variables = {
     description: 'A webhook whose signature timestamp is older than this is rejected (replay protection).',
   }),
   WEBHOOK_INGEST_BATCH_MAX: variable({
-    schema: integer(1, 10_000),
+    schema: integer(1, 5000),
     default: '500',
     description:
       'Group commit: at most this many concurrently received events are written by one INSERT (each request is answered after its batch commits).',

@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.js';
 import { eventMarker, eventTypesSince } from '../test-support/billing-events.js';
-import { recurringPrice } from '../test-support/billing.js';
+import { advanceTestClock, customerOnTestClock, recurringPrice, utc } from '../test-support/billing.js';
 import { startEmulatorWithClient } from '../test-support/sdk.js';
 
 let emulator: RunningEmulator;
@@ -75,6 +75,39 @@ describe('invoices and invoice payments', () => {
     expect(uncollectible.status).toBe('uncollectible');
     const open = await stripe.invoices.list({ customer: customer.id, status: 'void' });
     expect(open.data.map((row) => row.id)).toEqual([invoice.id]);
+  });
+
+  it('finalizes a renewal draft before its hour is up, then collects it', async () => {
+    const start = utc('2026-03-10T08:00:00Z');
+    const renewal = utc('2026-04-10T08:00:00Z');
+    const { clock, customer } = await customerOnTestClock(stripe, start);
+    const price = await recurringPrice(stripe, 1200);
+    const subscription = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id }],
+    });
+    await advanceTestClock(stripe, clock.id, renewal + 60);
+    const draft = (await stripe.invoices.list({ subscription: subscription.id, status: 'draft' })).data[0]!;
+    expect(draft).toMatchObject({
+      billing_reason: 'subscription_cycle',
+      automatically_finalizes_at: renewal + 3600,
+    });
+    const marker = eventMarker(emulator);
+    const finalized = await stripe.invoices.finalizeInvoice(draft.id);
+    expect(finalized).toMatchObject({
+      status: 'open',
+      automatically_finalizes_at: null,
+      next_payment_attempt: renewal + 60,
+    });
+    expect(finalized.status_transitions.finalized_at).toBe(renewal + 60);
+    expect(finalized.number).toMatch(/^[A-Z0-9]+-\d{4}$/);
+    expect(eventTypesSince(emulator, marker)[0]).toBe('invoice.finalized');
+    const again = await stripe.invoices
+      .finalizeInvoice(draft.id)
+      .catch((error: Stripe.errors.StripeError) => error);
+    expect(again).toMatchObject({ statusCode: 400, code: 'invoice_not_editable' });
+    await advanceTestClock(stripe, clock.id, renewal + 2 * 3600);
+    expect((await stripe.invoices.retrieve(draft.id)).status).toBe('paid');
   });
 
   it('lists lines with pagination and updates metadata with invoice.updated', async () => {

@@ -17,6 +17,7 @@ import { previousAttributes } from '../core/events.js';
 import { matchesCreated, paginate } from '../core/list.js';
 import {
   applyMetadata,
+  optionalBoolean,
   optionalEnum,
   optionalHash,
   optionalInteger,
@@ -81,8 +82,19 @@ export function registerInvoiceRoutes(app: FastifyInstance, context: EmulatorCon
   });
 
   app.post<{ Params: { id: string } }>('/v1/invoices/:id/finalize', async (request) => {
+    const autoAdvance = optionalBoolean(requestParams(request), 'auto_advance');
     const invoice = table.get(request.params.id, 'invoice');
+    if (autoAdvance !== undefined) invoice.auto_advance = autoAdvance;
     finalizeInvoice(context, invoice, invoice.test_clock);
+    // Automatic collection drives a finalized invoice on to payment: the attempt is due now and runs with the
+    // time engine's next pass (the next API request on the global clock, the next advance of a test clock).
+    if (
+      invoice.status === 'open' &&
+      invoice.auto_advance &&
+      invoice.collection_method === 'charge_automatically'
+    ) {
+      invoice.next_payment_attempt = nowOn(context, invoice.test_clock);
+    }
     return invoice;
   });
 

@@ -9,10 +9,15 @@ import type { NewInboxEvent, Queryable } from './inbox/inbox-event.js';
 import { insertEvents } from './inbox/insert-events.js';
 import type { WebhookMetrics } from './webhook-metrics.js';
 
+const REJECTION_LOG_INTERVAL_MS = 10_000;
+
 export type IngestOutcome = 'accepted' | 'duplicate';
 
+/** Stored (new or already there), or rejected with the reason; a database failure throws service_unavailable. */
+export type IngestResult = { outcome: IngestOutcome } | { outcome: 'rejected'; reason: string };
+
 export interface WebhookIngestService {
-  receive: (rawBody: Buffer, signatureHeader: string | undefined) => Promise<IngestOutcome>;
+  receive: (rawBody: Buffer, signatureHeader: string | undefined) => Promise<IngestResult>;
   /** Waits for queued writes (graceful shutdown). */
   drain: () => Promise<void>;
 }
@@ -42,6 +47,17 @@ export function createWebhookIngestService(options: WebhookIngestOptions): Webho
     { maxBatch: options.batchMax },
   );
 
+  // A flood of forged deliveries must not become a flood of log lines: one summary per interval, with counts.
+  let rejectedSinceLog = 0;
+  let lastRejectionLogAt = 0;
+  function logRejection(reason: string): void {
+    rejectedSinceLog += 1;
+    if (Date.now() - lastRejectionLogAt < REJECTION_LOG_INTERVAL_MS) return;
+    options.logger.warn({ reason, rejected: rejectedSinceLog }, 'webhook rejected: bad signature');
+    rejectedSinceLog = 0;
+    lastRejectionLogAt = Date.now();
+  }
+
   return {
     async receive(rawBody, signatureHeader) {
       const check = verifyWebhookSignature(rawBody, signatureHeader, {
@@ -50,13 +66,14 @@ export function createWebhookIngestService(options: WebhookIngestOptions): Webho
       });
       if (!check.valid) {
         metrics.received.inc({ type: 'unverified', outcome: 'rejected' });
-        options.logger.warn({ reason: check.reason }, 'webhook rejected: bad signature');
-        throw new AppError('bad_request', `Stripe signature rejected: ${check.reason}`);
+        logRejection(check.reason);
+        // A result, not a thrown error: forged floods are cheap to turn away (no stack trace per request).
+        return { outcome: 'rejected', reason: `Stripe signature rejected: ${check.reason}` };
       }
       const event = readEnvelope(rawBody);
       if (event === undefined) {
         metrics.received.inc({ type: 'unverified', outcome: 'rejected' });
-        throw new AppError('bad_request', 'Body is not a Stripe event (id, type, created, livemode)');
+        return { outcome: 'rejected', reason: 'Body is not a Stripe event (id, type, created, livemode)' };
       }
       let outcome: IngestOutcome;
       try {
@@ -69,7 +86,7 @@ export function createWebhookIngestService(options: WebhookIngestOptions): Webho
         });
       }
       metrics.received.inc({ type: event.type, outcome });
-      return outcome;
+      return { outcome };
     },
     drain: () => queue.drain(),
   };

@@ -1,0 +1,275 @@
+/**
+ * Webhook ingest: our POST /webhooks/stripe (signature check + group-commit inbox insert, 200 after commit)
+ * against the naive design measured in the same run by the same load generator (autocannon, 50 connections, no
+ * pipelining): a minimal Fastify route that verifies with the SDK and inserts each event as jsonb in its own
+ * transaction. Then bad-signature rejection against a route that only verifies.
+ *
+ *   npm run bench:webhooks [-- --seconds 4]
+ *
+ * Every event is unique, 3–8 KB, built from Stripe's reference payloads and pre-signed before the runs so the
+ * load generator spends its CPU on sending. Each server runs in its own child process.
+ */
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import Fastify from 'fastify';
+import pg from 'pg';
+import Stripe from 'stripe';
+import { buildApp } from '../service/src/app.js';
+import { parseConfig } from '../service/src/config.js';
+import { createDependencies } from '../service/src/deps.js';
+import { createLogger } from '../service/src/observability/logger.js';
+import { verifyWebhookSignature } from '../service/src/stripe/webhook-signature.js';
+import { readReferenceEvent } from '../service/src/test-support/stripe-events.js';
+import {
+  load,
+  startBenchDatabaseServer,
+  startChildServer,
+  summarise,
+  ratePerSecond,
+} from './bench-support.js';
+
+const SELF = fileURLToPath(import.meta.url);
+const SECRET = 'whsec_bench_ingest';
+const stripe = new Stripe('sk_test_bench', { telemetry: false });
+
+async function serve(kind: string): Promise<void> {
+  const databaseUrl = process.env.BENCH_SERVER_DATABASE_URL ?? '';
+  if (kind === 'ours') {
+    const config = parseConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: databaseUrl,
+      STRIPE_WEBHOOK_SECRET: SECRET,
+    });
+    const logger = createLogger({ ...config.log, pretty: false, secrets: config.secrets });
+    const app = buildApp(await createDependencies({ config, logger, databaseUrl }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    process.stdout.write(`PORT ${typeof address === 'object' && address ? address.port : 0}\n`);
+    return;
+  }
+  const app = Fastify();
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  if (kind === 'naive') {
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+    app.post('/webhooks/stripe', async (request, reply) => {
+      let event: Stripe.Event;
+      try {
+        event = stripe.webhooks.constructEvent(
+          request.body as Buffer,
+          String(request.headers['stripe-signature']),
+          SECRET,
+        );
+      } catch {
+        return reply.status(400).send({ error: 'bad signature' });
+      }
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query(
+          'INSERT INTO naive_events (id, type, payload) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING',
+          [event.id, event.type, event],
+        );
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
+      return { received: true };
+    });
+  } else {
+    // verify-only: the floor for rejecting a bad signature (no database at all).
+    app.post('/webhooks/stripe', async (request, reply) => {
+      const check = verifyWebhookSignature(
+        request.body as Buffer,
+        String(request.headers['stripe-signature']),
+        {
+          secrets: [SECRET],
+          toleranceSeconds: 300,
+        },
+      );
+      return reply.status(check.valid ? 200 : 400).send(check.valid ? { received: true } : { error: 'bad' });
+    });
+  }
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  process.stdout.write(`PORT ${typeof address === 'object' && address ? address.port : 0}\n`);
+}
+
+const templates = [
+  'checkout_session_completed',
+  'invoice_paid',
+  'charge_refunded',
+  'subscription_updated',
+  'customer_updated',
+  'product_updated',
+].map((name) => JSON.parse(readReferenceEvent(name)) as Record<string, unknown>);
+
+interface SignedEvent {
+  id: string;
+  body: string;
+  signature: string;
+}
+
+/** Unique events of 3–8 KB (padded through metadata), each with its own signature. */
+function presign(count: number, label: string): SignedEvent[] {
+  const events: SignedEvent[] = [];
+  const run = randomBytes(4).toString('hex');
+  for (let index = 0; index < count; index += 1) {
+    const template = templates[index % templates.length]!;
+    const data = template.data as { object: Record<string, unknown> };
+    const target = 3072 + ((index * 7919) % 5120);
+    const event = {
+      ...template,
+      id: `evt_${label}_${run}_${index}`,
+      data: { ...data, object: { ...data.object, metadata: { padding: '' } } },
+    };
+    const base = JSON.stringify(event, null, 2).length;
+    event.data.object.metadata = { padding: 'x'.repeat(Math.max(0, target - base)) };
+    const body = JSON.stringify(event, null, 2);
+    events.push({
+      id: event.id,
+      body,
+      signature: stripe.webhooks.generateTestHeaderString({ payload: body, secret: SECRET }),
+    });
+  }
+  return events;
+}
+
+/** Ids of the events answered 2xx, to check afterwards that each of them was stored. */
+const acknowledged: string[] = [];
+
+function requestsFrom(events: SignedEvent[], tamper = false) {
+  let next = 0;
+  return [
+    {
+      method: 'POST',
+      path: '/webhooks/stripe',
+      setupRequest: (request: { headers?: Record<string, string> }, context: Record<string, unknown>) => {
+        const event = events[next % events.length]!;
+        next += 1;
+        context.eventId = event.id;
+        // Tampered: the first hex digit of the signature changed, so it can never match.
+        const signature = tamper
+          ? event.signature.replace(/v1=(.)/, (_match, digit: string) => `v1=${digit === '0' ? '1' : '0'}`)
+          : event.signature;
+        return {
+          ...request,
+          method: 'POST',
+          path: '/webhooks/stripe',
+          headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signature },
+          body: event.body,
+        };
+      },
+      // No pipelining: a connection's response belongs to the request its context last set up.
+      onResponse: (status: number, _body: string, context: Record<string, unknown>) => {
+        if (status >= 200 && status < 300 && !tamper) acknowledged.push(String(context.eventId));
+      },
+    },
+  ];
+}
+
+/** How many of the given event ids the inbox holds. */
+async function countStored(databaseUrl: string, ids: string[]): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const result = await client.query<{ count: string }>(
+      'SELECT count(*) FROM stripe_events WHERE id = ANY($1::text[])',
+      [ids],
+    );
+    return Number(result.rows[0]?.count);
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '4' } }, strict: true });
+  const seconds = Number(values.seconds);
+  const databases = await startBenchDatabaseServer();
+  const servers: Array<{ stop: () => Promise<void> }> = [];
+  try {
+    const naiveUrl = await databases.createDatabase('naive');
+    const setup = new pg.Client({ connectionString: naiveUrl });
+    await setup.connect();
+    await setup.query(
+      'CREATE TABLE naive_events (id text PRIMARY KEY, type text NOT NULL, payload jsonb NOT NULL)',
+    );
+    await setup.end();
+    const oursUrl = await databases.createDatabase('ours');
+
+    process.stdout.write('pre-signing events…\n');
+    const naiveEvents = presign(Math.ceil(6000 * seconds), 'naive');
+    const oursEvents = presign(Math.ceil(16_000 * seconds), 'ours');
+    const halfRateEvents = presign(Math.ceil(8000 * seconds), 'half');
+
+    const naive = await startChildServer(SELF, 'naive', { BENCH_SERVER_DATABASE_URL: naiveUrl });
+    const ours = await startChildServer(SELF, 'ours', { BENCH_SERVER_DATABASE_URL: oursUrl });
+    const verifyOnly = await startChildServer(SELF, 'verify-only', {});
+    servers.push(naive, ours, verifyOnly);
+    const url = (port: number) => `http://127.0.0.1:${port}`;
+
+    // Warm-up (JIT, pools), then the measured runs.
+    await load({ url: url(naive.port), duration: 1, requests: requestsFrom(presign(2000, 'warm_naive')) });
+    await load({
+      url: url(ours.port),
+      duration: 1,
+      requests: requestsFrom(presign(4000, 'warm_ours')),
+    });
+    const naiveResult = await load({
+      url: url(naive.port),
+      duration: seconds,
+      requests: requestsFrom(naiveEvents),
+    });
+    const oursResult = await load({
+      url: url(ours.port),
+      duration: seconds,
+      requests: requestsFrom(oursEvents),
+    });
+    const peak = ratePerSecond(oursResult);
+    const halfResult = await load({
+      url: url(ours.port),
+      duration: seconds,
+      overallRate: Math.round(peak / 2),
+      requests: requestsFrom(halfRateEvents),
+    });
+    const rejectBaseline = await load({
+      url: url(verifyOnly.port),
+      duration: seconds,
+      requests: requestsFrom(oursEvents, true),
+    });
+    const rejectOurs = await load({
+      url: url(ours.port),
+      duration: seconds,
+      requests: requestsFrom(oursEvents, true),
+    });
+
+    const oursAcknowledged = acknowledged.filter((id) => !id.includes('_naive_'));
+    const stored = await countStored(oursUrl, oursAcknowledged);
+    const lines = [
+      '',
+      `webhook ingest, unique signed events of 3–8 KB, autocannon 50 connections, ${seconds} s per run`,
+      summarise('naive route (SDK verify, 1 tx per event, jsonb)', naiveResult),
+      summarise('ours (verify, group commit, raw text)', oursResult),
+      `  ratio ours / naive: ${(peak / ratePerSecond(naiveResult)).toFixed(2)}× (target ≥ 2×)`,
+      summarise(`ours at half the peak rate (${Math.round(peak / 2)}/s)`, halfResult),
+      `  p99 at half peak: ${halfResult.latency.p99} ms (target ≤ 20 ms)`,
+      `  every event answered 2xx is stored: ${stored} of ${oursAcknowledged.length} ${stored === oursAcknowledged.length ? 'yes' : 'NO'}`,
+      '',
+      'bad-signature rejection',
+      summarise('verify-only route (no database)', { ...rejectBaseline, '2xx': rejectBaseline['4xx'] }),
+      summarise('ours', { ...rejectOurs, '2xx': rejectOurs['4xx'] }),
+      `  ratio: ${(ratePerSecond(rejectOurs, '4xx') / ratePerSecond(rejectBaseline, '4xx')).toFixed(2)} (target ≥ 0.90)`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    for (const server of servers) await server.stop();
+    await databases.close();
+  }
+}
+
+const serveIndex = process.argv.indexOf('--serve');
+if (serveIndex > 0) await serve(process.argv[serveIndex + 1] ?? '');
+else await main();
