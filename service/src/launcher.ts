@@ -1,7 +1,8 @@
 // `npm start`: the whole product on one machine. Without DATABASE_URL it starts an embedded PostgreSQL
 // (data kept in EMBEDDED_POSTGRES_DATA_DIR), then runs the API exactly as server.ts does.
-import { loadConfigOrExit } from './config.js';
+import { loadConfigOrExit, type Config } from './config.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
+import { describeDevEnvironment, startDevStripe } from './dev/dev-stripe.js';
 import { createLogger } from './observability/logger.js';
 import { installGracefulShutdown } from './process/graceful-shutdown.js';
 import { startApi } from './process/start-api.js';
@@ -26,11 +27,33 @@ async function launch(): Promise<void> {
     databaseUrl = embedded.connectionString;
   }
 
-  // 2. Stripe: later, start the stripe-emulator here when no Stripe key / STRIPE_API_BASE is configured,
-  //    and register its stop with shutdown.onShutdown('stripe emulator', …).
+  // 2. Stripe: with no key and no STRIPE_API_BASE, a stripe-emulator in this process (demo catalog, our webhook
+  //    endpoint registered). Stopped after the API has drained.
+  let apiConfig: Config = config;
+  let emulatorUrl: string | undefined;
+  if (config.stripe.mode === 'in_process_emulator') {
+    const devStripe = await startDevStripe(config, logger);
+    shutdown.onShutdown('stripe emulator', devStripe.stop);
+    apiConfig = devStripe.config;
+    emulatorUrl = devStripe.emulatorUrl;
+  }
 
   // 3. The API (migrations on start, HTTP and metrics listeners).
-  const { dependencies } = await startApi({ config, logger, databaseUrl, shutdown });
+  const { app, dependencies } = await startApi({ config: apiConfig, logger, databaseUrl, shutdown });
+
+  // Development: the documented dev API key exists, and the URLs a newcomer needs are printed.
+  let devApiKey: string | undefined;
+  if (config.nodeEnv !== 'production') {
+    devApiKey = config.auth.devApiKey;
+    await dependencies.apiKeys.ensure({ key: devApiKey, name: 'development', scopes: ['billing', 'admin'] });
+  }
+  const address = app.server.address();
+  const apiUrl = `http://localhost:${typeof address === 'object' && address !== null ? address.port : config.http.port}`;
+  logger.info(
+    { api: apiUrl, docs: `${apiUrl}/docs`, emulator: emulatorUrl, devApiKey },
+    'development environment ready',
+  );
+  if (config.log.pretty) process.stdout.write(describeDevEnvironment({ apiUrl, emulatorUrl, devApiKey }));
 
   // 4. The inbox worker, in this process for development (production runs `npm run worker` beside the API).
   //    Registered last, so on shutdown it finishes its events in hand first.

@@ -98,3 +98,8 @@ export function findSellingProblems(
   }
   return problems;
 }
+
+/** False only for server.ts started in development with neither a key nor an emulator: calls would fail. */
+export function isStripeConfigured(config: SellingConfig): boolean {
+  return config.stripe.mode !== 'in_process_emulator' || config.stripe.apiBase !== undefined;
+}

@@ -256,6 +256,28 @@ describe('checkout sessions', () => {
     expect(world.stripeCount('checkout.session')).toBe(before);
   });
 
+  it("passes on Stripe's own refusal with its message and param, and retires the intent", async () => {
+    const customer = await newCustomer();
+    const [guide] = await world.dependencies.catalog.findPricesByReferences([], ['guide_pdf']);
+    // Deleted at Stripe, still active in our mirror (no webhooks in this test).
+    await fetch(`${world.emulator.url}/_emulator/prices/${guide!.id}`, { method: 'DELETE' });
+    const response = await world.call(
+      'POST',
+      '/v1/checkout/sessions',
+      cart(customer, { items: [{ lookup_key: 'guide_pdf', quantity: 1 }] }),
+    );
+    expect(response.statusCode).toBe(400);
+    const error = response.json<{ error: { code: string; message: string; param?: string } }>().error;
+    expect(error.code).toBe('stripe_invalid_request');
+    expect(error.message).toContain(guide!.id);
+    expect(error.param).toMatch(/^line_items/);
+    const rows = await world.dependencies.pool.query(
+      'SELECT checkout_sessions.status FROM checkout_sessions JOIN customers ON customers.id = customer_id WHERE external_id = $1',
+      [customer],
+    );
+    expect(rows.rows).toEqual([{ status: 'failed' }]);
+  });
+
   it('refuses an unknown customer with 404 naming the field', async () => {
     const response = await world.call('POST', '/v1/checkout/sessions', cart('nobody_here'));
     expect(response.statusCode).toBe(404);

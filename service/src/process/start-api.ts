@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import { applyMigrations } from '../db/migrations.js';
 import { closeDependencies, createDependencies, type Dependencies } from '../deps.js';
 import type { Logger } from '../observability/logger.js';
+import { isStripeConfigured } from '../selling-config.js';
 import { buildMetricsApp } from '../observability/metrics-app.js';
 import type { GracefulShutdown } from './graceful-shutdown.js';
 
@@ -34,6 +35,14 @@ export async function startApi(options: StartApiOptions): Promise<StartedApi> {
   const metricsApp = buildMetricsApp({ metrics: dependencies.metrics, logger });
   await metricsApp.listen({ host: config.metrics.host, port: config.metrics.port });
   shutdown.onShutdown('metrics listener', () => metricsApp.close());
+
+  // The catalog mirror is refreshed from Stripe at every start; a failure is logged, not fatal (it is kept from
+  // the last sync, webhooks update it, and POST /v1/catalog/sync runs it on demand).
+  if (config.catalog.syncOnStart && isStripeConfigured(config)) {
+    await dependencies.catalog.syncFromStripe().catch((error: unknown) => {
+      logger.warn({ err: error }, 'catalog sync at start failed; serving the stored catalog');
+    });
+  }
 
   const app = buildApp(dependencies);
   options.extendApp?.(app, dependencies);

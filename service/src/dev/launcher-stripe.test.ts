@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_DEV_API_KEY } from '../selling-config-variables.js';
+import { findFreePort } from '../test-support/free-port.js';
+import { startServiceProcess, type ServiceProcess } from '../test-support/service-process.js';
+import { createTestDatabase, type TestDatabase } from '../test-support/test-database.js';
+
+describe('npm start with no Stripe configured', () => {
+  let database: TestDatabase;
+  let service: ServiceProcess;
+  let api: string;
+  let emulator: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const [port, emulatorPort] = [await findFreePort(), await findFreePort()];
+    service = startServiceProcess('src/launcher.ts', {
+      NODE_ENV: 'test',
+      DATABASE_URL: database.url,
+      PORT: String(port),
+      METRICS_PORT: '0',
+      STRIPE_EMULATOR_PORT: String(emulatorPort),
+      STRIPE_WEBHOOK_SECRET: 'whsec_launcher_test',
+    });
+    const ready = await service.waitForLog((line) => line.msg === 'development environment ready');
+    api = String(ready.api);
+    emulator = String(ready.emulator);
+  }, 60_000);
+
+  afterAll(async () => {
+    service.child.kill('SIGTERM');
+    await service.exited;
+    await database.drop();
+  });
+
+  it('starts the emulator with the demo catalog, synced into our catalog, usable with the dev API key', async () => {
+    const response = await fetch(`${api}/v1/catalog`, {
+      headers: { authorization: `Bearer ${DEFAULT_DEV_API_KEY}` },
+    });
+    expect(response.status).toBe(200);
+    const catalog = (await response.json()) as {
+      data: Array<{ id: string; features: string[]; prices: unknown[] }>;
+    };
+    expect(catalog.data.map((product) => product.id)).toEqual(
+      expect.arrayContaining(['prod_pro', 'prod_team', 'prod_guide']),
+    );
+    expect(catalog.data.find((product) => product.id === 'prod_pro')?.prices).toHaveLength(2);
+  });
+
+  it("registers the service's webhook endpoint with the configured secret", async () => {
+    const endpoints = await fetch(`${emulator}/v1/webhook_endpoints`, {
+      headers: { authorization: 'Bearer sk_test_emulator' },
+    });
+    const body = (await endpoints.json()) as { data: Array<{ url: string }> };
+    expect(body.data.map((endpoint) => endpoint.url)).toEqual([
+      `${api.replace('localhost', '127.0.0.1')}/webhooks/stripe`,
+    ]);
+    const ready = (await (await fetch(`${api}/health/ready`)).json()) as { status: string };
+    expect(ready.status).toBe('ready');
+  });
+
+  it('stops the emulator with the service on SIGTERM, exiting 0', async () => {
+    service.child.kill('SIGTERM');
+    const { code } = await service.exited;
+    expect(code).toBe(0);
+    await expect(fetch(`${emulator}/_emulator/state`)).rejects.toThrow();
+  });
+});
