@@ -66,6 +66,24 @@ describe('checkout session parameters', () => {
     expect(both).toMatchObject({ statusCode: 400, param: 'customer_email' });
   });
 
+  it('expands line items and nested paths inside them (line_items.data.price.product)', async () => {
+    const session = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [{ price: oneTime.id, quantity: 2 }],
+      success_url: SUCCESS_URL,
+    });
+    const plain = await stripe.checkout.sessions.retrieve(session.id);
+    expect(plain.line_items).toBeUndefined();
+    const expanded = await stripe.checkout.sessions.retrieve(session.id, {
+      expand: ['line_items.data.price.product', 'customer'],
+    });
+    const [line] = expanded.line_items?.data ?? [];
+    expect(line).toMatchObject({ quantity: 2, amount_total: 2400 });
+    expect(line?.price?.product).toMatchObject({ object: 'product', name: 'Mug' });
+    // The stored price is untouched by the expansion.
+    expect((await stripe.prices.retrieve(oneTime.id)).product).toBe(oneTime.product);
+  });
+
   it('charges an existing customer and creates no other', async () => {
     const customer = await stripe.customers.create({ email: 'known@example.com' });
     const session = await stripe.checkout.sessions.create({
