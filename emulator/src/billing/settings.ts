@@ -11,12 +11,15 @@ export interface BillingSettings {
   afterFinalFailure: 'canceled' | 'unpaid' | 'past_due';
   /** Seconds between a renewal invoice's creation and its automatic finalization (Stripe waits about an hour). */
   draftFinalizationDelaySeconds: number;
+  /** Days before a renewal to send `invoice.upcoming` ("Send upcoming renewal events"); null: not sent. */
+  upcomingRenewalDays: number | null;
 }
 
 const DEFAULTS: BillingSettings = {
   retryDelaysDays: [3, 5, 7],
   afterFinalFailure: 'canceled',
   draftFinalizationDelaySeconds: 3600,
+  upcomingRenewalDays: null,
 };
 
 const settingsByContext = new WeakMap<EmulatorContext, BillingSettings>();

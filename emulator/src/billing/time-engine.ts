@@ -14,6 +14,7 @@ import {
 } from './subscription-lifecycle.js';
 import { subscriptions } from './subscriptions.js';
 import { atMoment, clockOfCustomer, emitOn, type ClockId } from './time.js';
+import { upcomingRenewalNotice } from './upcoming-renewal.js';
 
 /** Seconds an `incomplete` subscription waits for its first payment before it expires (Stripe: 23 hours). */
 const INCOMPLETE_EXPIRY_SECONDS = 23 * 3600;
@@ -114,6 +115,8 @@ function earliestDue(context: EmulatorContext, clock: ClockId, until: number): D
         emitOn(context, clock, 'customer.subscription.trial_will_end', subscription);
       });
     }
+    const upcoming = upcomingRenewalNotice(context, subscription, clock);
+    if (upcoming) consider(upcoming.at, 1, upcoming.run);
     const periodEnd = subscription.items.data[0]?.current_period_end;
     consider(periodEnd, 2, () => renewSubscription(context, subscription, clock));
   }

@@ -45,7 +45,15 @@ export function registerBillingControlRoutes(app: FastifyInstance, context: Emul
     }
     const delays = params.retry_delays_days;
     const retryDelaysDays = delays === undefined ? undefined : toNumbers(delays);
+    const upcoming = params.upcoming_renewal_days;
+    const upcomingRenewalDays =
+      upcoming === undefined
+        ? undefined
+        : upcoming === null || upcoming === ''
+          ? null
+          : toNumbers(upcoming)[0];
     return updateBillingSettings(context, {
+      ...(upcomingRenewalDays !== undefined ? { upcomingRenewalDays } : {}),
       ...(afterFinalFailure
         ? { afterFinalFailure: afterFinalFailure as 'canceled' | 'unpaid' | 'past_due' }
         : {}),
