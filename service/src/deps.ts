@@ -40,6 +40,7 @@ export async function createDependencies({
   const migrationNames = await listMigrationNames();
   const metrics = createMetrics();
   const { readinessChecks: sellingChecks, ...selling } = createSellingDependencies({
+    databaseUrl,
     config,
     logger,
     pool,
@@ -66,6 +67,6 @@ export async function createDependencies({
 
 export async function closeDependencies(dependencies: Dependencies): Promise<void> {
   await dependencies.webhookIngest.drain();
-  closeSellingDependencies(dependencies);
+  await closeSellingDependencies(dependencies);
   await dependencies.pool.end();
 }

@@ -16,7 +16,7 @@ import { registerSubscriptionRoutes } from './subscriptions/subscriptions.routes
 export function registerSellingApi(app: AppInstance, dependencies: Dependencies): void {
   registerAuthentication(app, dependencies.apiKeys);
   registerIdempotency(app, {
-    pool: dependencies.pool,
+    pool: dependencies.asyncCommitPool,
     retentionHours: dependencies.config.idempotency.retentionHours,
   });
   app.addSchema(ErrorResponse);

@@ -4,7 +4,7 @@ import { createCatalogService, type CatalogService } from './catalog/catalog.ser
 import { createCheckoutService, type CheckoutService } from './checkout/checkout.service.js';
 import type { Config } from './config.js';
 import { createCustomersService, type CustomersService } from './customers/customers.service.js';
-import type { Pool } from './db/pool.js';
+import { createPool, type Pool } from './db/pool.js';
 import type { ReadinessCheck } from './health/readiness.js';
 import type { Logger } from './observability/logger.js';
 import type { Metrics } from './observability/metrics.js';
@@ -21,6 +21,14 @@ import {
 } from './subscriptions/subscriptions.service.js';
 
 export interface SellingDependencies {
+  /**
+   * The same database, with commits that do not wait for the WAL flush. Used only for writes that are safe to
+   * lose in a database crash because they are redone: our Idempotency-Key records (a lost record means the retry
+   * runs again, and every Stripe write below it is idempotent on its own), and the "open" update of a checkout
+   * intent (a lost update leaves the intent "creating": the retry resumes it with the same Stripe idempotency
+   * key). Intent rows themselves are written durably, before any Stripe call.
+   */
+  asyncCommitPool: Pool;
   stripe: StripeGateway;
   apiKeys: ApiKeysService;
   catalog: CatalogService;
@@ -32,6 +40,7 @@ export interface SellingDependencies {
 }
 
 export function createSellingDependencies(inputs: {
+  databaseUrl: string;
   config: Config;
   logger: Logger;
   pool: Pool;
@@ -44,6 +53,10 @@ export function createSellingDependencies(inputs: {
       'No Stripe configured: set STRIPE_SECRET_KEY or STRIPE_API_BASE (`npm start` starts an emulator for you)',
     );
   }
+  const asyncCommitPool = createPool(inputs.databaseUrl, config.database, logger, {
+    synchronousCommit: false,
+    max: Math.max(2, Math.ceil(config.database.poolMax / 2)),
+  });
   const stripe = createStripeGateway(config.stripe, logger, metrics.registry);
   const apiKeys = createApiKeysService({ pool, logger, cacheTtlMs: config.auth.cacheTtlMs });
   const catalog = createCatalogService({ pool, stripe, logger });
@@ -58,6 +71,7 @@ export function createSellingDependencies(inputs: {
   });
   const checkout = createCheckoutService({
     pool,
+    asyncCommitPool,
     stripe,
     catalog,
     customers,
@@ -67,6 +81,7 @@ export function createSellingDependencies(inputs: {
   });
   const portal = createPortalService({ stripe, catalog, customers, redirects: config.redirects });
   return {
+    asyncCommitPool,
     stripe,
     apiKeys,
     catalog,
@@ -79,6 +94,7 @@ export function createSellingDependencies(inputs: {
   };
 }
 
-export function closeSellingDependencies(dependencies: SellingDependencies): void {
+export async function closeSellingDependencies(dependencies: SellingDependencies): Promise<void> {
   dependencies.stripe.circuit.shutdown();
+  await dependencies.asyncCommitPool.end();
 }

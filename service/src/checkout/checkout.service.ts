@@ -47,6 +47,8 @@ const IN_FLIGHT_WAIT_MS = 150;
 
 export function createCheckoutService(options: {
   pool: Pool;
+  /** For the "open" update only: losing it is harmless (see SellingDependencies.asyncCommitPool). */
+  asyncCommitPool: Pool;
   stripe: StripeGateway;
   catalog: CatalogService;
   customers: CustomersService;
@@ -79,7 +81,7 @@ export function createCheckoutService(options: {
         const session = await stripe.createCheckoutSession(params, `billing-checkout-session:${row.id}`);
         if (session.url === null)
           throw new AppError('upstream_failed', 'Stripe returned a session without a url');
-        return await repo.markCheckoutSessionOpen(pool, row.id, {
+        return await repo.markCheckoutSessionOpen(options.asyncCommitPool, row.id, {
           id: session.id,
           url: session.url,
           expiresAt: new Date(session.expires_at * 1000),
@@ -101,12 +103,15 @@ export function createCheckoutService(options: {
   return {
     async create(request: CheckoutRequest): Promise<CheckoutResult> {
       validateOptions(request);
-      const customer = await options.customers.getBillableByExternalId(request.customer, 'customer');
       const references = request.items;
-      const prices = await options.catalog.findPricesByReferences(
-        references.flatMap((item) => (item.price === undefined ? [] : [item.price])),
-        references.flatMap((item) => (item.lookup_key === undefined ? [] : [item.lookup_key])),
-      );
+      // Two independent reads, side by side.
+      const [customer, prices] = await Promise.all([
+        options.customers.getBillableByExternalId(request.customer, 'customer'),
+        options.catalog.findPricesByReferences(
+          references.flatMap((item) => (item.price === undefined ? [] : [item.price])),
+          references.flatMap((item) => (item.lookup_key === undefined ? [] : [item.lookup_key])),
+        ),
+      ]);
       const cart = resolveCart(request.items, request.mode, prices, options.maxQuantity);
       if (request.mode === 'subscription' && request.allow_multiple !== true) {
         const held = await options.subscriptions.findHeldProducts(customer.id, cart.productIds);
@@ -132,10 +137,26 @@ export function createCheckoutService(options: {
         )
         .digest('hex');
 
+      const newSession = {
+        customer_id: customer.id,
+        mode: request.mode,
+        lines: cart.lines,
+        currency: cart.currency,
+        cart_fingerprint: fingerprint,
+        success_url: request.success_url,
+        cancel_url: request.cancel_url,
+        options: sessionOptions,
+      };
       for (;;) {
+        // Insert first: for a new cart that is the only round trip; a conflict means a live session exists.
+        const inserted = await repo.insertCheckoutSession(pool, newSession);
+        if (inserted !== undefined) {
+          return sessionResult(await createAtStripe(inserted, customer.stripe_customer_id), false);
+        }
         const live = await repo.findLiveCheckoutSession(pool, customer.id, fingerprint);
+        if (live === undefined) continue; // retired in between: insert again
         if (
-          live?.status === 'open' &&
+          live.status === 'open' &&
           live.expires_at !== null &&
           live.url !== null &&
           live.stripe_checkout_session_id !== null
@@ -151,26 +172,13 @@ export function createCheckoutService(options: {
           await repo.retireCheckoutSession(pool, live.id, 'replaced', 'expiring soon');
           continue;
         }
-        if (live?.status === 'creating') {
-          if (Date.now() - live.created_at.getTime() > RESUMABLE_MS) {
-            await repo.retireCheckoutSession(pool, live.id, 'failed', 'abandoned while creating');
-            continue;
-          }
-          return sessionResult(await createAtStripe(live, customer.stripe_customer_id), false);
+        if (Date.now() - live.created_at.getTime() > RESUMABLE_MS) {
+          await repo.retireCheckoutSession(pool, live.id, 'failed', 'abandoned while creating');
+          continue;
         }
-        const inserted = await repo.insertCheckoutSession(pool, {
-          customer_id: customer.id,
-          mode: request.mode,
-          lines: cart.lines,
-          currency: cart.currency,
-          cart_fingerprint: fingerprint,
-          success_url: request.success_url,
-          cancel_url: request.cancel_url,
-          options: sessionOptions,
-        });
-        if (inserted !== undefined) {
-          return sessionResult(await createAtStripe(inserted, customer.stripe_customer_id), false);
-        }
+        // Still "creating": an earlier attempt failed after writing it, or a concurrent request is creating it.
+        // Its Stripe idempotency key returns the one session.
+        return sessionResult(await createAtStripe(live, customer.stripe_customer_id), false);
       }
     },
 

@@ -6,10 +6,25 @@ import type { Logger } from '../observability/logger.js';
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
-export function createPool(databaseUrl: string, settings: Config['database'], logger: Logger): Pool {
+export interface PoolOptions {
+  /**
+   * false: commits return before the WAL reaches disk (PostgreSQL's synchronous_commit=off). Only for writes whose
+   * loss in a database crash is harmless because they can be redone (see selling-deps.ts). Default true.
+   */
+  synchronousCommit?: boolean;
+  max?: number;
+}
+
+export function createPool(
+  databaseUrl: string,
+  settings: Config['database'],
+  logger: Logger,
+  options: PoolOptions = {},
+): Pool {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
-    max: settings.poolMax,
+    max: options.max ?? settings.poolMax,
+    ...(options.synchronousCommit === false ? { options: '-c synchronous_commit=off' } : {}),
     connectionTimeoutMillis: settings.connectionTimeoutMs,
     idleTimeoutMillis: settings.idleTimeoutMs,
     statement_timeout: settings.statementTimeoutMs,
