@@ -34,6 +34,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['service/**/*.browser.test.ts', 'emulator/**/*.browser.test.ts'],
+          // The service's browser tests need PostgreSQL like its other tests.
+          globalSetup: ['./service/src/test-support/global-setup.ts'],
           exclude: ['**/node_modules/**'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
