@@ -1,0 +1,42 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repositoryRoot } from '../config.js';
+import { createTestDatabase, type TestDatabase } from '../test-support/test-database.js';
+
+const run = promisify(execFile);
+
+describe('npm run billing -- api-keys', () => {
+  let database: TestDatabase;
+  const billing = (...args: string[]) =>
+    run(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/cli/main.ts', ...args], {
+      cwd: path.join(repositoryRoot, 'service'),
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATABASE_URL: database.url },
+    });
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('creates a key shown once, lists it by prefix, and revokes it', async () => {
+    const created = await billing('api-keys', 'create', '--name', 'backend', '--scopes', 'billing,admin');
+    const key = /key \(shown once, store it now\): (bsk_\w+)/.exec(created.stdout)?.[1];
+    const id = /created API key ([0-9a-f-]{36})/.exec(created.stdout)?.[1];
+    expect(key).toMatch(/^bsk_[A-Za-z0-9]{43}$/);
+    const listed = await billing('api-keys', 'list');
+    expect(listed.stdout).toContain(`${key!.slice(0, 12)}…  backend  [billing,admin]  active`);
+    expect(listed.stdout).not.toContain(key);
+    const revoked = await billing('api-keys', 'revoke', id!);
+    expect(revoked.stdout).toContain(`revoked API key ${id}`);
+    expect((await billing('api-keys', 'list')).stdout).toContain('revoked');
+  });
+
+  it('exits 2 with the usage for an unknown command or missing name', async () => {
+    await expect(billing('nonsense')).rejects.toMatchObject({ code: 2 });
+    await expect(billing('api-keys', 'create')).rejects.toMatchObject({ code: 2 });
+  });
+});
