@@ -13,6 +13,7 @@ import { REQUEST_ID_HEADER, generateRequestId } from './http/request-id.js';
 import { registerHttpMetrics } from './observability/http-metrics.js';
 import { registerSellingApi } from './selling-app.js';
 import { registerWebhookRoutes } from './webhooks/webhook.routes.js';
+import { registerBillingStateApi } from './webhooks-app.js';
 
 export type { AppInstance } from './http/app-instance.js';
 
@@ -53,6 +54,7 @@ export function buildApp(dependencies: Dependencies): AppInstance {
   registerHealthRoutes(app, { readiness: dependencies.readiness });
   registerSellingApi(app, dependencies);
   registerWebhookRoutes(app, { webhookIngest: dependencies.webhookIngest });
+  registerBillingStateApi(app, dependencies);
 
   return app;
 }

@@ -12,16 +12,18 @@ import {
   createSellingDependencies,
   type SellingDependencies,
 } from './selling-deps.js';
-import { webhookMetricsFor } from './webhooks/webhook-metrics.js';
-import { createWebhookIngestService, type WebhookIngestService } from './webhooks/webhook-ingest.service.js';
+import {
+  closeWebhookDependencies,
+  createWebhookDependencies,
+  type WebhookDependencies,
+} from './webhooks-deps.js';
 
-export interface Dependencies extends SellingDependencies {
+export interface Dependencies extends SellingDependencies, WebhookDependencies {
   config: Config;
   logger: Logger;
   pool: Pool;
   metrics: Metrics;
   readiness: Readiness;
-  webhookIngest: WebhookIngestService;
 }
 
 export interface DependencyInputs {
@@ -54,19 +56,12 @@ export async function createDependencies({
     ],
     { timeoutMs: config.readiness.timeoutMs },
   );
-  const webhookIngest = createWebhookIngestService({
-    db: pool,
-    logger,
-    metrics: webhookMetricsFor(metrics.registry),
-    secrets: config.webhooks.secrets,
-    toleranceSeconds: config.webhooks.signatureToleranceSeconds,
-    batchMax: config.webhooks.ingestBatchMax,
-  });
-  return { config, logger, pool, metrics, readiness, webhookIngest, ...selling };
+  const webhooks = createWebhookDependencies({ config, logger, pool, metrics, databaseUrl, selling });
+  return { config, logger, pool, metrics, readiness, ...selling, ...webhooks };
 }
 
 export async function closeDependencies(dependencies: Dependencies): Promise<void> {
-  await dependencies.webhookIngest.drain();
+  await closeWebhookDependencies(dependencies);
   await closeSellingDependencies(dependencies);
   await dependencies.pool.end();
 }

@@ -2,7 +2,6 @@
 // shutdown: on SIGTERM it finishes the events in hand and releases the rest of its batch. Used by worker.ts
 // and, in-process, by the dev launcher.
 import type { Dependencies } from '../deps.js';
-import { createHandlerRegistry } from '../webhooks/handlers/handler-registry.js';
 import { webhookMetricsFor } from '../webhooks/webhook-metrics.js';
 import { createInboxWorker, type InboxWorker } from '../webhooks/worker/inbox-worker.js';
 import type { GracefulShutdown } from './graceful-shutdown.js';
@@ -18,7 +17,7 @@ export function startWorker(options: {
     databaseUrl: options.databaseUrl,
     logger: dependencies.logger,
     metrics: webhookMetricsFor(dependencies.metrics.registry),
-    handlers: createHandlerRegistry(),
+    handlers: dependencies.eventHandlers,
     settings: dependencies.config.webhooks,
   });
   worker.start();

@@ -1,0 +1,70 @@
+// GET /v1/entitlements/{external_id}/{feature}: the fast check (the hottest read of the service).
+// GET /v1/customers/{external_id}/entitlements: every current entitlement of a customer.
+import { Type } from 'typebox';
+import { errorResponses } from '../http/api-schemas.js';
+import type { AppInstance } from '../http/app-instance.js';
+import type { EntitlementsService } from './entitlements.service.js';
+
+const externalId = Type.String({ minLength: 1, maxLength: 255, description: 'Your id of the customer' });
+const feature = Type.String({ minLength: 1, maxLength: 200, description: 'A feature a product declares' });
+
+const source = Type.Union([
+  Type.Object({ type: Type.Union([Type.Literal('subscription'), Type.Literal('order')]), id: Type.String() }),
+  Type.Null(),
+]);
+const checkResponse = Type.Object(
+  {
+    entitled: Type.Boolean(),
+    source,
+    expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  {
+    examples: [{ entitled: true, source: { type: 'subscription', id: 'sub_123' }, expires_at: null }],
+  },
+);
+const listResponse = Type.Object({
+  external_id: Type.String(),
+  entitlements: Type.Array(
+    Type.Object({
+      feature: Type.String(),
+      source,
+      expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+    }),
+  ),
+});
+
+export function registerEntitlementRoutes(
+  app: AppInstance,
+  dependencies: { entitlements: EntitlementsService },
+): void {
+  app.get(
+    '/v1/entitlements/:external_id/:feature',
+    {
+      schema: {
+        tags: ['entitlements'],
+        summary: 'Is the customer entitled to the feature now?',
+        params: Type.Object({ external_id: externalId, feature }),
+        response: { 200: checkResponse, ...errorResponses(404) },
+      },
+    },
+    async (request) => dependencies.entitlements.check(request.params.external_id, request.params.feature),
+  );
+
+  app.get(
+    '/v1/customers/:external_id/entitlements',
+    {
+      schema: {
+        tags: ['entitlements'],
+        summary: "The customer's current entitlements",
+        params: Type.Object({ external_id: externalId }),
+        response: { 200: listResponse, ...errorResponses(404) },
+      },
+    },
+    async (request) => ({
+      external_id: request.params.external_id,
+      entitlements: (await dependencies.entitlements.listCurrent(request.params.external_id)).map(
+        ({ feature: name, source: from, expires_at }) => ({ feature: name, source: from, expires_at }),
+      ),
+    }),
+  );
+}

@@ -1,0 +1,60 @@
+// The services handlers apply events through (selling's and ours), and the steps several handlers share.
+import type { CatalogService } from '../../catalog/catalog.service.js';
+import type { CheckoutService } from '../../checkout/checkout.service.js';
+import type { CustomersService } from '../../customers/customers.service.js';
+import type { EntitlementsService } from '../../entitlements/entitlements.service.js';
+import type { InvoicesService } from '../../invoices/invoices.service.js';
+import type { OrdersService } from '../../orders/orders.service.js';
+import type { SubscriptionsService } from '../../subscriptions/subscriptions.service.js';
+import type { HandlerContext, StripeEvent } from './event-handler.js';
+
+export interface HandlerServices {
+  catalog: CatalogService;
+  checkout: CheckoutService;
+  customers: CustomersService;
+  subscriptions: SubscriptionsService;
+  orders: OrdersService;
+  invoices: InvoicesService;
+  entitlements: EntitlementsService;
+}
+
+/** The id of the event's object (every Stripe object has one, in every API version). */
+export function objectIdOf(event: StripeEvent): string {
+  const id = event.data.object.id;
+  if (typeof id !== 'string' || id.length === 0)
+    throw new Error(`${event.type} ${event.id} has no object id`);
+  return id;
+}
+
+export function idOf(value: unknown): string | null {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string') {
+    return (value as { id: string }).id;
+  }
+  return null;
+}
+
+/** Refetches the subscription into the mirror, then recomputes its customer's entitlements. */
+export async function syncSubscriptionAndEntitlements(
+  services: HandlerServices,
+  stripeSubscriptionId: string,
+  context: HandlerContext,
+): Promise<void> {
+  const transaction = { client: context.client };
+  await context.recordEffect('subscription.sync');
+  const record = await services.subscriptions.syncSubscription(stripeSubscriptionId, transaction);
+  if (record?.customer_id != null) {
+    await context.recordEffect('entitlements.recompute');
+    await services.entitlements.recomputeForCustomer(record.customer_id, transaction);
+  }
+}
+
+export async function recomputeEntitlementsOf(
+  services: HandlerServices,
+  customerId: string | null,
+  context: HandlerContext,
+): Promise<void> {
+  if (customerId === null) return;
+  await context.recordEffect('entitlements.recompute');
+  await services.entitlements.recomputeForCustomer(customerId, { client: context.client });
+}
