@@ -14,7 +14,7 @@ import { billingSettings } from './settings.js';
 import {
   handleInvoicePaid,
   handleInvoicePaymentFailed,
-  subscriptionDefaultPaymentMethod,
+  invoiceDefaultPaymentMethod,
 } from './subscription-lifecycle.js';
 import { emitOn, nowOn, type ClockId } from './time.js';
 import type { Invoice } from './invoices.js';
@@ -115,7 +115,7 @@ export function attemptInvoicePayment(
   const paymentMethodId =
     options.paymentMethodId ??
     invoice.default_payment_method ??
-    subscriptionDefaultPaymentMethod(context, invoice);
+    invoiceDefaultPaymentMethod(context, invoice);
   const paymentMethod = paymentMethodId ? paymentMethods(context).find(paymentMethodId) : undefined;
   invoice.attempted = true;
   invoice.attempt_count += 1;

@@ -1,6 +1,7 @@
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest, resourceMissing, StripeError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
+import { customers } from '../resources/customer-object.js';
 import type { StripeObject } from '../core/store.js';
 import { cardNumberForToken, findTestCard, INCORRECT_NUMBER, type TestCard } from './test-cards.js';
 import { emitOn, clockOfCustomer } from './time.js';
@@ -177,14 +178,18 @@ export function detachPaymentMethod(context: EmulatorContext, paymentMethod: Pay
     );
   }
   paymentMethod.customer = null;
-  const customer = context.state.table('customer').find(customerId) as
-    { invoice_settings?: { default_payment_method: string | null } } | undefined;
-  if (customer?.invoice_settings?.default_payment_method === paymentMethod.id) {
+  const customer = customers(context).find(customerId);
+  if (customer?.invoice_settings.default_payment_method === paymentMethod.id) {
     customer.invoice_settings.default_payment_method = null;
   }
   emitOn(context, clockOfCustomer(context, customerId), 'payment_method.detached', paymentMethod, {
     customer: customerId,
   });
+}
+
+/** The customer's `invoice_settings.default_payment_method`, null for none (or no such customer). */
+export function customerDefaultPaymentMethod(context: EmulatorContext, customerId: string): string | null {
+  return customers(context).find(customerId)?.invoice_settings.default_payment_method ?? null;
 }
 
 /** Sets `invoice_settings.default_payment_method` on a customer with its `customer.updated` event. */
@@ -193,9 +198,7 @@ export function setDefaultPaymentMethod(
   customerId: string,
   paymentMethodId: string,
 ): void {
-  const customer = context.state.table('customer').get(customerId, 'customer') as StripeObject & {
-    invoice_settings: { default_payment_method: string | null };
-  };
+  const customer = customers(context).get(customerId, 'customer');
   const before = structuredClone(customer.invoice_settings);
   if (before.default_payment_method === paymentMethodId) return;
   customer.invoice_settings.default_payment_method = paymentMethodId;

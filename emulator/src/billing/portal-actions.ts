@@ -8,7 +8,7 @@ import {
   type CardInput,
 } from './payment-methods.js';
 import { portalConfigurations, switchablePrices, type PortalSession } from './portal.js';
-import { createPendingInvoiceItems, prorationLine } from './prorations.js';
+import { creditUnusedTime } from './prorations.js';
 import { applyItemChanges, changeSubscription } from './subscription-changes.js';
 import {
   cancelSubscription,
@@ -53,24 +53,7 @@ export function cancelFromPortal(
   const now = nowOn(context, clock);
   const feedback = feature.cancellation_reason.enabled ? (options.feedback ?? null) : null;
   if (options.immediately) {
-    if (feature.proration_behavior !== 'none' && subscription.status !== 'trialing') {
-      const credits = subscription.items.data.map((item) =>
-        prorationLine(
-          context,
-          subscription,
-          { price: item.price, quantity: item.quantity, subscriptionItem: item.id, sign: -1 },
-          { start: item.current_period_start, end: item.current_period_end },
-          now,
-        ),
-      );
-      createPendingInvoiceItems(
-        context,
-        subscription,
-        credits.filter((line) => line.amount !== 0),
-        clock,
-        now,
-      );
-    }
+    if (feature.proration_behavior !== 'none') creditUnusedTime(context, subscription, clock);
     subscription.cancellation_details.feedback = feedback;
     cancelSubscription(context, subscription, clock, 'cancellation_requested');
     return subscription;

@@ -5,7 +5,7 @@ import { productName, type Price } from './catalog.js';
 import type { LineDraft } from './invoices.js';
 import { remainingShare } from './periods.js';
 import type { Subscription } from './subscriptions.js';
-import { emitOn, type ClockId } from './time.js';
+import { emitOn, nowOn, type ClockId } from './time.js';
 
 export interface InvoiceItem extends StripeObject {
   object: 'invoiceitem';
@@ -67,6 +67,31 @@ export function prorationLine(
     subscriptionItem: side.subscriptionItem,
     proration: true,
   };
+}
+
+/**
+ * Credits the unused rest of each item's current period as pending invoice items (billed by the next invoice), as a
+ * prorated cancellation does. A trial was never paid for, so it credits nothing.
+ */
+export function creditUnusedTime(context: EmulatorContext, subscription: Subscription, clock: ClockId): void {
+  if (subscription.status === 'trialing') return;
+  const now = nowOn(context, clock);
+  const credits = subscription.items.data.map((item) =>
+    prorationLine(
+      context,
+      subscription,
+      { price: item.price, quantity: item.quantity, subscriptionItem: item.id, sign: -1 },
+      { start: item.current_period_start, end: item.current_period_end },
+      now,
+    ),
+  );
+  createPendingInvoiceItems(
+    context,
+    subscription,
+    credits.filter((line) => line.amount !== 0),
+    clock,
+    now,
+  );
 }
 
 /** Stores proration lines as pending invoice items, billed with the subscription's next invoice. */

@@ -2,7 +2,7 @@ import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import type { Price } from './catalog.js';
 import { attemptInvoicePayment, finalizeInvoice } from './invoice-collection.js';
-import { createDraftInvoice, subscriptionLine, type Invoice, type LineDraft } from './invoices.js';
+import { createDraftInvoice, type Invoice, type LineDraft } from './invoices.js';
 import { addIntervals } from './periods.js';
 import {
   createPendingInvoiceItems,
@@ -12,13 +12,15 @@ import {
 } from './prorations.js';
 import {
   buildSubscriptionItem,
+  currentPeriodLines,
+  restartBillingCycle,
   planOf,
   subscriptionItemsTable,
   type Subscription,
   type SubscriptionItem,
 } from './subscriptions.js';
-import { previousAttributes } from '../core/events.js';
-import { emitOn, nowOn, type ClockId } from './time.js';
+import { updateSubscription } from './subscription-lifecycle.js';
+import { nowOn, type ClockId } from './time.js';
 
 export type ProrationBehavior = 'create_prorations' | 'none' | 'always_invoice';
 
@@ -196,11 +198,7 @@ export function applyItemChanges(
     options.prorationBehavior === 'always_invoice' ||
     (plan.resetsCycle && subscription.status !== 'trialing')
   ) {
-    return plan.resetsCycle
-      ? nextItems.map((item) =>
-          subscriptionLine(context, item.price, item.quantity, period, subscription.id, item.id),
-        )
-      : [];
+    return plan.resetsCycle ? currentPeriodLines(context, subscription) : [];
   }
   return null;
 }
@@ -246,16 +244,9 @@ export function endTrialNow(
   if (subscription.status !== 'trialing' || !recurring) return [];
   subscription.trial_end = now;
   subscription.status = 'active';
-  subscription.billing_cycle_anchor = now;
-  const period = { start: now, end: addIntervals(now, recurring, 1) };
-  for (const item of subscription.items.data) {
-    item.current_period_start = period.start;
-    item.current_period_end = period.end;
-  }
-  if (subscription.cancel_at_period_end) subscription.cancel_at = period.end;
-  return subscription.items.data.map((item) =>
-    subscriptionLine(context, item.price, item.quantity, period, subscription.id, item.id),
-  );
+  restartBillingCycle(subscription, now);
+  if (subscription.cancel_at_period_end) subscription.cancel_at = addIntervals(now, recurring, 1);
+  return currentPeriodLines(context, subscription);
 }
 
 /**
@@ -268,10 +259,6 @@ export function changeSubscription(
   clock: ClockId,
   change: () => LineDraft[] | null,
 ): void {
-  const before = structuredClone(subscription);
-  const invoiceLines = change();
-  const changed = previousAttributes(before, subscription);
-  if (Object.keys(changed).length > 0)
-    emitOn(context, clock, 'customer.subscription.updated', subscription, changed);
+  const invoiceLines = updateSubscription(context, subscription, clock, change);
   if (invoiceLines) invoiceNow(context, subscription, invoiceLines, clock, 'subscription_update');
 }

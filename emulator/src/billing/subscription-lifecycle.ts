@@ -1,25 +1,30 @@
 import type { EmulatorContext } from '../core/context.js';
 import { previousAttributes } from '../core/events.js';
+import { customerDefaultPaymentMethod } from './payment-methods.js';
 import { finalizeInvoice, attemptInvoicePayment } from './invoice-collection.js';
-import { createDraftInvoice, subscriptionLine, type Invoice, type LineDraft } from './invoices.js';
+import { createDraftInvoice, type Invoice, type LineDraft } from './invoices.js';
 import { periodAround } from './periods.js';
 import { takePendingInvoiceItems } from './prorations.js';
 import { billingSettings } from './settings.js';
-import { subscriptions, type Subscription } from './subscriptions.js';
+import { currentPeriodLines, subscriptions, type Subscription } from './subscriptions.js';
 import { emitOn, nowOn, type ClockId } from './time.js';
 
-/** Runs `change` on a subscription and emits `customer.subscription.updated` with what changed. */
-export function updateSubscription(
+/**
+ * Runs `change` on a subscription and emits `customer.subscription.updated` with what changed (nothing when nothing
+ * did). Returns what `change` returns.
+ */
+export function updateSubscription<T>(
   context: EmulatorContext,
   subscription: Subscription,
   clock: ClockId,
-  change: () => void,
-): void {
+  change: () => T,
+): T {
   const before = structuredClone(subscription);
-  change();
+  const result = change();
   const changed = previousAttributes(before, subscription);
   if (Object.keys(changed).length > 0)
     emitOn(context, clock, 'customer.subscription.updated', subscription, changed);
+  return result;
 }
 
 function subscriptionOf(context: EmulatorContext, invoice: Invoice): Subscription | undefined {
@@ -27,12 +32,11 @@ function subscriptionOf(context: EmulatorContext, invoice: Invoice): Subscriptio
   return id ? subscriptions(context).find(id) : undefined;
 }
 
-export function subscriptionDefaultPaymentMethod(context: EmulatorContext, invoice: Invoice): string | null {
+/** What an invoice is charged with when none is given: its subscription's default, else the customer's. */
+export function invoiceDefaultPaymentMethod(context: EmulatorContext, invoice: Invoice): string | null {
   const subscription = subscriptionOf(context, invoice);
   if (subscription?.default_payment_method) return subscription.default_payment_method;
-  const customer = context.state.table('customer').find(invoice.customer) as
-    { invoice_settings?: { default_payment_method: string | null } } | undefined;
-  return customer?.invoice_settings?.default_payment_method ?? null;
+  return customerDefaultPaymentMethod(context, invoice.customer);
 }
 
 /** A paid invoice brings an incomplete or delinquent subscription back to `active`. */
@@ -102,7 +106,9 @@ export function renewSubscription(
   const first = subscription.items.data[0];
   if (!first?.price.recurring) return;
   const endingTrial = subscription.status === 'trialing';
-  const hasPaymentMethod = Boolean(subscriptionDefaultPaymentMethodFor(context, subscription));
+  const hasPaymentMethod = Boolean(
+    subscription.default_payment_method ?? customerDefaultPaymentMethod(context, subscription.customer),
+  );
   if (endingTrial && !hasPaymentMethod) {
     const behaviour = subscription.trial_settings.end_behavior.missing_payment_method;
     if (behaviour === 'cancel')
@@ -130,9 +136,7 @@ export function renewSubscription(
   });
   const lines: LineDraft[] = [
     ...takePendingInvoiceItems(context, subscription),
-    ...subscription.items.data.map((item) =>
-      subscriptionLine(context, item.price, item.quantity, next, subscription.id, item.id),
-    ),
+    ...currentPeriodLines(context, subscription),
   ];
   const collecting = subscription.status !== 'unpaid';
   const invoice = createDraftInvoice(context, {
@@ -160,16 +164,6 @@ export function finalizeAndCollect(
   finalizeInvoice(context, invoice, clock);
   if (invoice.status === 'open')
     attemptInvoicePayment(context, invoice, clock, { automatic: true, ...options });
-}
-
-export function subscriptionDefaultPaymentMethodFor(
-  context: EmulatorContext,
-  subscription: Subscription,
-): string | null {
-  if (subscription.default_payment_method) return subscription.default_payment_method;
-  const customer = context.state.table('customer').find(subscription.customer) as
-    { invoice_settings?: { default_payment_method: string | null } } | undefined;
-  return customer?.invoice_settings?.default_payment_method ?? null;
 }
 
 /** Seconds before the trial ends when Stripe sends `customer.subscription.trial_will_end`. */

@@ -123,6 +123,32 @@ export function buildSubscriptionItem(
   };
 }
 
+/** Moves the billing cycle anchor to `now`: every item starts a new period of the plan's interval now. */
+export function restartBillingCycle(subscription: Subscription, now: number): void {
+  const recurring = subscription.items.data[0]?.price.recurring;
+  if (!recurring) return;
+  subscription.billing_cycle_anchor = now;
+  const end = addIntervals(now, recurring, 1);
+  for (const item of subscription.items.data) {
+    item.current_period_start = now;
+    item.current_period_end = end;
+  }
+}
+
+/** One invoice line per item, billing it for its current period. */
+export function currentPeriodLines(context: EmulatorContext, subscription: Subscription): LineDraft[] {
+  return subscription.items.data.map((item) =>
+    subscriptionLine(
+      context,
+      item.price,
+      item.quantity,
+      { start: item.current_period_start, end: item.current_period_end },
+      subscription.id,
+      item.id,
+    ),
+  );
+}
+
 /**
  * Creates a subscription as Stripe does: `incomplete` (or `trialing`) with `customer.subscription.created`, then its
  * first invoice (`subscription_create`), finalized at once and paid with the default payment method; a paid first

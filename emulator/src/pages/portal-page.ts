@@ -16,7 +16,7 @@ import {
 } from '../billing/portal.js';
 import { subscriptions, type Subscription } from '../billing/subscriptions.js';
 import { findPrice } from '../billing/catalog.js';
-import { paymentMethods } from '../billing/payment-methods.js';
+import { customerDefaultPaymentMethod, paymentMethods } from '../billing/payment-methods.js';
 import type { EmulatorContext } from '../core/context.js';
 import { StripeError } from '../core/errors.js';
 import { runOutsideRequest } from '../core/request-context.js';
@@ -174,11 +174,9 @@ ${notice}<div class="actions">${actions.join('')}</div>${switchForm}</div>`;
 }
 
 function renderPaymentMethod(context: EmulatorContext, session: PortalSession): string {
-  const customer = context.state.table('customer').find(session.customer) as
-    { invoice_settings?: { default_payment_method: string | null } } | undefined;
   // The customer's default, or else the one their subscriptions pay with.
   const defaultId =
-    customer?.invoice_settings?.default_payment_method ??
+    customerDefaultPaymentMethod(context, session.customer) ??
     subscriptions(context).list(
       (row) => row.customer === session.customer && row.default_payment_method !== null,
     )[0]?.default_payment_method;

@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { subscriptionLine } from '../billing/invoices.js';
-import { addIntervals } from '../billing/periods.js';
-import { createPendingInvoiceItems, prorationLine } from '../billing/prorations.js';
+import { creditUnusedTime } from '../billing/prorations.js';
 import { changeSubscription, invoiceNow } from '../billing/subscription-changes.js';
 import { cancelSubscription } from '../billing/subscription-lifecycle.js';
-import { subscriptions } from '../billing/subscriptions.js';
+import { currentPeriodLines, restartBillingCycle, subscriptions } from '../billing/subscriptions.js';
 import { emitOn, nowOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
@@ -25,7 +23,6 @@ export function registerSubscriptionCancelAndResumeRoutes(
       throw invalidRequest(`This subscription has already been canceled.`, undefined, 'resource_missing');
     }
     const clock = subscription.test_clock;
-    const now = nowOn(context, clock);
     const details = optionalHash(params, 'cancellation_details');
     if (details) {
       subscription.cancellation_details.comment =
@@ -33,24 +30,7 @@ export function registerSubscriptionCancelAndResumeRoutes(
       subscription.cancellation_details.feedback =
         optionalString(details, 'feedback') ?? subscription.cancellation_details.feedback;
     }
-    if (optionalBoolean(params, 'prorate') && subscription.status !== 'trialing') {
-      const credits = subscription.items.data.map((item) =>
-        prorationLine(
-          context,
-          subscription,
-          { price: item.price, quantity: item.quantity, subscriptionItem: item.id, sign: -1 },
-          { start: item.current_period_start, end: item.current_period_end },
-          now,
-        ),
-      );
-      createPendingInvoiceItems(
-        context,
-        subscription,
-        credits.filter((line) => line.amount !== 0),
-        clock,
-        now,
-      );
-    }
+    if (optionalBoolean(params, 'prorate')) creditUnusedTime(context, subscription, clock);
     cancelSubscription(context, subscription, clock, 'cancellation_requested');
     if (optionalBoolean(params, 'invoice_now'))
       invoiceNow(context, subscription, [], clock, 'subscription_update');
@@ -70,33 +50,20 @@ export function registerSubscriptionCancelAndResumeRoutes(
     const clock = subscription.test_clock;
     const now = nowOn(context, clock);
     const anchor = optionalEnum(params, 'billing_cycle_anchor', ['now', 'unchanged'] as const) ?? 'now';
-    const recurring = subscription.items.data[0]?.price.recurring;
     changeSubscription(context, subscription, clock, () => {
       subscription.status = 'active';
-      if (anchor === 'now' && recurring) {
-        subscription.billing_cycle_anchor = now;
-        const period = { start: now, end: addIntervals(now, recurring, 1) };
-        for (const item of subscription.items.data) {
-          item.current_period_start = period.start;
-          item.current_period_end = period.end;
-        }
-      }
+      if (anchor === 'now') restartBillingCycle(subscription, now);
       return null;
     });
     emitOn(context, clock, 'customer.subscription.resumed', subscription);
-    if (anchor === 'now') {
-      const lines = subscription.items.data.map((item) =>
-        subscriptionLine(
-          context,
-          item.price,
-          item.quantity,
-          { start: item.current_period_start, end: item.current_period_end },
-          subscription.id,
-          item.id,
-        ),
+    if (anchor === 'now')
+      invoiceNow(
+        context,
+        subscription,
+        currentPeriodLines(context, subscription),
+        clock,
+        'subscription_update',
       );
-      invoiceNow(context, subscription, lines, clock, 'subscription_update');
-    }
     return subscription;
   });
 }

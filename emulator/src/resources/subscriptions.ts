@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { LineDraft } from '../billing/invoices.js';
-import { attachPaymentMethod, resolvePaymentMethod } from '../billing/payment-methods.js';
+import {
+  attachPaymentMethod,
+  customerDefaultPaymentMethod,
+  resolvePaymentMethod,
+} from '../billing/payment-methods.js';
 import { applyItemChanges, changeSubscription, endTrialNow } from '../billing/subscription-changes.js';
 import { scheduleCancellation, unscheduleCancellation } from '../billing/subscription-lifecycle.js';
 import { createSubscription, subscriptions, type Subscription } from '../billing/subscriptions.js';
@@ -65,14 +69,11 @@ export function registerSubscriptionRoutes(app: FastifyInstance, context: Emulat
         'pending_if_incomplete',
       ] as const) ?? 'allow_incomplete';
     const defaultPaymentMethod = defaultPaymentMethodParam(params, customerId, now);
-    const customer = context.state.table('customer').get(customerId) as {
-      invoice_settings?: { default_payment_method: string | null };
-    };
     if (
       !trialEnd &&
       paymentBehavior !== 'default_incomplete' &&
       !defaultPaymentMethod &&
-      !customer.invoice_settings?.default_payment_method
+      !customerDefaultPaymentMethod(context, customerId)
     ) {
       throw invalidRequest(
         'This customer has no attached payment source or default payment method. Please consider adding a default payment method.',
