@@ -10,13 +10,14 @@ import { createWebhookEndpoint } from './resources/webhook-endpoints.js';
 import { applySeed, type SeedSummary } from './seed.js';
 import { buildEmulatorServer } from './server.js';
 import type { DeliveryAttempt, DeliveryFilter } from './webhooks/delivery-log.js';
-import { DEFAULT_WEBHOOK_RETRY, WebhookDispatcher, type WebhookRetryOptions } from './webhooks/dispatcher.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { DEFAULT_WEBHOOK_RETRY, type WebhookRetryOptions } from './webhooks/retry-policy.js';
 import type { WebhookFaults } from './webhooks/webhook-faults.js';
 
 export type { ApiFault, ApiFaultInput } from './core/faults.js';
 export type { DeliveryAttempt, DeliveryFilter } from './webhooks/delivery-log.js';
 export type { WebhookFault, WebhookFaultInput } from './webhooks/webhook-faults.js';
-export type { WebhookRetryOptions } from './webhooks/dispatcher.js';
+export type { WebhookRetryOptions } from './webhooks/retry-policy.js';
 export type { EmulatorContext } from './core/context.js';
 export { createClock } from './core/clock.js';
 export type { Clock } from './core/clock.js';

@@ -4,29 +4,10 @@ import { newId } from '../core/ids.js';
 import type { EmulatorState } from '../core/store.js';
 import { DeliveryLog, type DeliveryKind } from './delivery-log.js';
 import { endpointWants, webhookEndpoints, type WebhookEndpoint } from './endpoints.js';
-import { signatureHeader } from './signature.js';
-import { WebhookFaults } from './webhook-faults.js';
-
-export interface WebhookRetryOptions {
-  /** Delay before the second attempt; each later one doubles, up to maxDelayMs. */
-  initialDelayMs: number;
-  maxDelayMs: number;
-  /** Attempts in all, the first included. */
-  maxAttempts: number;
-  /** Per-attempt timeout. */
-  timeoutMs: number;
-  /** Attempts in flight at once per endpoint; they start in event order. */
-  concurrency: number;
-}
-
-/** About three days of retries like Stripe's live mode: 10 s, 20 s, 40 s … capped at 6 h, 22 attempts. */
-export const DEFAULT_WEBHOOK_RETRY: WebhookRetryOptions = {
-  initialDelayMs: 10_000,
-  maxDelayMs: 6 * 60 * 60 * 1000,
-  maxAttempts: 22,
-  timeoutMs: 10_000,
-  concurrency: 4,
-};
+import { retryDelayMs, type WebhookRetryOptions, DEFAULT_WEBHOOK_RETRY } from './retry-policy.js';
+import { sendWebhook } from './send-attempt.js';
+import { UnsettledDeliveries } from './unsettled-deliveries.js';
+import { shuffled, WebhookFaults } from './webhook-faults.js';
 
 interface Delivery {
   id: string;
@@ -55,9 +36,8 @@ export class WebhookDispatcher {
   private readonly queues = new Map<string, EndpointQueue>();
   private readonly owed = new Map<string, Set<string>>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly idleWaiters = new Set<() => void>();
   private abort = new AbortController();
-  private outstanding = 0;
+  private readonly unsettled = new UnsettledDeliveries();
   private paused = false;
   private closed = false;
 
@@ -110,23 +90,12 @@ export class WebhookDispatcher {
 
   /** Deliveries not yet settled (queued, in flight, waiting for a retry, delayed or held by a fault). */
   get pending(): number {
-    return this.outstanding;
+    return this.unsettled.count;
   }
 
   /** Resolves true once every delivery has settled (succeeded or used up its attempts), false on timeout. */
   waitForIdle(timeoutMs = 10_000): Promise<boolean> {
-    if (this.outstanding === 0) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.idleWaiters.delete(done);
-        resolve(false);
-      }, timeoutMs);
-      const done = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      this.idleWaiters.add(done);
-    });
+    return this.unsettled.waitForNone(timeoutMs);
   }
 
   /** Drops every queued delivery, timer and log entry (the state they refer to is gone). */
@@ -141,8 +110,7 @@ export class WebhookDispatcher {
     this.log.clear();
     this.faults.clear();
     this.paused = false;
-    this.outstanding = 0;
-    this.notifyIfIdle();
+    this.unsettled.clear();
   }
 
   close(): void {
@@ -151,7 +119,7 @@ export class WebhookDispatcher {
   }
 
   private newDelivery(event: StripeEvent, endpointId: string, kind: DeliveryKind): Delivery {
-    this.outstanding += 1;
+    this.unsettled.add();
     return { id: newId('whdel', 14), event, endpointId, attempts: 0, kind };
   }
 
@@ -215,37 +183,18 @@ export class WebhookDispatcher {
     // never produce a future (or past) t.
     const startedAt = Date.now();
     const signedAt = Math.floor(startedAt / 1000);
-    let statusCode: number | null = null;
-    let error: string | null = null;
-    if (!endpoint || endpoint.status !== 'enabled' || !secret) {
-      error = 'endpoint deleted or disabled';
-    } else {
-      try {
-        const body = JSON.stringify(delivery.event, null, 2);
-        const response = await fetch(endpoint.url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json; charset=utf-8',
-            'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
-            accept: '*/*; q=0.5, application/xml',
-            'cache-control': 'no-cache',
-            'stripe-signature': signatureHeader(body, secret, signedAt),
-          },
-          body,
-          redirect: 'manual',
-          signal: AbortSignal.any([signal, AbortSignal.timeout(this.retry.timeoutMs)]),
-        });
-        statusCode = response.status;
-        await response.arrayBuffer().catch(() => undefined);
-      } catch (caught) {
-        error = describeFetchError(caught, this.retry.timeoutMs);
-      }
-    }
+    const { statusCode, error } =
+      !endpoint || endpoint.status !== 'enabled' || !secret
+        ? { statusCode: null, error: 'endpoint deleted or disabled' }
+        : await sendWebhook(endpoint.url, delivery.event, secret, signedAt, {
+            timeoutMs: this.retry.timeoutMs,
+            signal,
+          });
     if (signal.aborted) return;
     queue.inFlight -= 1;
     const succeeded = statusCode !== null && statusCode >= 200 && statusCode < 300;
     const gaveUp = !endpoint || endpoint.status !== 'enabled' || delivery.attempts >= this.retry.maxAttempts;
-    const retryInMs = succeeded || gaveUp ? null : this.backoff(delivery.attempts);
+    const retryInMs = succeeded || gaveUp ? null : retryDelayMs(this.retry, delivery.attempts);
     this.log.record({
       delivery_id: delivery.id,
       event_id: delivery.event.id,
@@ -270,13 +219,9 @@ export class WebhookDispatcher {
       );
       this.later(retryInMs, () => this.enqueue(delivery));
     } else {
-      this.settle();
+      this.unsettled.settle();
     }
     this.pump(delivery.endpointId);
-  }
-
-  private backoff(attemptsSoFar: number): number {
-    return Math.min(this.retry.initialDelayMs * 2 ** (attemptsSoFar - 1), this.retry.maxDelayMs);
   }
 
   private markDelivered(event: StripeEvent, endpointId: string): void {
@@ -284,17 +229,6 @@ export class WebhookDispatcher {
     if (!owed?.delete(endpointId)) return;
     event.pending_webhooks = owed.size;
     if (owed.size === 0) this.owed.delete(event.id);
-  }
-
-  private settle(): void {
-    this.outstanding = Math.max(0, this.outstanding - 1);
-    this.notifyIfIdle();
-  }
-
-  private notifyIfIdle(): void {
-    if (this.outstanding !== 0) return;
-    for (const waiter of [...this.idleWaiters]) waiter();
-    this.idleWaiters.clear();
   }
 
   /** A timer that reset and close cancel. */
@@ -306,22 +240,4 @@ export class WebhookDispatcher {
     timer.unref();
     this.timers.add(timer);
   }
-}
-
-function shuffled<T>(items: T[]): T[] {
-  const copy = [...items];
-  for (let index = copy.length - 1; index > 0; index -= 1) {
-    const other = Math.floor(Math.random() * (index + 1));
-    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
-  }
-  return copy;
-}
-
-function describeFetchError(caught: unknown, timeoutMs: number): string {
-  if (caught instanceof Error) {
-    if (caught.name === 'TimeoutError') return `timed out after ${timeoutMs} ms`;
-    const cause = (caught as { cause?: { code?: string; message?: string } }).cause;
-    return cause?.code ?? cause?.message ?? caught.message;
-  }
-  return String(caught);
 }

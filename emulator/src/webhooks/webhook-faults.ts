@@ -101,3 +101,13 @@ function milliseconds(value: unknown, name: string): number {
   }
   return value;
 }
+
+/** The deliveries a reorder fault held, in random order. */
+export function shuffled<T>(items: T[]): T[] {
+  const copy = [...items];
+  for (let index = copy.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(Math.random() * (index + 1));
+    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
+  }
+  return copy;
+}
