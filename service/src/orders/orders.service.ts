@@ -3,6 +3,7 @@
 import type { TransactionOption } from '../db/queryable.js';
 import type { Pool } from '../db/pool.js';
 import type { CustomersService } from '../customers/customers.service.js';
+import { AppError } from '../errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import type { StripeCheckoutSession } from '../stripe/types.js';
 import * as repo from './orders.repo.js';
@@ -16,6 +17,16 @@ export type SessionOutcome = 'completed' | 'payment_succeeded' | 'payment_failed
 
 const idOf = (value: string | { id: string } | null | undefined) =>
   value === null || value === undefined ? null : typeof value === 'string' ? value : value.id;
+
+/** Stripe's 404 as undefined: an object Stripe does not know has nothing to apply. */
+async function unlessNotFound<Value>(request: Promise<Value>): Promise<Value | undefined> {
+  try {
+    return await request;
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'not_found') return undefined;
+    throw error;
+  }
+}
 
 export function createOrdersService(options: {
   pool: Pool;
@@ -39,8 +50,8 @@ export function createOrdersService(options: {
       outcome: SessionOutcome,
       transaction: Required<TransactionOption>,
     ): Promise<OrderRow | undefined> {
-      const session = await stripe.retrieveCheckoutSession(stripeSessionId);
-      if (session.mode !== 'payment') return undefined;
+      const session = await unlessNotFound(stripe.retrieveCheckoutSession(stripeSessionId));
+      if (session === undefined || session.mode !== 'payment') return undefined;
       const stripeCustomerId = idOf(session.customer);
       const customer =
         stripeCustomerId === null
@@ -73,7 +84,9 @@ export function createOrdersService(options: {
       stripeChargeId: string,
       transaction: Required<TransactionOption>,
     ): Promise<{ order: OrderRow | undefined; invoiceCharge: boolean }> {
-      const charge = await stripe.retrieveCharge(stripeChargeId);
+      const charge = await unlessNotFound(stripe.retrieveCharge(stripeChargeId));
+      // Unknown to Stripe (another account's or a deleted test object): nothing of ours to change.
+      if (charge === undefined) return { order: undefined, invoiceCharge: true };
       const paymentIntentId = idOf(charge.payment_intent);
       const order =
         paymentIntentId === null
