@@ -1,27 +1,22 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../index.js';
+import type { RunningEmulator } from '../index.js';
 import { advanceTestClock, customerOnTestClock, recurringPrice, utc } from '../test-support/billing.js';
-import { stripeClientFor } from '../test-support/sdk.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../test-support/webhook-receiver.js';
+import { startEmulatorWithReceiver } from '../test-support/sdk.js';
+import type { WebhookReceiver } from '../test-support/webhook-receiver.js';
 
 const SECRET = 'whsec_renewals';
 let receiver: WebhookReceiver;
 let emulator: RunningEmulator;
 let stripe: Stripe;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-  emulator = await startEmulator({
-    webhooks: [{ url: receiver.url, secret: SECRET }],
+  ({ emulator, stripe, receiver, close } = await startEmulatorWithReceiver(SECRET, {
     webhookRetry: { initialDelayMs: 20, maxDelayMs: 100, maxAttempts: 3, timeoutMs: 1000 },
-  });
-  stripe = stripeClientFor(emulator);
+  }));
 });
-afterAll(async () => {
-  await emulator.close();
-  await receiver.close();
-});
+afterAll(() => close());
 
 /** The delivered events, verified as a receiver does, oldest first. */
 function deliveredEvents(): Stripe.Event[] {

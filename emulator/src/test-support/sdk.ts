@@ -1,5 +1,6 @@
 import Stripe from 'stripe';
 import { startEmulator, type RunningEmulator, type StartEmulatorOptions } from '../index.js';
+import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';
 
 /** An official SDK client pointed at a running emulator, the way the service points it. */
 export function stripeClientFor(emulator: RunningEmulator, options: Stripe.StripeConfig = {}): Stripe {
@@ -19,4 +20,30 @@ export async function startEmulatorWithClient(
 ): Promise<{ emulator: RunningEmulator; stripe: Stripe; close: () => Promise<void> }> {
   const emulator = await startEmulator(options);
   return { emulator, stripe: stripeClientFor(emulator), close: () => emulator.close() };
+}
+
+/**
+ * Starts a recording webhook receiver and an emulator that sends every event to it, signed with `secret`, plus an
+ * SDK client; `close()` stops both.
+ */
+export async function startEmulatorWithReceiver(
+  secret: string,
+  options: Omit<StartEmulatorOptions, 'webhooks'> = {},
+): Promise<{
+  emulator: RunningEmulator;
+  stripe: Stripe;
+  receiver: WebhookReceiver;
+  close: () => Promise<void>;
+}> {
+  const receiver = await startWebhookReceiver();
+  const emulator = await startEmulator({ ...options, webhooks: [{ url: receiver.url, secret }] });
+  return {
+    emulator,
+    stripe: stripeClientFor(emulator),
+    receiver,
+    close: async () => {
+      await emulator.close();
+      await receiver.close();
+    },
+  };
 }

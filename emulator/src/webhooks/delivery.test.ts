@@ -1,26 +1,21 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../index.js';
-import { stripeClientFor } from '../test-support/sdk.js';
+import type { RunningEmulator } from '../index.js';
+import { startEmulatorWithReceiver } from '../test-support/sdk.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../test-support/webhook-receiver.js';
 
 const SECRET = 'whsec_test_delivery_secret';
 let receiver: WebhookReceiver;
 let emulator: RunningEmulator;
 let stripe: Stripe;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-  emulator = await startEmulator({
-    webhooks: [{ url: receiver.url, secret: SECRET }],
+  ({ emulator, stripe, receiver, close } = await startEmulatorWithReceiver(SECRET, {
     webhookRetry: { initialDelayMs: 20, maxDelayMs: 100, maxAttempts: 4, timeoutMs: 300 },
-  });
-  stripe = stripeClientFor(emulator);
+  }));
 });
-afterAll(async () => {
-  await emulator.close();
-  await receiver.close();
-});
+afterAll(() => close());
 beforeEach(() => {
   emulator.reset();
   receiver.received.length = 0;

@@ -1,11 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClock, startEmulator, type RunningEmulator } from '../index.js';
+import { createClock, type RunningEmulator } from '../index.js';
 import { advanceTestClock, customerOnTestClock, recurringPrice } from '../test-support/billing.js';
 import { advanceGlobalClock } from '../test-support/checkout.js';
-import { stripeClientFor } from '../test-support/sdk.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../test-support/webhook-receiver.js';
+import { startEmulatorWithReceiver } from '../test-support/sdk.js';
+import type { WebhookReceiver } from '../test-support/webhook-receiver.js';
 
 const SECRET = 'whsec_signature_time';
 const DAY = 86_400;
@@ -14,20 +14,15 @@ const START_BEHIND = 3 * DAY;
 let receiver: WebhookReceiver;
 let emulator: RunningEmulator;
 let stripe: Stripe;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-  emulator = await startEmulator({
-    webhooks: [{ url: receiver.url, secret: SECRET }],
+  ({ emulator, stripe, receiver, close } = await startEmulatorWithReceiver(SECRET, {
     clock: createClock(Math.floor(Date.now() / 1000) - START_BEHIND),
     webhookRetry: { initialDelayMs: 20, maxDelayMs: 100, maxAttempts: 3, timeoutMs: 1000 },
-  });
-  stripe = stripeClientFor(emulator);
+  }));
 });
-afterAll(async () => {
-  await emulator.close();
-  await receiver.close();
-});
+afterAll(() => close());
 beforeEach(() => {
   emulator.reset();
   receiver.received.length = 0;

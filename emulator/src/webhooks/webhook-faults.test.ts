@@ -1,25 +1,20 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type RunningEmulator } from '../index.js';
-import { stripeClientFor } from '../test-support/sdk.js';
-import { startWebhookReceiver, type WebhookReceiver } from '../test-support/webhook-receiver.js';
+import type { RunningEmulator } from '../index.js';
+import { startEmulatorWithReceiver } from '../test-support/sdk.js';
+import type { WebhookReceiver } from '../test-support/webhook-receiver.js';
 
 let receiver: WebhookReceiver;
 let emulator: RunningEmulator;
 let stripe: Stripe;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  receiver = await startWebhookReceiver();
-  emulator = await startEmulator({
-    webhooks: [{ url: receiver.url, secret: 'whsec_faults' }],
+  ({ emulator, stripe, receiver, close } = await startEmulatorWithReceiver('whsec_faults', {
     webhookRetry: { initialDelayMs: 20, maxAttempts: 3, concurrency: 1 },
-  });
-  stripe = stripeClientFor(emulator);
+  }));
 });
-afterAll(async () => {
-  await emulator.close();
-  await receiver.close();
-});
+afterAll(() => close());
 beforeEach(() => {
   emulator.reset();
   receiver.received.length = 0;
