@@ -116,7 +116,7 @@ export async function findPricesByReferences(
     `SELECT prices.*, products.active AND products.deleted_at IS NULL AS product_active
      FROM prices LEFT JOIN products ON products.id = prices.product_id
      WHERE prices.id = ANY($1) OR prices.lookup_key = ANY($2)
-     ORDER BY prices.active DESC, prices.stripe_created DESC`,
+     ORDER BY prices.active DESC, prices.stripe_created DESC, prices.created_at DESC`,
     [ids, lookupKeys],
   );
   return result.rows;
@@ -131,4 +131,24 @@ export async function findFeaturesByProductIds(
     [productIds],
   );
   return result.rows;
+}
+
+/**
+ * After a full listing: products and prices we stored before `listedSince` that Stripe no longer returned were
+ * deleted there (a missed `*.deleted` event). Rows stored since came from webhooks during the listing: kept.
+ */
+export async function markUnlistedCatalogDeleted(
+  db: Queryable,
+  listed: { productIds: string[]; priceIds: string[]; listedSince: Date },
+): Promise<void> {
+  await db.query(
+    `UPDATE products SET active = false, deleted_at = now()
+     WHERE deleted_at IS NULL AND created_at < $2 AND id <> ALL($1)`,
+    [listed.productIds, listed.listedSince],
+  );
+  await db.query(
+    `UPDATE prices SET active = false, deleted_at = now()
+     WHERE deleted_at IS NULL AND created_at < $2 AND id <> ALL($1)`,
+    [listed.priceIds, listed.listedSince],
+  );
 }

@@ -67,26 +67,34 @@ export function createCatalogService(options: { pool: Pool; stripe: StripeGatewa
     markPriceDeleted: (id: string, transaction?: TransactionOption) =>
       repo.markPriceDeleted(db(transaction), id),
 
-    /** Copies every product and price from Stripe; returns how many of each were seen. */
+    /**
+     * Copies every product and price from Stripe, and marks deleted what Stripe no longer lists; returns how many
+     * of each were seen.
+     */
     async syncFromStripe(): Promise<{ products: number; prices: number }> {
-      let products = 0;
-      let prices = 0;
+      const listedSince = new Date();
+      const productIds: string[] = [];
+      const priceIds: string[] = [];
       for (let startingAfter: string | undefined; ;) {
         const page = await stripe.listProducts({ startingAfter, limit: 100 });
         for (const product of page.data) await repo.upsertProduct(pool, productInput(product));
-        products += page.data.length;
+        productIds.push(...page.data.map((product) => product.id));
         startingAfter = page.data.at(-1)?.id;
         if (!page.has_more || startingAfter === undefined) break;
       }
       for (let startingAfter: string | undefined; ;) {
         const page = await stripe.listPrices({ startingAfter, limit: 100 });
         for (const price of page.data) await repo.upsertPrice(pool, priceInput(price));
-        prices += page.data.length;
+        priceIds.push(...page.data.map((price) => price.id));
         startingAfter = page.data.at(-1)?.id;
         if (!page.has_more || startingAfter === undefined) break;
       }
-      options.logger.info({ products, prices }, 'catalog synced from Stripe');
-      return { products, prices };
+      await repo.markUnlistedCatalogDeleted(pool, { productIds, priceIds, listedSince });
+      options.logger.info(
+        { products: productIds.length, prices: priceIds.length },
+        'catalog synced from Stripe',
+      );
+      return { products: productIds.length, prices: priceIds.length };
     },
 
     /** Active products with their active prices. */

@@ -39,6 +39,17 @@ describe('catalog', () => {
     expect(response.json()).toEqual({ products: 7, prices: 9 });
   });
 
+  it('marks deleted what Stripe no longer lists (a missed deletion event)', async () => {
+    await world.dependencies.pool.query(
+      `INSERT INTO prices (id, product_id, active, currency, unit_amount, type, lookup_key, stripe_created, created_at)
+       VALUES ('price_gone', 'prod_mug', true, 'usd', 100, 'one_time', 'gone', now(), now() - interval '1 hour')`,
+    );
+    await world.call('POST', '/v1/catalog/sync');
+    const [gone] = await world.dependencies.catalog.findPricesByReferences(['price_gone'], []);
+    expect(gone).toMatchObject({ active: false });
+    expect(gone?.deleted_at).not.toBeNull();
+  });
+
   it('refuses the sync to a key without the admin scope', async () => {
     const { key } = await world.dependencies.apiKeys.create({ name: 'billing only', scopes: ['billing'] });
     const response = await world.app.inject({
