@@ -5,27 +5,16 @@ import { apiKeyOf } from './core/api-key.js';
 import { isParamValidationError, StripeError } from './core/errors.js';
 import { expandResponse } from './core/expand.js';
 import { newId } from './core/ids.js';
-import { optionalStringArray, type Params } from './core/params.js';
+import { registerFaultHooks } from './core/fault-hooks.js';
+import { registerIdempotencyHooks } from './core/idempotency-hooks.js';
+import { optionalStringArray } from './core/params.js';
+import { isApiRequest, requestParams } from './core/request-params.js';
 import { runInRequest } from './core/request-context.js';
 import { registerControlRoutes } from './control/index.js';
 import { registerPageRoutes } from './pages/index.js';
 import { registerResourceRoutes } from './resources/index.js';
 
 const QS_OPTIONS: qs.IParseOptions = { depth: 8, arrayLimit: 1000, parameterLimit: 10_000, allowDots: false };
-
-/**
- * The parameters of a Stripe API request: the query string and the form body together, the body winning a name
- * both carry. The SDK sends GET and DELETE params in the query string (a DELETE also with an empty form body) and
- * POST params in the body, but Stripe reads both on every method.
- */
-export function requestParams(request: FastifyRequest): Params {
-  const body = request.body;
-  const query = request.query as Params | undefined;
-  const hasBody = body !== null && typeof body === 'object' && !Array.isArray(body);
-  if (!hasBody) return query ?? {};
-  if (!query || !request.url.includes('?')) return body as Params;
-  return { ...query, ...(body as Params) };
-}
 
 /**
  * The emulator's HTTP server: Stripe's wire format (form bodies, qs-style nesting, `expand[]`, error bodies,
@@ -133,134 +122,4 @@ export function buildEmulatorServer(context: EmulatorContext): FastifyInstance {
   registerPageRoutes(app, context);
   registerControlRoutes(app, context);
   return app;
-}
-
-function isApiRequest(request: FastifyRequest): boolean {
-  return request.url.startsWith('/v1/');
-}
-
-function pathOf(request: FastifyRequest): string {
-  const query = request.url.indexOf('?');
-  return query < 0 ? request.url : request.url.slice(0, query);
-}
-
-/**
- * Injected faults on `/v1/`: 5xx, 429 and dropped connections before the request executes (nothing happens,
- * nothing is saved for its idempotency key), latency while it executes (the key is held: a concurrent retry gets
- * 409), and a connection dropped after it executed (the result is saved, the client never sees it).
- */
-function registerFaultHooks(app: FastifyInstance, context: EmulatorContext): void {
-  app.addHook('onRequest', (request, reply, done) => {
-    if (!isApiRequest(request)) return done();
-    const fault = context.faults.take(
-      request.method,
-      pathOf(request),
-      (candidate) =>
-        candidate.type === 'error' || candidate.type === 'rate_limit' || candidate.phase === 'before',
-    );
-    if (!fault) return done();
-    if (fault.type === 'drop') {
-      void reply.hijack();
-      request.raw.socket.destroy();
-      return done();
-    }
-    done(
-      fault.type === 'rate_limit'
-        ? new StripeError(
-            429,
-            'invalid_request_error',
-            'Request rate limit exceeded. You can learn more about rate limits here https://stripe.com/docs/rate-limits.',
-            { code: 'rate_limit' },
-          )
-        : new StripeError(
-            fault.status ?? 500,
-            'api_error',
-            'An unknown error occurred in the Stripe emulator.',
-          ),
-    );
-  });
-
-  app.addHook('preHandler', (request, _reply, done) => {
-    if (!isApiRequest(request)) return done();
-    const fault = context.faults.take(
-      request.method,
-      pathOf(request),
-      (candidate) => candidate.type === 'latency',
-    );
-    if (fault?.latency_ms) setTimeout(done, fault.latency_ms);
-    else done();
-  });
-
-  app.addHook('onSend', (request, reply, payload, done) => {
-    if (
-      isApiRequest(request) &&
-      context.faults.take(request.method, pathOf(request), (candidate) => candidate.phase === 'after')
-    ) {
-      void reply.hijack();
-      request.raw.socket.destroy();
-    }
-    done(null, payload);
-  });
-}
-
-/**
- * Stripe's idempotency on `POST /v1/...` with an `Idempotency-Key`: the key is taken once the request reaches its
- * route (after auth and edge faults), the serialized response is saved on send, and replays answer the saved
- * status and bytes with `Idempotent-Replayed: true` and the first request's id in `Original-Request`. A request
- * whose params failed validation saves nothing (Stripe only saves once the endpoint started executing).
- */
-function registerIdempotencyHooks(
-  app: FastifyInstance,
-  context: EmulatorContext,
-  apiKeyFor: (request: FastifyRequest) => string,
-  rejectedParams: WeakSet<FastifyRequest>,
-): void {
-  const held = new WeakMap<FastifyRequest, { scope: string; key: string }>();
-
-  app.addHook('preHandler', (request, reply, done) => {
-    const key = request.headers['idempotency-key'];
-    if (request.method !== 'POST' || typeof key !== 'string' || key === '' || !isApiRequest(request)) {
-      return done();
-    }
-    if (request.is404) return done();
-    const scope = apiKeyFor(request);
-    void reply.header('idempotency-key', key);
-    const outcome = context.idempotency.begin(scope, key, 'POST', pathOf(request), requestParams(request));
-    if (outcome.kind === 'reject') return done(outcome.error);
-    if (outcome.kind === 'execute') {
-      held.set(request, { scope, key });
-      void reply.header('original-request', request.id);
-      return done();
-    }
-    // Answering from a callback hook: send, and do not call done.
-    void reply
-      .header('idempotent-replayed', 'true')
-      .header('original-request', outcome.response.requestId)
-      .code(outcome.response.statusCode)
-      .type('application/json; charset=utf-8')
-      .send(outcome.response.body);
-  });
-
-  app.addHook('onSend', (request, reply, payload, done) => {
-    const holder = held.get(request);
-    if (!holder) return done(null, payload);
-    held.delete(request);
-    const body =
-      typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
-    if (body === null || rejectedParams.has(request)) context.idempotency.abandon(holder.scope, holder.key);
-    else
-      context.idempotency.complete(holder.scope, holder.key, {
-        statusCode: reply.statusCode,
-        body,
-        requestId: request.id,
-      });
-    done(null, payload);
-  });
-
-  // A request that never reached onSend (client gone mid-flight) must not hold its key forever.
-  app.addHook('onResponse', (request, _reply, done) => {
-    const holder = held.get(request);
-    if (holder) context.idempotency.abandon(holder.scope, holder.key);
-    done();
-  });
 }

@@ -7,7 +7,7 @@ import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { optionalInteger, optionalString, type Params } from '../core/params.js';
 import { runOutsideRequest } from '../core/request-context.js';
-import { requestParams } from '../server.js';
+import { requestParams } from '../core/request-params.js';
 
 /**
  * The billing engineer's control routes: completing a checkout session without a browser, moving the global clock,

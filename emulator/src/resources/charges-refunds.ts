@@ -8,7 +8,7 @@ import { invalidRequest } from '../core/errors.js';
 import { previousAttributes } from '../core/events.js';
 import { matchesCreated, paginate } from '../core/list.js';
 import { applyMetadata, optionalEnum, optionalInteger, optionalString } from '../core/params.js';
-import { requestParams } from '../server.js';
+import { requestParams } from '../core/request-params.js';
 
 /** Charges (read-only here: payment intents create them) and refunds. */
 export function registerChargeAndRefundRoutes(app: FastifyInstance, context: EmulatorContext): void {

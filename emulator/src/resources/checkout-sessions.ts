@@ -10,6 +10,7 @@ import {
 } from '../billing/checkout-sessions.js';
 import { clockOfCustomer, nowOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
+import { missingParam } from '../core/errors.js';
 import { paginate } from '../core/list.js';
 import {
   applyMetadata,
@@ -19,10 +20,9 @@ import {
   optionalInteger,
   optionalString,
   optionalStringArray,
-  requiredString,
   type Params,
 } from '../core/params.js';
-import { requestParams } from '../server.js';
+import { requestParams } from '../core/request-params.js';
 import { parseExpiresAt, parseLineItems, rejectParamsForMode } from './checkout-session-params.js';
 
 export function registerCheckoutSessionRoutes(app: FastifyInstance, context: EmulatorContext): void {
@@ -100,7 +100,7 @@ export function registerCheckoutSessionRoutes(app: FastifyInstance, context: Emu
 
   function createSession(params: Params): CheckoutSession {
     const mode = optionalEnum(params, 'mode', ['payment', 'subscription', 'setup'] as const);
-    if (!mode) return missingMode();
+    if (!mode) throw missingParam('mode');
     rejectParamsForMode(params, mode);
     const customer = optionalString(params, 'customer') ?? null;
     if (customer) context.state.table('customer').get(customer, 'customer');
@@ -158,10 +158,5 @@ export function registerCheckoutSessionRoutes(app: FastifyInstance, context: Emu
         optionalEnum(paymentIntentData, 'setup_future_usage', ['on_session', 'off_session'] as const) ?? null,
     });
     return session;
-  }
-
-  function missingMode(): never {
-    requiredString({}, 'mode');
-    throw new Error('unreachable');
   }
 }

@@ -17,7 +17,7 @@ import {
 } from '../core/params.js';
 import { compileSearchQuery } from '../core/search.js';
 import type { StripeObject } from '../core/store.js';
-import { requestParams } from '../server.js';
+import { requestParams } from '../core/request-params.js';
 import { addressFrom, invoiceSettingsFrom, shippingFrom } from './customer-fields.js';
 import { customers, insertCustomer, newCustomer, type Customer } from './customer-object.js';
 

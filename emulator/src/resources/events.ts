@@ -4,7 +4,7 @@ import { invalidRequest } from '../core/errors.js';
 import type { StripeEvent } from '../core/events.js';
 import { matchesCreated, paginate } from '../core/list.js';
 import { optionalBoolean, optionalString, optionalStringArray } from '../core/params.js';
-import { requestParams } from '../server.js';
+import { requestParams } from '../core/request-params.js';
 import { matchesEventType } from '../webhooks/webhook-faults.js';
 
 /** Stripe lists only the events of the last 30 days (counted from when each was recorded, see recordedAt). */

@@ -23,7 +23,7 @@ import {
   optionalInteger,
   optionalString,
 } from '../core/params.js';
-import { requestParams } from '../server.js';
+import { requestParams } from '../core/request-params.js';
 import { parseItemChanges, parseProrationBehavior } from './subscription-params.js';
 
 export function registerInvoiceRoutes(app: FastifyInstance, context: EmulatorContext): void {

@@ -22,7 +22,7 @@ import {
   requiredString,
   type Params,
 } from '../core/params.js';
-import { requestParams } from '../server.js';
+import { requestParams } from '../core/request-params.js';
 
 export function registerPaymentIntentRoutes(app: FastifyInstance, context: EmulatorContext): void {
   context.state.registerIdPrefix('pi', 'payment_intent');

@@ -21,7 +21,7 @@ import {
   requiredString,
   type Params,
 } from '../core/params.js';
-import { requestParams } from '../server.js';
+import { requestParams } from '../core/request-params.js';
 
 export function registerPaymentMethodRoutes(app: FastifyInstance, context: EmulatorContext): void {
   context.state.registerIdPrefix('pm', 'payment_method');

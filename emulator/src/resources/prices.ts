@@ -15,7 +15,7 @@ import {
   type Params,
 } from '../core/params.js';
 import { compileSearchQuery } from '../core/search.js';
-import { requestParams } from '../server.js';
+import { requestParams } from '../core/request-params.js';
 import { createPriceObject, type Price } from './price-object.js';
 
 export type { Price } from './price-object.js';

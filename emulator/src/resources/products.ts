@@ -18,7 +18,7 @@ import {
 } from '../core/params.js';
 import { compileSearchQuery } from '../core/search.js';
 import type { StripeObject } from '../core/store.js';
-import { requestParams } from '../server.js';
+import { requestParams } from '../core/request-params.js';
 import { createPrice, prices } from './prices.js';
 
 export interface Product extends StripeObject {

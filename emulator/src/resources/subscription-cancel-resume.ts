@@ -7,7 +7,7 @@ import { emitOn, nowOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { optionalBoolean, optionalEnum, optionalHash, optionalString } from '../core/params.js';
-import { requestParams } from '../server.js';
+import { requestParams } from '../core/request-params.js';
 
 /** Cancelling a subscription now (`DELETE`, with `prorate` / `invoice_now`) and resuming a paused one. */
 export function registerSubscriptionCancelAndResumeRoutes(

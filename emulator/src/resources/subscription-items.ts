@@ -6,7 +6,7 @@ import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { paginate } from '../core/list.js';
 import { applyMetadata, optionalInteger, requiredString } from '../core/params.js';
-import { requestParams } from '../server.js';
+import { requestParams } from '../core/request-params.js';
 import { parseProrationBehavior, priceOfItem } from './subscription-params.js';
 
 /** Subscription items: the same changes as `items[]` on a subscription update, one item at a time. */

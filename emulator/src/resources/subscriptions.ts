@@ -23,7 +23,7 @@ import {
   requiredString,
   type Params,
 } from '../core/params.js';
-import { requestParams } from '../server.js';
+import { requestParams } from '../core/request-params.js';
 import { registerSubscriptionCancelAndResumeRoutes } from './subscription-cancel-resume.js';
 import {
   parseItemChanges,

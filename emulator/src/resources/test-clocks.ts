@@ -8,7 +8,7 @@ import { newId } from '../core/ids.js';
 import { paginate } from '../core/list.js';
 import { optionalInteger, optionalString } from '../core/params.js';
 import { runOutsideRequest } from '../core/request-context.js';
-import { requestParams } from '../server.js';
+import { requestParams } from '../core/request-params.js';
 
 /** Stripe deletes a test clock 30 days after it was created. */
 const CLOCK_LIFETIME_SECONDS = 30 * 86_400;

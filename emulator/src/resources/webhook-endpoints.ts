@@ -12,7 +12,7 @@ import {
   requiredString,
   type Params,
 } from '../core/params.js';
-import { requestParams } from '../server.js';
+import { requestParams } from '../core/request-params.js';
 import { webhookEndpoints, type WebhookEndpoint } from '../webhooks/endpoints.js';
 import { newWebhookSecret } from '../webhooks/signature.js';
 
