@@ -91,6 +91,27 @@ describe('checkout sessions', () => {
     expect(stripeSession.amount_total).toBe(2 * 2500 + 900);
   });
 
+  it('passes trial days and promotion codes on to the Stripe session', async () => {
+    const customer = await newCustomer();
+    const response = await world.call(
+      'POST',
+      '/v1/checkout/sessions',
+      cart(customer, {
+        mode: 'subscription',
+        items: [{ lookup_key: 'team_yearly', quantity: 3 }],
+        trial_days: 30,
+        allow_promotion_codes: true,
+      }),
+    );
+    expect(response.statusCode).toBe(201);
+    const stripeSession = emulatorObject<{
+      allow_promotion_codes: boolean | null;
+      mode: string;
+      amount_total: number;
+    }>(world.emulator, 'checkout.session', response.json<Session>().id);
+    expect(stripeSession).toMatchObject({ allow_promotion_codes: true, mode: 'subscription' });
+  });
+
   it('reuses the open session for the same customer and cart, and not for another cart', async () => {
     const customer = await newCustomer();
     const first = (await world.call('POST', '/v1/checkout/sessions', cart(customer))).json<Session>();

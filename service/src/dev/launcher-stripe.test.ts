@@ -58,6 +58,23 @@ describe('npm start with no Stripe configured', () => {
     expect(ready.status).toBe('ready');
   });
 
+  it('delivers Stripe events to our webhook route, signed with a secret it accepts', async () => {
+    const created = await fetch(`${api}/v1/customers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${DEFAULT_DEV_API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ external_id: 'launcher_user', email: 'launcher@example.com' }),
+    });
+    expect(created.status).toBe(201);
+    await fetch(`${emulator}/_emulator/webhooks/idle?timeout_ms=10000`);
+    const log = (await (
+      await fetch(`${emulator}/_emulator/webhooks/deliveries?event_type=customer.created`)
+    ).json()) as {
+      data: Array<{ status_code: number | null; succeeded: boolean }>;
+    };
+    expect(log.data.length).toBeGreaterThan(0);
+    expect(log.data.every((delivery) => delivery.succeeded && delivery.status_code === 200)).toBe(true);
+  });
+
   it('stops the emulator with the service on SIGTERM, exiting 0', async () => {
     service.child.kill('SIGTERM');
     const { code } = await service.exited;
