@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSellingTestApp, type SellingTestApp } from '../test-support/selling-test-app.js';
+import { buildTestApp } from '../test-support/test-app.js';
 
 // The Redis path runs when TEST_REDIS_URL is set (.ci/run sets it); the in-memory path always.
 const redisUrl = process.env.TEST_REDIS_URL;
@@ -55,5 +56,35 @@ describe.each(stores)('rate limits ($name)', ({ environment }) => {
     expect(
       (await world.app.inject({ method: 'GET', url: '/health/live', remoteAddress: ip })).statusCode,
     ).toBe(200);
+  });
+});
+
+describe.runIf(redisUrl !== undefined && redisUrl !== '')('rate limits shared through Redis', () => {
+  it('counts one key across two replicas', async () => {
+    const environment = { REDIS_URL: redisUrl ?? '', RATE_LIMIT_MAX: '3' };
+    const world = await startSellingTestApp(environment);
+    // A second replica: same database (so the same key), same Redis.
+    const replica = await buildTestApp({
+      databaseUrl: world.database.url,
+      environment: { ...environment, LOG_LEVEL: 'warn', STRIPE_API_BASE: world.emulator.url },
+    });
+    try {
+      const viaReplica = () =>
+        replica.app.inject({
+          method: 'GET',
+          url: '/v1/catalog',
+          headers: { authorization: `Bearer ${world.apiKey}` },
+        });
+      const statuses = [
+        (await world.call('GET', '/v1/catalog')).statusCode,
+        (await viaReplica()).statusCode,
+        (await world.call('GET', '/v1/catalog')).statusCode,
+        (await viaReplica()).statusCode,
+      ];
+      expect(statuses).toEqual([200, 200, 200, 429]);
+    } finally {
+      await replica.close();
+      await world.closeAll();
+    }
   });
 });
