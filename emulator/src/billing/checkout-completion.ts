@@ -1,5 +1,5 @@
 import type { EmulatorContext } from '../core/context.js';
-import { invalidRequest, StripeError } from '../core/errors.js';
+import { cardDeclined, invalidRequest } from '../core/errors.js';
 import {
   checkoutSessions,
   customerDetails,
@@ -71,14 +71,14 @@ export function completeCheckoutSession(
       authenticated: true,
     });
     if (outcome.status === 'declined')
-      throw cardError(outcome.decline.message, outcome.decline.code, outcome.decline.decline_code);
+      throw cardDeclined(outcome.decline.message, outcome.decline.decline_code, outcome.decline.code);
   }
   if (declines) {
     const decline = behaviourOf(context, paymentMethod.id).card?.decline;
-    throw cardError(
+    throw cardDeclined(
       decline?.message ?? 'Your card was declined.',
-      decline?.code ?? 'card_declined',
       decline?.decline_code ?? 'generic_decline',
+      decline?.code ?? 'card_declined',
     );
   }
   const customerId = ensureCustomer(context, session, email, payment.name ?? null, clock);
@@ -244,8 +244,4 @@ function customerEmail(context: EmulatorContext, customerId: string | null): str
   if (!customerId) return null;
   const email = context.state.table('customer').find(customerId)?.email;
   return typeof email === 'string' ? email : null;
-}
-
-function cardError(message: string, code: string, declineCode: string): StripeError {
-  return new StripeError(402, 'card_error', message, { code, decline_code: declineCode });
 }

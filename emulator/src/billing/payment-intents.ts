@@ -1,4 +1,5 @@
 import type { EmulatorContext } from '../core/context.js';
+import { StripeError, type StripeErrorFields } from '../core/errors.js';
 import { newClientSecret, newId } from '../core/ids.js';
 import type { StripeObject } from '../core/store.js';
 import { createCharge, markChargeFailed, markChargeSucceeded, charges, type Charge } from './charges.js';
@@ -38,6 +39,22 @@ export type PaymentOutcome =
   | { status: 'processing'; charge: Charge }
   | { status: 'requires_action' }
   | { status: 'declined'; charge: Charge; decline: CardDecline };
+
+/**
+ * The 402 `card_error` an API call answers when its payment declined, naming the failed charge (`extra` adds fields
+ * some endpoints carry, e.g. the payment intent).
+ */
+export function declinedPaymentError(
+  outcome: Extract<PaymentOutcome, { status: 'declined' }>,
+  extra: Pick<StripeErrorFields, 'doc_url' | 'payment_intent'> = {},
+): StripeError {
+  return new StripeError(402, 'card_error', outcome.decline.message, {
+    code: outcome.decline.code,
+    decline_code: outcome.decline.decline_code,
+    charge: outcome.charge.id,
+    ...extra,
+  });
+}
 
 /** Seconds after which a bank debit (`processing`) settles; the time engine settles it. */
 export const BANK_DEBIT_SETTLE_SECONDS = 60;
@@ -252,21 +269,4 @@ export function cancelPaymentIntent(
   paymentIntent.canceled_at = nowOn(context, clock);
   paymentIntent.cancellation_reason = reason;
   emitOn(context, clock, 'payment_intent.canceled', paymentIntent);
-}
-
-/** Processing payment intents whose settlement is due at or before `until` on a clock, oldest first. */
-export function dueSettlements(
-  context: EmulatorContext,
-  clock: ClockId,
-  until: number,
-  clockOf: (pi: PaymentIntent) => ClockId,
-): Array<{ at: number; paymentIntent: PaymentIntent }> {
-  return paymentIntents(context)
-    .list(
-      (row) =>
-        row.status === 'processing' &&
-        clockOf(row) === clock &&
-        row.created + BANK_DEBIT_SETTLE_SECONDS <= until,
-    )
-    .map((row) => ({ at: row.created + BANK_DEBIT_SETTLE_SECONDS, paymentIntent: row }));
 }

@@ -1,11 +1,11 @@
 import type { EmulatorContext } from '../core/context.js';
-import { StripeError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { StripeObject } from '../core/store.js';
 import type { Price } from './catalog.js';
 import { attemptInvoicePayment, finalizeInvoice } from './invoice-collection.js';
 import { createDraftInvoice, subscriptionLine, type Invoice, type LineDraft } from './invoices.js';
 import { addIntervals } from './periods.js';
+import { declinedPaymentError } from './payment-intents.js';
 import { emitOn, nowOn, type ClockId } from './time.js';
 
 export type SubscriptionStatus =
@@ -275,11 +275,7 @@ export function createSubscription(
       ...(input.authenticated ? { authenticated: true } : {}),
     });
     if (input.paymentBehavior === 'error_if_incomplete' && outcome?.status === 'declined') {
-      throw new StripeError(402, 'card_error', outcome.decline.message, {
-        code: outcome.decline.code,
-        decline_code: outcome.decline.decline_code,
-        charge: outcome.charge.id,
-      });
+      throw declinedPaymentError(outcome);
     }
   }
   return { subscription, invoice };

@@ -8,11 +8,12 @@ import {
 } from '../billing/invoice-collection.js';
 import { previewSubscriptionInvoice } from '../billing/invoice-preview.js';
 import { invoices, type Invoice } from '../billing/invoices.js';
+import { declinedPaymentError } from '../billing/payment-intents.js';
 import { attachPaymentMethod, resolvePaymentMethod } from '../billing/payment-methods.js';
 import { subscriptions } from '../billing/subscriptions.js';
 import { emitOn, nowOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
-import { invalidRequest, StripeError } from '../core/errors.js';
+import { invalidRequest } from '../core/errors.js';
 import { previousAttributes } from '../core/events.js';
 import { matchesCreated, paginate } from '../core/list.js';
 import {
@@ -123,11 +124,7 @@ export function registerInvoiceRoutes(app: FastifyInstance, context: EmulatorCon
       ...(paymentMethodId ? { paymentMethodId } : {}),
     });
     if (outcome?.status === 'declined') {
-      throw new StripeError(402, 'card_error', outcome.decline.message, {
-        code: outcome.decline.code,
-        decline_code: outcome.decline.decline_code,
-        charge: outcome.charge.id,
-      });
+      throw declinedPaymentError(outcome);
     }
     if (!outcome && !isPaid(invoice)) {
       throw invalidRequest(

@@ -4,13 +4,14 @@ import {
   cancelPaymentIntent,
   confirmPaymentIntent,
   createPaymentIntent,
+  declinedPaymentError,
   paymentIntents,
   type PaymentIntent,
 } from '../billing/payment-intents.js';
 import { syncInvoiceWithPaymentIntent } from '../billing/invoice-collection.js';
 import { clockOfCustomer, emitOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
-import { StripeError, invalidRequest } from '../core/errors.js';
+import { invalidRequest } from '../core/errors.js';
 import { previousAttributes } from '../core/events.js';
 import { matchesCreated, paginate } from '../core/list.js';
 import {
@@ -177,10 +178,7 @@ export function registerPaymentIntentRoutes(app: FastifyInstance, context: Emula
     const outcome = confirmPaymentIntent(context, paymentIntent, paymentMethod, clock);
     syncInvoiceWithPaymentIntent(context, paymentIntent, clock);
     if (outcome.status === 'declined') {
-      throw new StripeError(402, 'card_error', outcome.decline.message, {
-        code: outcome.decline.code,
-        decline_code: outcome.decline.decline_code,
-        charge: outcome.charge.id,
+      throw declinedPaymentError(outcome, {
         doc_url: `https://stripe.com/docs/error-codes/${outcome.decline.code.replace(/_/g, '-')}`,
         payment_intent: structuredClone(paymentIntent),
       });
