@@ -222,8 +222,12 @@ export function createSubscriptionChangesService(options: {
       if (!subscription.cancel_at_period_end && subscription.cancel_at === null) {
         throw new AppError('conflict', `Subscription ${stripeSubscriptionId} is not scheduled to cancel`);
       }
-      return runIntent(subscription, 'resume', {}, (key) =>
-        stripe.updateSubscription(stripeSubscriptionId, { cancel_at_period_end: false }, key),
+      // A cancellation at a chosen date (cancel_at, e.g. set in the Dashboard) is undone by unsetting it.
+      const params = subscription.cancel_at_period_end
+        ? { cancel_at_period_end: false }
+        : { cancel_at: '' as const };
+      return runIntent(subscription, 'resume', params, (key) =>
+        stripe.updateSubscription(stripeSubscriptionId, params, key),
       );
     },
   };

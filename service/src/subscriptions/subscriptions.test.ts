@@ -162,6 +162,21 @@ describe('subscriptions', () => {
     expect((await world.call('POST', `${url}/change`, { lookup_key: 'team_monthly' })).statusCode).toBe(409);
   });
 
+  it('resumes a cancellation scheduled for a chosen date (cancel_at)', async () => {
+    const { subscription } = await subscribedCustomer();
+    const { stripe, subscriptions } = world.dependencies;
+    const inTenDays = Math.floor(Date.now() / 1000) + 10 * 24 * 3600;
+    await stripe.updateSubscription(
+      subscription.id,
+      { cancel_at: inTenDays },
+      `test-cancel-at-${subscription.id}`,
+    );
+    expect((await subscriptions.syncSubscription(subscription.id))?.cancel_at).not.toBeNull();
+    const resumed = await world.call('POST', `/v1/subscriptions/${subscription.id}/resume`);
+    expect(resumed.statusCode).toBe(200);
+    expect(resumed.json<{ cancel_at: string | null }>().cancel_at).toBeNull();
+  });
+
   it('answers 404 for a subscription that is not one of ours, and 400 for a malformed id', async () => {
     expect((await world.call('POST', '/v1/subscriptions/sub_unknown123/cancel', {})).statusCode).toBe(404);
     const malformed = await world.call('POST', '/v1/subscriptions/abc/cancel', {});
