@@ -1,4 +1,5 @@
 import type { EmulatorContext } from '../core/context.js';
+import { formatMoney } from '../core/money.js';
 import { newId } from '../core/ids.js';
 import type { StripeObject } from '../core/store.js';
 import { productName, type Price } from './catalog.js';
@@ -89,7 +90,7 @@ export function subscriptionLine(
   const amount = (price.unit_amount ?? 0) * quantity;
   return {
     amount,
-    description: `${quantity} × ${productName(context, price.product)} (at ${formatAmount(price.unit_amount ?? 0, price.currency)} / ${price.recurring?.interval ?? 'one-time'})`,
+    description: `${quantity} × ${productName(context, price.product)} (at ${formatMoney(price.unit_amount ?? 0, price.currency)} / ${price.recurring?.interval ?? 'one-time'})`,
     price,
     quantity,
     period,
@@ -274,10 +275,4 @@ function toInvoiceLine(draft: LineDraft, invoiceId: string, currency: string): I
     subtotal: draft.amount,
     taxes: [],
   };
-}
-
-export function formatAmount(amount: number, currency: string): string {
-  const digits =
-    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(amount / 10 ** digits);
 }

@@ -9,7 +9,8 @@ import {
 import type { EmulatorContext } from '../core/context.js';
 import { StripeError } from '../core/errors.js';
 import { runOutsideRequest } from '../core/request-context.js';
-import { escapeHtml, formatMoney, messagePage, page } from './html.js';
+import { formatMoney } from '../core/money.js';
+import { escapeHtml, messagePage, page } from './html.js';
 
 interface CheckoutForm {
   email?: string;

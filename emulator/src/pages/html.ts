@@ -8,15 +8,6 @@ export function escapeHtml(value: string | number | null | undefined): string {
     .replace(/'/g, '&#39;');
 }
 
-/** An amount in the smallest currency unit, formatted with its currency (zero-decimal currencies included). */
-export function formatMoney(amount: number, currency: string): string {
-  const code = currency.toUpperCase();
-  const digits =
-    new Intl.NumberFormat('en-US', { style: 'currency', currency: code }).resolvedOptions()
-      .maximumFractionDigits ?? 2;
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: code }).format(amount / 10 ** digits);
-}
-
 export function formatDate(timestamp: number): string {
   return new Intl.DateTimeFormat('en-US', {
     year: 'numeric',

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { invoices, type Invoice } from '../billing/invoices.js';
 import type { EmulatorContext } from '../core/context.js';
-import { escapeHtml, formatDate, formatMoney, messagePage, page } from './html.js';
+import { formatMoney } from '../core/money.js';
+import { escapeHtml, formatDate, messagePage, page } from './html.js';
 
 /**
  * The hosted invoice page and PDF behind a finalized invoice's `hosted_invoice_url` and `invoice_pdf`, so a link

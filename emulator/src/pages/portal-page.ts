@@ -20,7 +20,8 @@ import { customerDefaultPaymentMethod, paymentMethods } from '../billing/payment
 import type { EmulatorContext } from '../core/context.js';
 import { StripeError } from '../core/errors.js';
 import { runOutsideRequest } from '../core/request-context.js';
-import { escapeHtml, formatDate, formatMoney, messagePage, page } from './html.js';
+import { formatMoney } from '../core/money.js';
+import { escapeHtml, formatDate, messagePage, page } from './html.js';
 
 type ActionBody = Record<string, string | undefined>;
 
