@@ -143,6 +143,37 @@ describe('subscriptions', () => {
     expect(intents.rows).toEqual([{ status: 'succeeded' }]);
   });
 
+  it('cancels once when the connection drops after Stripe applied the cancellation', async () => {
+    const { subscription } = await subscribedCustomer();
+    const updates = () =>
+      world.emulator.context.state
+        .table('event')
+        .list()
+        .filter((event) => {
+          const typed = event as unknown as { type: string; data: { object: { id: string } } };
+          return typed.type === 'customer.subscription.updated' && typed.data.object.id === subscription.id;
+        }).length;
+    const updatesBefore = updates();
+    world.emulator.faults.add({
+      type: 'drop',
+      endpoint: 'POST /v1/subscriptions/:id',
+      phase: 'after',
+      count: 2,
+    });
+    const failed = await world.call('POST', `/v1/subscriptions/${subscription.id}/cancel`);
+    expect(failed.statusCode).toBe(503);
+    const retried = await world.call('POST', `/v1/subscriptions/${subscription.id}/cancel`);
+    expect(retried.json<SubscriptionView>()).toMatchObject({ cancel_at_period_end: true });
+    const intents = await world.dependencies.pool.query(
+      `SELECT subscription_changes.status FROM subscription_changes JOIN subscriptions ON subscriptions.id = subscription_id
+       WHERE stripe_subscription_id = $1`,
+      [subscription.id],
+    );
+    // One intent, its Stripe key replayed by the retry: Stripe saw one cancellation request.
+    expect(intents.rows).toEqual([{ status: 'succeeded' }]);
+    expect(updates()).toBe(updatesBefore + 1);
+  });
+
   it('cancels at period end, resumes, and cancels now', async () => {
     const { subscription } = await subscribedCustomer();
     const url = `/v1/subscriptions/${subscription.id}`;
