@@ -1,5 +1,6 @@
 // Composition of billing state (issue 5): webhook ingest, orders, invoices, entitlements (with their cache) and
 // the event handlers over them and selling's services. Called by deps.ts.
+import { createAdminEventsService, type AdminEventsService } from './admin/admin-events.service.js';
 import type { Config } from './config.js';
 import type { Pool } from './db/pool.js';
 import { createEntitlementCache, type EntitlementCache } from './entitlements/entitlement-cache.js';
@@ -21,6 +22,7 @@ export interface WebhookDependencies {
   entitlements: EntitlementsService;
   entitlementCache: EntitlementCache;
   eventHandlers: HandlerRegistry;
+  adminEvents: AdminEventsService;
 }
 
 export function createWebhookDependencies(inputs: {
@@ -61,7 +63,8 @@ export function createWebhookDependencies(inputs: {
     invoices,
     entitlements,
   });
-  return { webhookIngest, orders, invoices, entitlements, entitlementCache, eventHandlers };
+  const adminEvents = createAdminEventsService({ pool });
+  return { webhookIngest, orders, invoices, entitlements, entitlementCache, eventHandlers, adminEvents };
 }
 
 export async function closeWebhookDependencies(dependencies: WebhookDependencies): Promise<void> {

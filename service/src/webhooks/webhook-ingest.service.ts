@@ -11,7 +11,7 @@ import type { WebhookMetrics } from './webhook-metrics.js';
 
 const REJECTION_LOG_INTERVAL_MS = 10_000;
 
-export type IngestOutcome = 'accepted' | 'duplicate';
+export type IngestOutcome = 'accepted' | 'duplicate' | 'requeued';
 
 /** Stored (new or already there), or rejected with the reason; a database failure throws service_unavailable. */
 export type IngestResult = { outcome: IngestOutcome } | { outcome: 'rejected'; reason: string };
@@ -35,13 +35,16 @@ export function createWebhookIngestService(options: WebhookIngestOptions): Webho
   const { metrics } = options;
   const queue = createGroupCommitQueue<NewInboxEvent, IngestOutcome>(
     async (events) => {
-      const inserted = await insertEvents(options.db, events);
-      // Within one batch, only the first copy of an id is the accepted one.
+      // Within one batch only the first copy of an id is written (and may be the accepted one).
+      const seen = new Set<string>();
+      const unique = events.filter((event) => !seen.has(event.id) && seen.add(event.id));
+      const outcomes = await insertEvents(options.db, unique);
       const answered = new Set<string>();
-      return events.map((event) => {
-        const accepted = inserted.has(event.id) && !answered.has(event.id);
+      return events.map((event): IngestOutcome => {
+        const outcome = answered.has(event.id) ? undefined : outcomes.get(event.id);
         answered.add(event.id);
-        return accepted ? 'accepted' : 'duplicate';
+        if (outcome === 'inserted') return 'accepted';
+        return outcome === 'requeued' ? 'requeued' : 'duplicate';
       });
     },
     { maxBatch: options.batchMax },

@@ -1,13 +1,20 @@
-// One multi-row INSERT … ON CONFLICT DO NOTHING for a whole batch of verified events; returns the ids that were new.
-// A duplicate of an existing event (or of another event in the same batch) is left out of the result.
+// One multi-row INSERT … ON CONFLICT for a whole batch of verified events (ids unique within the batch): new
+// events are inserted; a delivery of a DEAD event (Stripe's manual resend after a fix) makes it due again, so a
+// resend is never swallowed as a duplicate; any other existing event is left as it is.
 // VALUES with one parameter per field, not unnest(arrays): the payloads travel as they are, without the
 // array-literal escaping of every quote in a 5 KB JSON body on both sides.
 import type { NewInboxEvent, Queryable } from './inbox-event.js';
 
 const COLUMNS = 7;
 
-export async function insertEvents(db: Queryable, events: readonly NewInboxEvent[]): Promise<Set<string>> {
-  if (events.length === 0) return new Set();
+export type InsertOutcome = 'inserted' | 'requeued';
+
+/** The outcome of each event that was inserted or requeued; duplicates are absent. */
+export async function insertEvents(
+  db: Queryable,
+  events: readonly NewInboxEvent[],
+): Promise<Map<string, InsertOutcome>> {
+  if (events.length === 0) return new Map();
   const rows: string[] = [];
   const parameters: unknown[] = [];
   events.forEach((event, index) => {
@@ -25,12 +32,14 @@ export async function insertEvents(db: Queryable, events: readonly NewInboxEvent
       event.source,
     );
   });
-  const result = await db.query<{ id: string }>(
+  const result = await db.query<{ id: string; inserted: boolean }>(
     `INSERT INTO stripe_events (id, type, api_version, stripe_created, livemode, payload, source)
      VALUES ${rows.join(', ')}
-     ON CONFLICT (id) DO NOTHING
-     RETURNING id`,
+     ON CONFLICT (id) DO UPDATE
+       SET status = 'pending', attempts = 0, run_at = now(), processed_at = NULL, updated_at = now()
+       WHERE stripe_events.status = 'dead'
+     RETURNING id, (xmax = 0) AS inserted`,
     parameters,
   );
-  return new Set(result.rows.map((row) => row.id));
+  return new Map(result.rows.map((row) => [row.id, row.inserted ? 'inserted' : 'requeued']));
 }
