@@ -1,7 +1,7 @@
 import type { EmulatorContext } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import type { StripeObject } from '../core/store.js';
-import { productName, type Price } from './catalog.js';
+import { findPrice, productName, type Price } from './catalog.js';
 import type { LineDraft } from './invoices.js';
 import { remainingShare } from './periods.js';
 import type { Subscription } from './subscriptions.js';
@@ -146,10 +146,13 @@ export function takePendingInvoiceItems(context: EmulatorContext, subscription: 
   return pendingInvoiceItemsOf(context, subscription.id).map((item) => ({
     amount: item.amount,
     description: item.description,
-    price: (context.state.table('price').find(item.pricing.price_details.price) ?? {
-      id: item.pricing.price_details.price,
-      product: item.pricing.price_details.product,
-    }) as Price,
+    // A price deleted since (the Dashboard's deletion) leaves the line only its id and product to show.
+    price:
+      findPrice(context, item.pricing.price_details.price) ??
+      ({
+        id: item.pricing.price_details.price,
+        product: item.pricing.price_details.product,
+      } as Price),
     quantity: item.quantity,
     period: item.period,
     subscription: subscription.id,

@@ -20,11 +20,11 @@ export function compileSearchQuery<T extends { metadata?: unknown }>(
   if (/\sOR\s/.test(trimmed) && /\sAND\s/.test(trimmed)) {
     throw invalidRequest('Search queries cannot mix AND and OR.', 'query');
   }
-  const any = /\sOR\s/.test(trimmed);
+  const joinedByOr = /\sOR\s/.test(trimmed);
   const clauses = trimmed
-    .split(any ? /\s+OR\s+/ : /\s+AND\s+/)
+    .split(joinedByOr ? /\s+OR\s+/ : /\s+AND\s+/)
     .map((text) => compileClause(text.trim(), fields));
-  return any
+  return joinedByOr
     ? (row) => clauses.some((clause) => clause(row))
     : (row) => clauses.every((clause) => clause(row));
 }
