@@ -1,6 +1,6 @@
 import type { EmulatorContext } from '../core/context.js';
 import { newId } from '../core/ids.js';
-import type { StripeObject } from '../core/store.js';
+import { sideData, type StripeObject } from '../core/store.js';
 import { priceSnapshot, productName, type Price } from './catalog.js';
 
 export interface CheckoutSession extends StripeObject {
@@ -51,32 +51,19 @@ export interface SessionSettings {
   setupFutureUsage: 'on_session' | 'off_session' | null;
 }
 
-const lineItemsBySession = new WeakMap<EmulatorContext, Map<string, CheckoutLineItem[]>>();
-const settingsBySession = new WeakMap<EmulatorContext, Map<string, SessionSettings>>();
-
-function sideMap<T>(
-  store: WeakMap<EmulatorContext, Map<string, T>>,
-  context: EmulatorContext,
-): Map<string, T> {
-  let map = store.get(context);
-  if (!map) {
-    map = new Map();
-    store.set(context, map);
-    context.state.onReset(() => map?.clear());
-  }
-  return map;
-}
+const lineItemsBySession = sideData(() => new Map<string, CheckoutLineItem[]>());
+const settingsBySession = sideData(() => new Map<string, SessionSettings>());
 
 export function checkoutSessions(context: EmulatorContext) {
   return context.state.table<CheckoutSession>('checkout.session');
 }
 
 export function lineItemsOf(context: EmulatorContext, sessionId: string): CheckoutLineItem[] {
-  return sideMap(lineItemsBySession, context).get(sessionId) ?? [];
+  return lineItemsBySession(context).get(sessionId) ?? [];
 }
 
 export function settingsOf(context: EmulatorContext, sessionId: string): SessionSettings {
-  const settings = sideMap(settingsBySession, context).get(sessionId);
+  const settings = settingsBySession(context).get(sessionId);
   if (!settings) throw new Error(`checkout session ${sessionId} has no settings`);
   return settings;
 }
@@ -87,8 +74,8 @@ export function storeSessionDetails(
   lineItems: CheckoutLineItem[],
   settings: SessionSettings,
 ): void {
-  sideMap(lineItemsBySession, context).set(sessionId, lineItems);
-  sideMap(settingsBySession, context).set(sessionId, settings);
+  lineItemsBySession(context).set(sessionId, lineItems);
+  settingsBySession(context).set(sessionId, settings);
 }
 
 export function buildLineItem(context: EmulatorContext, price: Price, quantity: number): CheckoutLineItem {

@@ -2,7 +2,7 @@ import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest, resourceMissing, StripeError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { customers } from '../resources/customer-object.js';
-import type { StripeObject } from '../core/store.js';
+import { sideData, type StripeObject } from '../core/store.js';
 import { cardNumberForToken, findTestCard, INCORRECT_NUMBER, type TestCard } from './test-cards.js';
 import { emitOn, clockOfCustomer } from './time.js';
 
@@ -25,17 +25,7 @@ export interface PaymentBehaviour {
   successfulCharges: number;
 }
 
-const behaviours = new WeakMap<EmulatorContext, Map<string, PaymentBehaviour>>();
-
-function behaviourMap(context: EmulatorContext): Map<string, PaymentBehaviour> {
-  let map = behaviours.get(context);
-  if (!map) {
-    map = new Map();
-    behaviours.set(context, map);
-    context.state.onReset(() => map?.clear());
-  }
-  return map;
-}
+const behaviourMap = sideData(() => new Map<string, PaymentBehaviour>());
 
 export function paymentMethods(context: EmulatorContext) {
   return context.state.table<PaymentMethod>('payment_method');

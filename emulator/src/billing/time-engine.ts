@@ -1,5 +1,6 @@
 import type { EmulatorContext } from '../core/context.js';
 import { runOutsideRequest } from '../core/request-context.js';
+import { sideData } from '../core/store.js';
 import { expireCheckoutSession, notifyAsyncPaymentSettled } from './checkout-completion.js';
 import { checkoutSessions, settingsOf } from './checkout-sessions.js';
 import { attemptInvoicePayment, syncInvoiceWithPaymentIntent, voidInvoice } from './invoice-collection.js';
@@ -28,17 +29,8 @@ interface DueWork {
   run: () => void;
 }
 
-const trialNoticesSent = new WeakMap<EmulatorContext, Set<string>>();
-
-function noticesSent(context: EmulatorContext): Set<string> {
-  let sent = trialNoticesSent.get(context);
-  if (!sent) {
-    sent = new Set();
-    trialNoticesSent.set(context, sent);
-    context.state.onReset(() => sent?.clear());
-  }
-  return sent;
-}
+/** Subscriptions whose `customer.subscription.trial_will_end` went out: the notice goes once per subscription. */
+const noticesSent = sideData(() => new Set<string>());
 
 /**
  * The time engine: runs, in time order, every piece of work due on one clock up to `until` — trial notices and ends,

@@ -1,20 +1,11 @@
 import type { EmulatorContext } from '../core/context.js';
+import { sideData } from '../core/store.js';
 import { previewSubscriptionInvoice } from './invoice-preview.js';
 import { billingSettings } from './settings.js';
 import type { Subscription } from './subscriptions.js';
 import { emitOn, type ClockId } from './time.js';
 
-const sentByContext = new WeakMap<EmulatorContext, Set<string>>();
-
-function sent(context: EmulatorContext): Set<string> {
-  let keys = sentByContext.get(context);
-  if (!keys) {
-    keys = new Set();
-    sentByContext.set(context, keys);
-    context.state.onReset(() => keys?.clear());
-  }
-  return keys;
-}
+const sent = sideData(() => new Set<string>());
 
 /**
  * Stripe's `invoice.upcoming`, sent `upcomingRenewalDays` before a subscription renews when the account turned on

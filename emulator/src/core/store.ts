@@ -98,3 +98,23 @@ export class EmulatorState {
     return Object.fromEntries([...this.tables].map(([name, table]) => [name, table.size]));
   }
 }
+
+/**
+ * Side data a module keeps beside the tables for each emulator (a card's test behaviour, the ids it already
+ * notified): returns the accessor; the collection is created on first use and emptied by that emulator's reset.
+ */
+export function sideData<T extends { clear(): void }>(
+  create: () => T,
+): (context: { state: EmulatorState }) => T {
+  const byState = new WeakMap<EmulatorState, T>();
+  return ({ state }) => {
+    let data = byState.get(state);
+    if (!data) {
+      const created = create();
+      byState.set(state, created);
+      state.onReset(() => created.clear());
+      data = created;
+    }
+    return data;
+  };
+}
