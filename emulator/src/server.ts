@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import qs from 'qs';
+import { catchUpGlobalClock } from './billing/time-engine.js';
 import type { EmulatorContext } from './core/context.js';
 import { apiKeyOf } from './core/api-key.js';
 import { isParamValidationError, StripeError } from './core/errors.js';
@@ -67,6 +68,16 @@ export function buildEmulatorServer(context: EmulatorContext): FastifyInstance {
   const rejectedParams = new WeakSet<FastifyRequest>();
   registerIdempotencyHooks(app, context, (request) => apiKeys.get(request) ?? '', rejectedParams);
   registerFaultHooks(app, context);
+  // Work that fell due on the global clock as wall time passed (expiries, renewals) runs before each API call.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!isApiRequest(request)) return done();
+    try {
+      catchUpGlobalClock(context);
+    } catch (error) {
+      return done(error as Error);
+    }
+    done();
+  });
 
   // Every Stripe object or list a route returns passes through `expand[]` here.
   // Error bodies are left alone (an expand error must not be expanded again).

@@ -1,8 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../core/context.js';
+import { registerBillingPortalRoutes } from './billing-portal.js';
+import { registerChargeAndRefundRoutes } from './charges-refunds.js';
+import { registerCheckoutSessionRoutes } from './checkout-sessions.js';
 import { registerCustomerRoutes } from './customers.js';
-import { registerBillingResourceRoutes } from './billing-resources.js';
-import { registerPlatformResourceRoutes } from './platform-resources.js';
+import { registerEventRoutes } from './events.js';
+import { registerInvoiceRoutes } from './invoices.js';
+import { registerPaymentIntentRoutes } from './payment-intents.js';
+import { registerPaymentMethodRoutes } from './payment-methods.js';
+import { registerPriceRoutes } from './prices.js';
+import { registerProductRoutes } from './products.js';
+import { registerSubscriptionItemRoutes } from './subscription-items.js';
+import { registerSubscriptionRoutes } from './subscriptions.js';
+import { registerTestClockRoutes } from './test-clocks.js';
+import { registerWebhookEndpointRoutes } from './webhook-endpoints.js';
 
 /**
  * The explicit list of emulated resources. Each module registers its `/v1/...` routes and its id prefixes.
@@ -10,6 +21,17 @@ import { registerPlatformResourceRoutes } from './platform-resources.js';
  */
 export function registerResourceRoutes(app: FastifyInstance, context: EmulatorContext): void {
   registerCustomerRoutes(app, context);
-  registerBillingResourceRoutes(app, context);
-  registerPlatformResourceRoutes(app, context);
+  registerPaymentMethodRoutes(app, context);
+  registerPaymentIntentRoutes(app, context);
+  registerChargeAndRefundRoutes(app, context);
+  registerCheckoutSessionRoutes(app, context);
+  registerSubscriptionRoutes(app, context);
+  registerSubscriptionItemRoutes(app, context);
+  registerInvoiceRoutes(app, context);
+  registerTestClockRoutes(app, context);
+  registerBillingPortalRoutes(app, context);
+  registerProductRoutes(app, context);
+  registerPriceRoutes(app, context);
+  registerEventRoutes(app, context);
+  registerWebhookEndpointRoutes(app, context);
 }
