@@ -3,6 +3,7 @@
 // and, in-process, by the dev launcher.
 import type { Dependencies } from '../deps.js';
 import { webhookMetricsFor } from '../webhooks/webhook-metrics.js';
+import { startPeriodicJobs } from '../webhooks/worker/periodic-jobs.js';
 import { createInboxWorker, type InboxWorker } from '../webhooks/worker/inbox-worker.js';
 import type { GracefulShutdown } from './graceful-shutdown.js';
 
@@ -22,5 +23,7 @@ export function startWorker(options: {
   });
   worker.start();
   options.shutdown.onShutdown('inbox worker', () => worker.stop());
+  const jobs = startPeriodicJobs(dependencies);
+  options.shutdown.onShutdown('periodic jobs', () => jobs.stop());
   return worker;
 }

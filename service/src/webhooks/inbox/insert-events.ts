@@ -13,6 +13,7 @@ export type InsertOutcome = 'inserted' | 'requeued';
 export async function insertEvents(
   db: Queryable,
   events: readonly NewInboxEvent[],
+  options: { requeueDead: boolean } = { requeueDead: true },
 ): Promise<Map<string, InsertOutcome>> {
   if (events.length === 0) return new Map();
   const rows: string[] = [];
@@ -37,7 +38,7 @@ export async function insertEvents(
      VALUES ${rows.join(', ')}
      ON CONFLICT (id) DO UPDATE
        SET status = 'pending', attempts = 0, run_at = now(), processed_at = NULL, updated_at = now()
-       WHERE stripe_events.status = 'dead'
+       WHERE stripe_events.status = 'dead' AND ${options.requeueDead ? 'true' : 'false'}
      RETURNING id, (xmax = 0) AS inserted`,
     parameters,
   );
