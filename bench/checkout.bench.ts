@@ -11,6 +11,7 @@
  * is reused: each one goes to Stripe, as the direct call does.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import Stripe from 'stripe';
 import { startEmulator } from 'stripe-emulator';
@@ -56,6 +57,8 @@ interface Figures {
   p99: number;
   perSecond: number;
   failures: number;
+  /** CPU of the service process per request, µs (0 for the direct path). */
+  serviceCpuMicros: number;
 }
 
 /** Runs `count` calls with `concurrency` in flight; latency of each in ms. */
@@ -82,7 +85,7 @@ async function runFixed(
   latencies.sort((left, right) => left - right);
   const at = (share: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * share))]!;
-  return { p50: at(0.5), p99: at(0.99), perSecond: count / elapsed, failures };
+  return { p50: at(0.5), p99: at(0.99), perSecond: count / elapsed, failures, serviceCpuMicros: 0 };
 }
 
 // A keep-alive node:http client for our API, like the SDK's for the emulator, so both sides pay the same client cost.
@@ -100,6 +103,17 @@ function postJson(url: string, headers: Record<string, string>, body: string): P
     outgoing.once('error', reject);
     outgoing.end(body);
   });
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); the stable figure under noise. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -149,7 +163,7 @@ async function main(): Promise<void> {
       maxNetworkRetries: 0,
     });
     let cart = 0;
-    const ours = (concurrency: number) =>
+    const measuredOurs = (concurrency: number) =>
       runFixed(concurrency, REQUESTS, async () => {
         cart += 1;
         const customer = customers[cart % CUSTOMERS]!;
@@ -166,6 +180,11 @@ async function main(): Promise<void> {
         );
         return status === 201;
       });
+    const ours = async (concurrency: number): Promise<Figures> => {
+      const before = cpuSeconds(service.child.pid);
+      const figures = await measuredOurs(concurrency);
+      return { ...figures, serviceCpuMicros: ((cpuSeconds(service.child.pid) - before) / REQUESTS) * 1e6 };
+    };
     const direct = (concurrency: number) =>
       runFixed(concurrency, REQUESTS, async (index) => {
         const customer = customers[index % CUSTOMERS]!;
@@ -201,6 +220,7 @@ async function main(): Promise<void> {
           `  SDK → emulator directly    p50 ${ms(pick('direct', 'p50'))}  p99 ${ms(pick('direct', 'p99'))}  ${Math.round(pick('direct', 'perSecond'))} req/s`,
           `  our API → emulator         p50 ${ms(pick('ours', 'p50'))}  p99 ${ms(pick('ours', 'p99'))}  ${Math.round(pick('ours', 'perSecond'))} req/s`,
           `  added by the service       p50 ${ms(addedP50)}  p99 ${ms(addedP99)}  (target: p99 ≤ 10 ms)`,
+          `  service CPU per checkout   ${Math.round(pick('ours', 'serviceCpuMicros'))} µs (user + system, from /proc)`,
           `  throughput ratio (ours / direct)  ${(pick('ours', 'perSecond') / pick('direct', 'perSecond')).toFixed(2)}`,
           `  failed requests            ${failures}`,
           '',
