@@ -1,10 +1,24 @@
 import { invalidRequest } from './errors.js';
+import { searchPage, type SearchResult } from './list.js';
+import { requiredString, type Params } from './params.js';
+import type { StripeObject, Table } from './store.js';
 
 /** Reads one searchable field of an object; metadata is handled by the compiler. */
 export type SearchField<T> = (row: T) => string | number | boolean | null | undefined;
 
 const CLAUSE =
   /^(-?)(metadata\[(?:'([^']+)'|"([^"]+)")\]|[a-z_]+)\s*(:|~|>=|<=|>|<)\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(-?\d+)|(null))$/;
+
+/** A `GET /v1/<resources>/search` answer: `query` compiled over `fields`, the matching rows as a search page. */
+export function searchTable<T extends StripeObject & { metadata?: unknown }>(
+  table: Table<T>,
+  params: Params,
+  fields: Record<string, SearchField<T>>,
+  url: string,
+): SearchResult<T> {
+  const matches = compileSearchQuery(requiredString(params, 'query'), fields);
+  return searchPage(table.list(matches), params, url);
+}
 
 /**
  * Stripe's search query language, the part integrations use: `field:'value'` (exact, case-insensitive),

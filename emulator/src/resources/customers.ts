@@ -4,7 +4,7 @@ import { nowOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { previousAttributes } from '../core/events.js';
-import { matchesCreated, paginate, searchPage } from '../core/list.js';
+import { matchesCreated, paginate } from '../core/list.js';
 import {
   applyMetadata,
   optionalEnum,
@@ -12,10 +12,9 @@ import {
   optionalString,
   optionalStringArray,
   rejectUnknownParams,
-  requiredString,
   type Params,
 } from '../core/params.js';
-import { compileSearchQuery } from '../core/search.js';
+import { searchTable, type SearchField } from '../core/search.js';
 import type { StripeObject } from '../core/store.js';
 import { requestParams } from '../core/request-params.js';
 import { addressFrom, invoiceSettingsFrom, shippingFrom } from './customer-fields.js';
@@ -44,6 +43,14 @@ const SHARED_PARAMS = [
 const CREATE_PARAMS = [...SHARED_PARAMS, 'payment_method', 'tax_id_data', 'test_clock'];
 const UPDATE_PARAMS = [...SHARED_PARAMS, 'default_source'];
 const TAX_EXEMPT = ['none', 'exempt', 'reverse'] as const;
+
+/** What `/v1/customers/search` queries can name (metadata is always searchable). */
+const SEARCHABLE_FIELDS: Record<string, SearchField<Customer>> = {
+  created: (row) => row.created,
+  email: (row) => row.email,
+  name: (row) => row.name,
+  phone: (row) => row.phone as string | null,
+};
 
 export function registerCustomerRoutes(app: FastifyInstance, context: EmulatorContext): void {
   context.state.registerIdPrefix('cus', 'customer');
@@ -112,16 +119,9 @@ export function registerCustomerRoutes(app: FastifyInstance, context: EmulatorCo
     return paginate(rows, params, '/v1/customers');
   });
 
-  app.get('/v1/customers/search', async (request) => {
-    const params = requestParams(request);
-    const matches = compileSearchQuery<Customer>(requiredString(params, 'query'), {
-      created: (row) => row.created,
-      email: (row) => row.email,
-      name: (row) => row.name,
-      phone: (row) => row.phone as string | null,
-    });
-    return searchPage(table.list(matches), params, '/v1/customers/search');
-  });
+  app.get('/v1/customers/search', async (request) =>
+    searchTable(table, requestParams(request), SEARCHABLE_FIELDS, '/v1/customers/search'),
+  );
 }
 
 /** Fields create and update share; an empty string unsets, as on Stripe. */

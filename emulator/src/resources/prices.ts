@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { previousAttributes } from '../core/events.js';
-import { matchesCreated, paginate, searchPage } from '../core/list.js';
+import { matchesCreated, paginate } from '../core/list.js';
 import {
   applyMetadata,
   optionalBoolean,
@@ -11,10 +11,9 @@ import {
   optionalString,
   optionalStringArray,
   rejectUnknownParams,
-  requiredString,
   type Params,
 } from '../core/params.js';
-import { compileSearchQuery } from '../core/search.js';
+import { searchTable, type SearchField } from '../core/search.js';
 import { requestParams } from '../core/request-params.js';
 import { createPriceObject, type Price } from './price-object.js';
 
@@ -60,6 +59,16 @@ export function deletePrice(context: EmulatorContext, id: string): Price {
   context.events.emit('price.deleted', price);
   return price;
 }
+
+/** What `/v1/prices/search` queries can name (metadata is always searchable). */
+const SEARCHABLE_FIELDS: Record<string, SearchField<Price>> = {
+  active: (row) => row.active,
+  created: (row) => row.created,
+  currency: (row) => row.currency,
+  lookup_key: (row) => row.lookup_key,
+  product: (row) => row.product,
+  type: (row) => row.type,
+};
 
 export function registerPriceRoutes(app: FastifyInstance, context: EmulatorContext): void {
   context.state.registerIdPrefix('price', 'price');
@@ -136,18 +145,9 @@ export function registerPriceRoutes(app: FastifyInstance, context: EmulatorConte
     return paginate(rows, params, '/v1/prices');
   });
 
-  app.get('/v1/prices/search', async (request) => {
-    const params = requestParams(request);
-    const matches = compileSearchQuery<Price>(requiredString(params, 'query'), {
-      active: (row) => row.active,
-      created: (row) => row.created,
-      currency: (row) => row.currency,
-      lookup_key: (row) => row.lookup_key,
-      product: (row) => row.product,
-      type: (row) => row.type,
-    });
-    return searchPage(table.list(matches), params, '/v1/prices/search');
-  });
+  app.get('/v1/prices/search', async (request) =>
+    searchTable(table, requestParams(request), SEARCHABLE_FIELDS, '/v1/prices/search'),
+  );
 }
 
 /**

@@ -3,7 +3,7 @@ import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { previousAttributes } from '../core/events.js';
 import { newId } from '../core/ids.js';
-import { matchesCreated, paginate, searchPage } from '../core/list.js';
+import { matchesCreated, paginate } from '../core/list.js';
 import {
   applyMetadata,
   optionalArray,
@@ -16,7 +16,7 @@ import {
   requiredString,
   type Params,
 } from '../core/params.js';
-import { compileSearchQuery } from '../core/search.js';
+import { searchTable, type SearchField } from '../core/search.js';
 import type { StripeObject } from '../core/store.js';
 import { requestParams } from '../core/request-params.js';
 import { createPrice, prices } from './prices.js';
@@ -111,6 +111,16 @@ export function createProduct(context: EmulatorContext, params: Params, paramPre
   return product;
 }
 
+/** What `/v1/products/search` queries can name (metadata is always searchable). */
+const SEARCHABLE_FIELDS: Record<string, SearchField<Product>> = {
+  active: (row) => row.active,
+  created: (row) => row.created,
+  description: (row) => row.description,
+  name: (row) => row.name,
+  shippable: (row) => row.shippable,
+  url: (row) => row.url,
+};
+
 export function registerProductRoutes(app: FastifyInstance, context: EmulatorContext): void {
   context.state.registerIdPrefix('prod', 'product');
   const table = products(context);
@@ -188,18 +198,9 @@ export function registerProductRoutes(app: FastifyInstance, context: EmulatorCon
     return paginate(rows, params, '/v1/products');
   });
 
-  app.get('/v1/products/search', async (request) => {
-    const params = requestParams(request);
-    const matches = compileSearchQuery<Product>(requiredString(params, 'query'), {
-      active: (row) => row.active,
-      created: (row) => row.created,
-      description: (row) => row.description,
-      name: (row) => row.name,
-      shippable: (row) => row.shippable,
-      url: (row) => row.url,
-    });
-    return searchPage(table.list(matches), params, '/v1/products/search');
-  });
+  app.get('/v1/products/search', async (request) =>
+    searchTable(table, requestParams(request), SEARCHABLE_FIELDS, '/v1/products/search'),
+  );
 }
 
 /** The optional fields create and update share; an empty string unsets a field, as on Stripe. */
