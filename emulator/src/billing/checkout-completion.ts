@@ -22,7 +22,7 @@ import {
   type PaymentMethod,
 } from './payment-methods.js';
 import { createSubscription } from './subscriptions.js';
-import { insertCustomer, newCustomer } from '../resources/customer-object.js';
+import { customers, insertCustomer, newCustomer } from '../resources/customer-object.js';
 import { createSucceededSetupIntent } from './setup-intents.js';
 import { emitOn, nowOn, type ClockId } from './time.js';
 
@@ -242,6 +242,5 @@ function ensureCustomer(
 
 function customerEmail(context: EmulatorContext, customerId: string | null): string | null {
   if (!customerId) return null;
-  const email = context.state.table('customer').find(customerId)?.email;
-  return typeof email === 'string' ? email : null;
+  return customers(context).find(customerId)?.email ?? null;
 }

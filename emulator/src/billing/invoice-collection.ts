@@ -2,6 +2,7 @@ import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { StripeObject } from '../core/store.js';
+import { customers } from '../resources/customer-object.js';
 import {
   confirmPaymentIntent,
   createPaymentIntent,
@@ -52,11 +53,10 @@ export function finalizeInvoice(context: EmulatorContext, invoice: Invoice, cloc
     );
   }
   const now = nowOn(context, clock);
-  const customer = context.state.table('customer').get(invoice.customer, 'customer');
-  const sequence = typeof customer.next_invoice_sequence === 'number' ? customer.next_invoice_sequence : 1;
+  const customer = customers(context).get(invoice.customer, 'customer');
+  const sequence = customer.next_invoice_sequence;
   customer.next_invoice_sequence = sequence + 1;
-  const prefix = typeof customer.invoice_prefix === 'string' ? customer.invoice_prefix : 'EMU';
-  invoice.number = `${prefix}-${String(sequence).padStart(4, '0')}`;
+  invoice.number = `${customer.invoice_prefix}-${String(sequence).padStart(4, '0')}`;
   invoice.status = 'open';
   invoice.effective_at = now;
   invoice.automatically_finalizes_at = null;

@@ -1,5 +1,6 @@
 import type { EmulatorContext } from '../core/context.js';
 import type { StripeObject } from '../core/store.js';
+import { customers } from '../resources/customer-object.js';
 
 /**
  * Which clock an object lives on: a test clock id, or null for the global emulator clock. Objects of a customer
@@ -59,9 +60,7 @@ export function atMoment<T>(context: EmulatorContext, clockId: ClockId, moment: 
 
 export function clockOfCustomer(context: EmulatorContext, customerId: string | null | undefined): ClockId {
   if (!customerId) return null;
-  const customer = context.state.table('customer').find(customerId);
-  const clock = customer?.test_clock;
-  return typeof clock === 'string' ? clock : null;
+  return customers(context).find(customerId)?.test_clock ?? null;
 }
 
 export function nowForCustomer(context: EmulatorContext, customerId: string | null | undefined): number {

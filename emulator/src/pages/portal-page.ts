@@ -21,6 +21,7 @@ import type { EmulatorContext } from '../core/context.js';
 import { StripeError } from '../core/errors.js';
 import { runOutsideRequest } from '../core/request-context.js';
 import { formatMoney } from '../core/money.js';
+import { customers, type Customer } from '../resources/customer-object.js';
 import { escapeHtml, formatDate, messagePage, page } from './html.js';
 
 type ActionBody = Record<string, string | undefined>;
@@ -105,7 +106,7 @@ function renderPortal(
   error?: string,
 ): string {
   const configuration = portalConfigurationOf(context, session);
-  const customer = context.state.table('customer').find(session.customer);
+  const customer = customers(context).find(session.customer);
   const owned = subscriptions(context).list(
     (row) =>
       row.customer === session.customer && row.status !== 'canceled' && row.status !== 'incomplete_expired',
@@ -211,8 +212,6 @@ function renderInvoices(context: EmulatorContext, session: PortalSession): strin
   }</section>`;
 }
 
-function customerLabel(customer: Record<string, unknown> | undefined, fallback: string): string {
-  if (typeof customer?.email === 'string') return customer.email;
-  if (typeof customer?.name === 'string') return customer.name;
-  return fallback;
+function customerLabel(customer: Customer | undefined, fallback: string): string {
+  return customer?.email ?? customer?.name ?? fallback;
 }

@@ -10,7 +10,9 @@ export interface Customer extends StripeObject {
   created: number;
   currency: string | null;
   email: string | null;
+  invoice_prefix: string;
   name: string | null;
+  next_invoice_sequence: number;
   metadata: Record<string, string>;
   shipping: Shipping | null;
   test_clock: string | null;
