@@ -18,10 +18,12 @@ import {
 import { subscriptions, type Subscription } from './subscriptions.js';
 import { clockOfCustomer, nowOn } from './time.js';
 
-/**
+/*
  * What a customer can do in the billing portal, through the same domain functions the API uses, limited by the
  * session's configuration. Callers run these outside any API request, so their events carry `request.id: null`.
  */
+
+/** The configuration a portal session was created with (it decides which actions are allowed). */
 export function portalConfigurationOf(context: EmulatorContext, session: PortalSession) {
   return portalConfigurations(context).get(session.configuration, 'configuration');
 }
