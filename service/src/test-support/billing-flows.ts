@@ -166,7 +166,9 @@ interface OurSubscription {
 /** Our orders, subscriptions, invoices and entitlements equal what the emulator holds. */
 export async function expectStateMatchesEmulator(world: BillingWorld, externalIds: string[]): Promise<void> {
   const { pool } = world.dependencies;
-  const emulatorSubscriptions = (await world.stripe.subscriptions.list({ status: 'all', limit: 100 })).data;
+  const emulatorSubscriptions = await world.stripe.subscriptions
+    .list({ status: 'all', limit: 100 })
+    .autoPagingToArray({ limit: 10_000 });
   const ours = (await pool.query<OurSubscription>('SELECT * FROM subscriptions')).rows;
   expect(ours.map((row) => row.stripe_subscription_id).sort()).toEqual(
     emulatorSubscriptions.map((s) => s.id).sort(),
@@ -184,9 +186,9 @@ export async function expectStateMatchesEmulator(world: BillingWorld, externalId
     });
   }
 
-  const emulatorInvoices = (await world.stripe.invoices.list({ limit: 100 })).data.filter(
-    (invoice) => invoice.status !== 'draft',
-  );
+  const emulatorInvoices = (
+    await world.stripe.invoices.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 })
+  ).filter((invoice) => invoice.status !== 'draft');
   const invoices = (
     await pool.query<{ stripe_invoice_id: string; status: string; amount_paid: string; total: string }>(
       'SELECT stripe_invoice_id, status, amount_paid, total FROM invoices',
@@ -205,9 +207,9 @@ export async function expectStateMatchesEmulator(world: BillingWorld, externalId
     });
   }
 
-  const sessions = (await world.stripe.checkout.sessions.list({ limit: 100 })).data.filter(
-    (session) => session.mode === 'payment' && session.status === 'complete',
-  );
+  const sessions = (
+    await world.stripe.checkout.sessions.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 })
+  ).filter((session) => session.mode === 'payment' && session.status === 'complete');
   const orders = (
     await pool.query<{
       stripe_checkout_session_id: string;
@@ -245,7 +247,7 @@ export async function expectStateMatchesEmulator(world: BillingWorld, externalId
 
   // Entitlements: from the emulator's subscriptions (active, trialing, past_due within grace) and paid orders.
   const features = new Map(
-    (await world.stripe.products.list({ limit: 100 })).data.map((product) => [
+    (await world.stripe.products.list({ limit: 100 }).autoPagingToArray({ limit: 10_000 })).map((product) => [
       product.id,
       (product.metadata.features ?? '').split(',').filter((feature) => feature !== ''),
     ]),
