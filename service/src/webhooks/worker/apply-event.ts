@@ -1,6 +1,8 @@
-// Applies one claimed event in its own transaction: confirm the claim is still ours (row locked), run the
-// handler for its type (or record it as ignored), mark it processed — all committed together. On error the
-// transaction rolls back and the failure is stored on the row with its retry time (or the event goes dead).
+// Applies one claimed event in its own transaction: run the handler for its type, then mark it processed —
+// committed together, and only if the claim is still ours (otherwise everything rolls back: another worker
+// took the event after our lease ran out, and applies it). On error the transaction rolls back and the failure
+// is stored on the row with its retry time (or the event goes dead). Types without a handler are completed
+// in bulk by the worker (completeIgnoredEvents), outside this path.
 import type { Pool } from '../../db/pool.js';
 import { withTransaction } from '../../db/transaction.js';
 import type { Logger } from '../../observability/logger.js';
@@ -8,9 +10,16 @@ import type { HandlerRegistry, StripeEvent } from '../handlers/event-handler.js'
 import { completeEvent } from '../inbox/complete-event.js';
 import { failEvent } from '../inbox/fail-event.js';
 import type { ClaimedEvent } from '../inbox/inbox-event.js';
-import { lockClaimedEvent } from '../inbox/lock-claimed-event.js';
 import { recordEffect } from '../inbox/record-effect.js';
 import type { WebhookMetrics } from '../webhook-metrics.js';
+
+/** The claim was taken over by another worker: this one's work is rolled back, the other applies the event. */
+class ClaimLostError extends Error {
+  constructor() {
+    super('the claim on this event was lost to another worker');
+    this.name = 'ClaimLostError';
+  }
+}
 
 export type ApplyOutcome = 'processed' | 'ignored' | 'skipped' | 'failed' | 'dead';
 
@@ -34,23 +43,20 @@ export async function applyEvent(claimed: ClaimedEvent, options: ApplyEventOptio
         'the event was claimed again after its worker stopped without finishing it, too many times',
       );
     }
-    outcome = await withTransaction(options.pool, async (client) => {
-      if (!(await lockClaimedEvent(client, claimed.id, options.workerId))) return 'skipped';
-      const handler = options.handlers.get(claimed.type);
-      if (handler === undefined) {
-        await completeEvent(client, claimed.id, 'ignored');
-        return 'ignored';
-      }
+    const handler = options.handlers.get(claimed.type);
+    if (handler === undefined) throw new Error(`no handler for ${claimed.type}`);
+    outcome = await withTransaction<ApplyOutcome>(options.pool, async (client) => {
       const event = JSON.parse(claimed.payload) as StripeEvent;
       await handler(event, {
         client,
         recordEffect: (effect) => recordEffect(client, claimed.id, effect),
       });
-      await completeEvent(client, claimed.id, 'processed');
+      if (!(await completeEvent(client, claimed.id, options.workerId, 'processed')))
+        throw new ClaimLostError();
       return 'processed';
     });
   } catch (error) {
-    outcome = await recordFailure(claimed, error, options);
+    outcome = error instanceof ClaimLostError ? 'skipped' : await recordFailure(claimed, error, options);
   }
   metrics.processed.inc({ type: claimed.type, outcome });
   if (outcome === 'processed' || outcome === 'ignored') {

@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../../test-support/test-d
 import type { EventHandler } from '../handlers/event-handler.js';
 import { claimDueEvents } from '../inbox/claim-due-events.js';
 import { webhookMetricsFor } from '../webhook-metrics.js';
+import { applyEvent } from './apply-event.js';
 import { createInboxWorker } from './inbox-worker.js';
 
 const logger = createLogger({ level: 'silent', pretty: false, secrets: [] });
@@ -118,6 +119,25 @@ describe('inbox worker', () => {
     // A worker claims it with a lease that ends at once, and "dies"; another claims it after the lease.
     await claimDueEvents(pool, { workerId: 'crashed-worker', limit: 10, leaseMs: 0 });
     expect(await worker({}, 'rescuer').runBatch()).toEqual(['processed']);
+    expect(await row(id!)).toMatchObject({ status: 'processed', attempts: 2 });
+  });
+
+  it('rolls back the work of a worker whose claim was taken over, and lets the new owner apply it', async () => {
+    const [id] = await insertSyntheticEvents(pool, { prefix: 'stolen', count: 1, type: 'test.effect' });
+    const [stale] = await claimDueEvents(pool, { workerId: 'slow-worker', limit: 10, leaseMs: 0 });
+    const [current] = await claimDueEvents(pool, { workerId: 'new-owner', limit: 10, leaseMs: 30_000 });
+    const applyAs = (workerId: string) => ({
+      pool,
+      logger,
+      metrics: webhookMetricsFor(createMetrics().registry),
+      handlers,
+      workerId,
+      ...webhookSettings(),
+    });
+    expect(await applyEvent(stale!, applyAs('slow-worker'))).toBe('skipped');
+    const effects = await pool.query('SELECT 1 FROM worker_test_effects WHERE event_id = $1', [id]);
+    expect(effects.rowCount).toBe(0);
+    expect(await applyEvent(current!, applyAs('new-owner'))).toBe('processed');
     expect(await row(id!)).toMatchObject({ status: 'processed', attempts: 2 });
   });
 

@@ -9,6 +9,7 @@ import type { Pool } from '../../db/pool.js';
 import type { Logger } from '../../observability/logger.js';
 import type { HandlerRegistry } from '../handlers/event-handler.js';
 import { claimDueEvents } from '../inbox/claim-due-events.js';
+import { completeIgnoredEvents } from '../inbox/complete-event.js';
 import type { ClaimedEvent } from '../inbox/inbox-event.js';
 import { measureInbox } from '../inbox/measure-inbox.js';
 import { releaseEvents } from '../inbox/release-events.js';
@@ -54,22 +55,40 @@ export function createInboxWorker(options: InboxWorkerOptions): InboxWorker {
       limit: settings.workerBatchSize,
       leaseMs: settings.leaseMs,
     });
-    const outcomes: ApplyOutcome[] = [];
+    const outcomes: ApplyOutcome[] = await completeIgnored(claimed);
+    const queue = claimed.filter((event) => options.handlers.has(event.type));
     let next = 0;
     const runner = async () => {
-      while (!stopping && next < claimed.length) {
-        const event = claimed[next] as ClaimedEvent;
+      while (!stopping && next < queue.length) {
+        const event = queue[next] as ClaimedEvent;
         next += 1;
         outcomes.push(await applyEvent(event, applyOptions));
       }
     };
-    await Promise.all(Array.from({ length: Math.min(settings.workerConcurrency, claimed.length) }, runner));
-    if (next < claimed.length) {
-      const unstarted = claimed.slice(next).map((event) => event.id);
+    await Promise.all(Array.from({ length: Math.min(settings.workerConcurrency, queue.length) }, runner));
+    if (next < queue.length) {
+      const unstarted = queue.slice(next).map((event) => event.id);
       const released = await releaseEvents(pool, unstarted, workerId);
       log.info({ released }, 'stopping: released claimed events not yet started');
     }
     return outcomes;
+  }
+
+  /** Types without a handler: one statement for the whole batch, no transaction per event. */
+  async function completeIgnored(claimed: ClaimedEvent[]): Promise<ApplyOutcome[]> {
+    const ignored = claimed.filter((event) => !options.handlers.has(event.type));
+    const completed = new Set(
+      await completeIgnoredEvents(
+        pool,
+        ignored.map((event) => event.id),
+        workerId,
+      ),
+    );
+    return ignored.map((event) => {
+      const outcome = completed.has(event.id) ? 'ignored' : 'skipped';
+      options.metrics.processed.inc({ type: event.type, outcome });
+      return outcome;
+    });
   }
 
   async function measure(): Promise<void> {
