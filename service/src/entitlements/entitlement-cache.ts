@@ -22,6 +22,8 @@ export interface EntitlementCache {
   set: (externalId: string, rows: EntitlementRow[] | undefined, token: number) => void;
   /** Taken before loading from the database. */
   token: () => number;
+  /** Starts listening if it has not; resolves once the cache serves (or could not connect this time). */
+  ready: () => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -108,6 +110,10 @@ export function createEntitlementCache(options: {
       }
     },
     token: () => invalidations,
+    async ready() {
+      ensureListening();
+      await connecting;
+    },
     async close() {
       closed = true;
       listening = false;

@@ -14,7 +14,8 @@ const REJECTION_LOG_INTERVAL_MS = 10_000;
 export type IngestOutcome = 'accepted' | 'duplicate' | 'requeued';
 
 /** Stored (new or already there), or rejected with the reason; a database failure throws service_unavailable. */
-export type IngestResult = { outcome: IngestOutcome } | { outcome: 'rejected'; reason: string };
+export type IngestResult =
+  { outcome: IngestOutcome; eventId: string } | { outcome: 'rejected'; reason: string };
 
 export interface WebhookIngestService {
   receive: (rawBody: Buffer, signatureHeader: string | undefined) => Promise<IngestResult>;
@@ -89,7 +90,7 @@ export function createWebhookIngestService(options: WebhookIngestOptions): Webho
         });
       }
       metrics.received.inc({ type: event.type, outcome });
-      return { outcome };
+      return { outcome, eventId: event.id };
     },
     drain: () => queue.drain(),
   };

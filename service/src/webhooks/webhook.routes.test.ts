@@ -52,7 +52,7 @@ describe('POST /webhooks/stripe', () => {
     const payload = readReferenceEvent('charge_refunded');
     const response = await post(payload, signPayload(payload, secret));
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ received: true, duplicate: false });
+    expect(response.json()).toEqual({ received: true, event_id: JSON.parse(payload).id, duplicate: false });
     const id = (JSON.parse(payload) as { id: string }).id;
     const rows = await storedRows(id);
     expect(rows).toHaveLength(1);
@@ -71,7 +71,7 @@ describe('POST /webhooks/stripe', () => {
     const before = await storedRows('evt_duplicate_route_test');
     const again = await post(payload, signPayload(payload, oldSecret));
     expect(again.statusCode).toBe(200);
-    expect(again.json()).toEqual({ received: true, duplicate: true });
+    expect(again.json()).toEqual({ received: true, event_id: 'evt_duplicate_route_test', duplicate: true });
     expect(await storedRows('evt_duplicate_route_test')).toEqual(before);
   });
 

@@ -7,6 +7,7 @@ import type { WebhookIngestService } from './webhook-ingest.service.js';
 
 const receivedResponse = Type.Object({
   received: Type.Literal(true),
+  event_id: Type.String(),
   duplicate: Type.Boolean(),
 });
 
@@ -47,7 +48,11 @@ export function registerWebhookRoutes(
             error: { code: 'bad_request' as const, message: result.reason, request_id: request.id },
           });
         }
-        return { received: true as const, duplicate: result.outcome === 'duplicate' };
+        return {
+          received: true as const,
+          event_id: result.eventId,
+          duplicate: result.outcome === 'duplicate',
+        };
       },
     );
   });
