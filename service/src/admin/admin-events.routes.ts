@@ -27,10 +27,40 @@ const ErrorEntry = Type.Object({
   error: Type.String(),
   worker: Type.Union([Type.String(), Type.Null()]),
 });
-const EventDetail = Type.Intersect([
-  EventSummary,
-  Type.Object({ error_history: Type.Array(ErrorEntry), payload: Type.String() }),
-]);
+const exampleEvent = {
+  id: 'evt_1QxYz2ABCdef',
+  type: 'invoice.paid',
+  api_version: '2026-10-28.endive',
+  created: '2026-11-27T06:00:00.000Z',
+  source: 'webhook',
+  status: 'dead',
+  attempts: 12,
+  next_attempt_at: null,
+  last_error: 'AppError (stripe_unavailable): Stripe is unavailable; retry shortly',
+  received_at: '2026-11-27T06:00:01.000Z',
+  processed_at: null,
+};
+
+const EventDetail = Type.Intersect(
+  [EventSummary, Type.Object({ error_history: Type.Array(ErrorEntry), payload: Type.String() })],
+  {
+    examples: [
+      {
+        ...exampleEvent,
+        error_history: [
+          {
+            attempt: 1,
+            at: '2026-11-27T06:00:02.000Z',
+            error: 'AppError (stripe_unavailable): …',
+            worker: 'host:4242:a1b2c3',
+          },
+        ],
+        payload: '{"id":"evt_1QxYz2ABCdef","object":"event","type":"invoice.paid", …}',
+      },
+    ],
+  },
+);
+
 const EventIdParams = Type.Object({ id: Type.String({ pattern: '^evt_[A-Za-z0-9_]+$', maxLength: 255 }) });
 
 function summary(event: InboxEventRecord) {
@@ -71,7 +101,10 @@ export function registerAdminEventRoutes(
           limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
         }),
         response: {
-          200: Type.Object({ data: Type.Array(EventSummary), has_more: Type.Boolean() }),
+          200: Type.Object(
+            { data: Type.Array(EventSummary), has_more: Type.Boolean() },
+            { examples: [{ data: [exampleEvent], has_more: false }] },
+          ),
           ...errorResponses(),
         },
       },
@@ -114,7 +147,10 @@ export function registerAdminEventRoutes(
         summary: 'Apply a dead, failed or ignored event again (refused for an applied one)',
         params: EventIdParams,
         response: {
-          200: Type.Object({ id: Type.String(), status: Type.Literal('pending') }),
+          200: Type.Object(
+            { id: Type.String(), status: Type.Literal('pending') },
+            { examples: [{ id: 'evt_1QxYz2ABCdef', status: 'pending' }] },
+          ),
           ...errorResponses(404, 409),
         },
       },
@@ -137,7 +173,10 @@ export function registerAdminEventRoutes(
           { additionalProperties: false, examples: [{ type: 'invoice.paid' }, {}] },
         ),
         response: {
-          200: Type.Object({ replayed: Type.Integer(), ids: Type.Array(Type.String()) }),
+          200: Type.Object(
+            { replayed: Type.Integer(), ids: Type.Array(Type.String()) },
+            { examples: [{ replayed: 2, ids: ['evt_1QxYz2ABCdef', 'evt_1QxYz3GHIjkl'] }] },
+          ),
           ...errorResponses(),
         },
       },

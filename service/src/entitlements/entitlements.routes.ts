@@ -22,16 +22,33 @@ const checkResponse = Type.Object(
     examples: [{ entitled: true, source: { type: 'subscription', id: 'sub_123' }, expires_at: null }],
   },
 );
-const listResponse = Type.Object({
-  external_id: Type.String(),
-  entitlements: Type.Array(
-    Type.Object({
-      feature: Type.String(),
-      source,
-      expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    }),
-  ),
-});
+const listResponse = Type.Object(
+  {
+    external_id: Type.String(),
+    entitlements: Type.Array(
+      Type.Object({
+        feature: Type.String(),
+        source,
+        expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+      }),
+    ),
+  },
+  {
+    examples: [
+      {
+        external_id: 'user_42',
+        entitlements: [
+          { feature: 'audit_log', source: { type: 'subscription', id: 'sub_123' }, expires_at: null },
+          {
+            feature: 'guide',
+            source: { type: 'order', id: '6f1c0e9a-2b7d-4c1e-9a55-0d3b8f4e2a10' },
+            expires_at: null,
+          },
+        ],
+      },
+    ],
+  },
+);
 
 export function registerEntitlementRoutes(
   app: AppInstance,
