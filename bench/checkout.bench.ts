@@ -5,7 +5,9 @@
  *
  *   npm run bench:checkout   (BENCH_DATABASE_URL or TEST_DATABASE_URL, else an embedded PostgreSQL)
  *
- * The emulator and the service each run in their own child process; the load generator (a fixed-concurrency
+ * The emulator and the service each run in their own child process, the service as production runs it
+ * (`server.ts`, compiled: BENCH_SERVICE_BUILD=dist, the default; or under tsx: BENCH_SERVICE_BUILD=source) and
+ * logging at BENCH_LOG_LEVEL (default info, production's level); the load generator (a fixed-concurrency
  * loop, loopback only, a bounded number of requests) runs here. Rounds alternate between the two paths and the
  * median round is reported. Every request of ours uses a new cart (another customer or quantity), so no session
  * is reused: each one goes to Stripe, as the direct call does.
@@ -13,13 +15,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
+import pg from 'pg';
 import Stripe from 'stripe';
 import { startEmulator } from 'stripe-emulator';
-import { buildApp } from '../service/src/app.js';
-import { parseConfig } from '../service/src/config.js';
-import { createDependencies } from '../service/src/deps.js';
+import { createApiKeysService } from '../service/src/auth/api-keys.service.js';
 import { DEMO_CATALOG } from '../service/src/dev/demo-catalog.js';
 import { benchLogger, startBenchDatabaseServer, startChildServer } from './bench-support.js';
+import { serviceBuildFromEnvironment, startServiceProcess } from './service-process.js';
 
 const BENCH_API_KEY = 'bsk_BenchmarkKeyBenchmarkKeyBenchmarkKey0001';
 const SHOP = 'https://shop.example';
@@ -28,28 +30,23 @@ const CONCURRENCIES = (process.env.BENCH_CONCURRENCY ?? '2,4').split(',').map(Nu
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1500);
 const ROUNDS = 3;
 const CUSTOMERS = 25;
+const SERVICE_BUILD = serviceBuildFromEnvironment();
+const LOG_LEVEL = process.env.BENCH_LOG_LEVEL ?? 'info';
 
-async function serve(kind: string): Promise<void> {
-  if (kind === 'emulator') {
-    const emulator = await startEmulator({ seed: DEMO_CATALOG, logLevel: 'warn' });
-    process.stdout.write(`PORT ${emulator.port}\n`);
-    process.once('SIGTERM', () => void emulator.close().then(() => process.exit(0)));
-    return;
+async function serveEmulator(): Promise<void> {
+  const emulator = await startEmulator({ seed: DEMO_CATALOG, logLevel: 'warn' });
+  process.stdout.write(`PORT ${emulator.port}\n`);
+  process.once('SIGTERM', () => void emulator.close().then(() => process.exit(0)));
+}
+
+async function ensureBenchApiKey(databaseUrl: string): Promise<void> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    const apiKeys = createApiKeysService({ pool, logger: benchLogger, cacheTtlMs: 0 });
+    await apiKeys.ensure({ key: BENCH_API_KEY, name: 'bench', scopes: ['billing', 'admin'] });
+  } finally {
+    await pool.end();
   }
-  // The service exactly as server.ts builds it, configured by the parent through the environment.
-  const config = parseConfig(process.env);
-  const dependencies = await createDependencies({
-    config,
-    logger: benchLogger,
-    databaseUrl: config.database.url!,
-  });
-  await dependencies.catalog.syncFromStripe();
-  await dependencies.apiKeys.ensure({ key: BENCH_API_KEY, name: 'bench', scopes: ['billing', 'admin'] });
-  const app = buildApp(dependencies);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  process.stdout.write(`PORT ${typeof address === 'object' && address !== null ? address.port : 0}\n`);
-  process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));
 }
 
 interface Figures {
@@ -126,9 +123,11 @@ async function main(): Promise<void> {
     const databaseUrl = await database.createDatabase('checkout');
     const emulator = await startChildServer(process.argv[1]!, 'emulator', {});
     servers.push(emulator);
-    const service = await startChildServer(process.argv[1]!, 'service', {
+    await ensureBenchApiKey(databaseUrl);
+    // server.ts syncs the catalog from the emulator at start, as in production.
+    const service = await startServiceProcess(SERVICE_BUILD, {
       NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL,
       DATABASE_URL: databaseUrl,
       STRIPE_API_BASE: `http://127.0.0.1:${emulator.port}`,
       STRIPE_MAX_NETWORK_RETRIES: '0',
@@ -188,16 +187,20 @@ async function main(): Promise<void> {
     const direct = (concurrency: number) =>
       runFixed(concurrency, REQUESTS, async (index) => {
         const customer = customers[index % CUSTOMERS]!;
-        await stripe.checkout.sessions.create({
-          mode: 'payment',
-          customer: customer.stripe_customer_id,
-          client_reference_id: randomUUID(),
-          line_items: [{ price: mug.id, quantity: (index % 50) + 1 }],
-          success_url: `${SHOP}/success?session_id={CHECKOUT_SESSION_ID}`,
-          cancel_url: `${SHOP}/cart`,
-          metadata: { billing_checkout_session_id: randomUUID(), billing_customer_id: randomUUID() },
-          payment_intent_data: { metadata: { billing_checkout_session_id: randomUUID() } },
-        });
+        await stripe.checkout.sessions.create(
+          {
+            mode: 'payment',
+            customer: customer.stripe_customer_id,
+            client_reference_id: randomUUID(),
+            line_items: [{ price: mug.id, quantity: (index % 50) + 1 }],
+            success_url: `${SHOP}/success?session_id={CHECKOUT_SESSION_ID}`,
+            cancel_url: `${SHOP}/cart`,
+            metadata: { billing_checkout_session_id: randomUUID(), billing_customer_id: randomUUID() },
+            payment_intent_data: { metadata: { billing_checkout_session_id: randomUUID() } },
+          },
+          // Our gateway sends one with every write; so does the baseline.
+          { idempotencyKey: `billing-checkout-session:${randomUUID()}` },
+        );
         return true;
       });
 
@@ -216,7 +219,8 @@ async function main(): Promise<void> {
       const failures = rounds.reduce((sum, round) => sum + round.ours.failures + round.direct.failures, 0);
       process.stdout.write(
         [
-          `checkout creation, ${REQUESTS} requests × ${ROUNDS} rounds, ${concurrency} in flight, median round:`,
+          `checkout creation, ${REQUESTS} requests × ${ROUNDS} rounds, ${concurrency} in flight, median round` +
+            ` (service: ${SERVICE_BUILD} build, log level ${LOG_LEVEL}):`,
           `  SDK → emulator directly    p50 ${ms(pick('direct', 'p50'))}  p99 ${ms(pick('direct', 'p99'))}  ${Math.round(pick('direct', 'perSecond'))} req/s`,
           `  our API → emulator         p50 ${ms(pick('ours', 'p50'))}  p99 ${ms(pick('ours', 'p99'))}  ${Math.round(pick('ours', 'perSecond'))} req/s`,
           `  added by the service       p50 ${ms(addedP50)}  p99 ${ms(addedP99)}  (target: p99 ≤ 10 ms)`,
@@ -233,6 +237,5 @@ async function main(): Promise<void> {
   }
 }
 
-const serveIndex = process.argv.indexOf('--serve');
-if (serveIndex > 0) await serve(process.argv[serveIndex + 1] ?? '');
+if (process.argv.includes('--serve')) await serveEmulator();
 else await main();
