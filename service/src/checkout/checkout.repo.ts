@@ -73,18 +73,25 @@ export async function insertCheckoutSession(
   return result.rows[0];
 }
 
+export type OpenedCheckoutSession = Pick<
+  CheckoutSessionRow,
+  'id' | 'stripe_checkout_session_id' | 'url' | 'expires_at'
+>;
+
+/** Records Stripe's session on the intent; returns what the answer needs without reading the row back. */
 export async function markCheckoutSessionOpen(
   db: Queryable,
   id: string,
   stripe: { id: string; url: string; expiresAt: Date },
-): Promise<CheckoutSessionRow> {
-  const result = await db.query<CheckoutSessionRow>(
+): Promise<OpenedCheckoutSession> {
+  const result = await db.query(
     `UPDATE checkout_sessions SET status = CASE WHEN status = 'creating' THEN 'open' ELSE status END,
        stripe_checkout_session_id = $2, url = $3, expires_at = $4
-     WHERE id = $1 RETURNING *`,
+     WHERE id = $1`,
     [id, stripe.id, stripe.url, stripe.expiresAt],
   );
-  return result.rows[0]!;
+  if (result.rowCount !== 1) throw new Error(`checkout session ${id} vanished`);
+  return { id, stripe_checkout_session_id: stripe.id, url: stripe.url, expires_at: stripe.expiresAt };
 }
 
 /** Takes a live session out of reuse (failed before Stripe had it, expired, or about to expire). */

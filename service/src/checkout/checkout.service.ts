@@ -13,7 +13,7 @@ import { isCallerError, isInFlightConflict } from '../stripe/stripe-errors.js';
 import type { SubscriptionsService } from '../subscriptions/subscriptions.service.js';
 import { resolveCart, type CartItem } from './cart.js';
 import * as repo from './checkout.repo.js';
-import type { CheckoutSessionRow } from './checkout.repo.js';
+import type { CheckoutSessionRow, OpenedCheckoutSession } from './checkout.repo.js';
 import { checkRedirectUrl, type RedirectPolicy } from './redirect-urls.js';
 import { stripeSessionParams } from './stripe-session-params.js';
 
@@ -74,7 +74,7 @@ export function createCheckoutService(options: {
   async function createAtStripe(
     row: CheckoutSessionRow,
     stripeCustomerId: string,
-  ): Promise<CheckoutSessionRow> {
+  ): Promise<OpenedCheckoutSession> {
     const params = stripeSessionParams(row, stripeCustomerId);
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -191,7 +191,7 @@ export function createCheckoutService(options: {
   };
 }
 
-function sessionResult(row: CheckoutSessionRow, reused: boolean): CheckoutResult {
+function sessionResult(row: OpenedCheckoutSession, reused: boolean): CheckoutResult {
   if (row.stripe_checkout_session_id === null || row.url === null || row.expires_at === null) {
     throw new AppError('internal', `Checkout session ${row.id} is incomplete`);
   }
