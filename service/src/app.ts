@@ -1,7 +1,6 @@
 // buildApp(dependencies): the HTTP API — plugins, the explicit list of routes, the error handler.
 // It neither listens nor reads the environment; server.ts and the tests decide how it runs.
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController } from 'fastify';
 import type { Dependencies } from './deps.js';
@@ -10,6 +9,7 @@ import type { AppInstance } from './http/app-instance.js';
 import { registerConnectionDraining } from './http/connection-draining.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { REQUEST_ID_HEADER, generateRequestId } from './http/request-id.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerHttpMetrics } from './observability/http-metrics.js';
 import { registerSellingApi } from './selling-app.js';
 import { registerWebhookRoutes } from './webhooks/webhook.routes.js';
@@ -44,7 +44,7 @@ export function buildApp(dependencies: Dependencies): AppInstance {
   registerConnectionDraining(app, dependencies.readiness);
   registerErrorHandler(app);
 
-  void app.register(helmet);
+  registerSecurityHeaders(app);
   void app.register(cors, {
     origin: http.corsAllowedOrigins.length > 0 ? http.corsAllowedOrigins : false,
     exposedHeaders: [REQUEST_ID_HEADER],
