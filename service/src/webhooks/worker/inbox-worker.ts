@@ -47,6 +47,7 @@ export function createInboxWorker(options: InboxWorkerOptions): InboxWorker {
   let wake: (() => void) | undefined;
   let listener: pg.Client | undefined;
   let lastMeasuredAt = 0;
+  let notifiedWhileBusy = false;
   const applyOptions = { ...options, workerId, logger: log, ...settings };
 
   async function runBatch(): Promise<ApplyOutcome[]> {
@@ -106,7 +107,11 @@ export function createInboxWorker(options: InboxWorkerOptions): InboxWorker {
       connectionString: options.databaseUrl,
       application_name: 'billing-worker',
     });
-    client.on('notification', () => wake?.());
+    client.on('notification', () => {
+      // Events that arrive while a batch is being applied must not wait for the next poll.
+      notifiedWhileBusy = wake === undefined;
+      wake?.();
+    });
     client.on('error', (error) => {
       log.warn({ error: error.message }, 'LISTEN connection failed; polling until it is back');
       listener = undefined;
@@ -123,6 +128,10 @@ export function createInboxWorker(options: InboxWorkerOptions): InboxWorker {
   }
 
   function sleep(ms: number): Promise<void> {
+    if (notifiedWhileBusy) {
+      notifiedWhileBusy = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
