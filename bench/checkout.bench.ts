@@ -56,6 +56,8 @@ interface Figures {
   failures: number;
   /** CPU of the service process per request, µs (0 for the direct path). */
   serviceCpuMicros: number;
+  /** The system (kernel) part of it, µs. */
+  serviceSystemCpuMicros: number;
 }
 
 /** Runs `count` calls with `concurrency` in flight; latency of each in ms. */
@@ -82,7 +84,14 @@ async function runFixed(
   latencies.sort((left, right) => left - right);
   const at = (share: number) =>
     latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * share))]!;
-  return { p50: at(0.5), p99: at(0.99), perSecond: count / elapsed, failures, serviceCpuMicros: 0 };
+  return {
+    p50: at(0.5),
+    p99: at(0.99),
+    perSecond: count / elapsed,
+    failures,
+    serviceCpuMicros: 0,
+    serviceSystemCpuMicros: 0,
+  };
 }
 
 // A keep-alive node:http client for our API, like the SDK's for the emulator, so both sides pay the same client cost.
@@ -102,14 +111,15 @@ function postJson(url: string, headers: Record<string, string>, body: string): P
   });
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); the stable figure under noise. */
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return 0;
+/** CPU seconds (user + system, and system alone) a process has used so far, from /proc (Linux). */
+function cpuSeconds(pid: number | undefined): { total: number; system: number } {
+  if (pid === undefined) return { total: 0, system: 0 };
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    const system = Number(fields[12]) / 100;
+    return { total: Number(fields[11]) / 100 + system, system };
   } catch {
-    return 0;
+    return { total: 0, system: 0 };
   }
 }
 
@@ -182,7 +192,12 @@ async function main(): Promise<void> {
     const ours = async (concurrency: number): Promise<Figures> => {
       const before = cpuSeconds(service.child.pid);
       const figures = await measuredOurs(concurrency);
-      return { ...figures, serviceCpuMicros: ((cpuSeconds(service.child.pid) - before) / REQUESTS) * 1e6 };
+      const after = cpuSeconds(service.child.pid);
+      return {
+        ...figures,
+        serviceCpuMicros: ((after.total - before.total) / REQUESTS) * 1e6,
+        serviceSystemCpuMicros: ((after.system - before.system) / REQUESTS) * 1e6,
+      };
     };
     const direct = (concurrency: number) =>
       runFixed(concurrency, REQUESTS, async (index) => {
@@ -224,7 +239,7 @@ async function main(): Promise<void> {
           `  SDK → emulator directly    p50 ${ms(pick('direct', 'p50'))}  p99 ${ms(pick('direct', 'p99'))}  ${Math.round(pick('direct', 'perSecond'))} req/s`,
           `  our API → emulator         p50 ${ms(pick('ours', 'p50'))}  p99 ${ms(pick('ours', 'p99'))}  ${Math.round(pick('ours', 'perSecond'))} req/s`,
           `  added by the service       p50 ${ms(addedP50)}  p99 ${ms(addedP99)}  (target: p99 ≤ 10 ms)`,
-          `  service CPU per checkout   ${Math.round(pick('ours', 'serviceCpuMicros'))} µs (user + system, from /proc)`,
+          `  service CPU per checkout   ${Math.round(pick('ours', 'serviceCpuMicros'))} µs (user + system, from /proc; system ${Math.round(pick('ours', 'serviceSystemCpuMicros'))} µs)`,
           `  throughput ratio (ours / direct)  ${(pick('ours', 'perSecond') / pick('direct', 'perSecond')).toFixed(2)}`,
           `  failed requests            ${failures}`,
           '',
