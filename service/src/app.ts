@@ -11,9 +11,19 @@ import { registerErrorHandler } from './http/error-handler.js';
 import { REQUEST_ID_HEADER, generateRequestId } from './http/request-id.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerHttpMetrics } from './observability/http-metrics.js';
-import { registerSellingApi } from './selling-app.js';
+import { registerAdminEventRoutes } from './admin/admin-events.routes.js';
+import { registerAuthentication } from './auth/authentication.js';
+import { registerRateLimits } from './auth/rate-limits.js';
+import { registerCatalogRoutes } from './catalog/catalog.routes.js';
+import { registerCheckoutRoutes } from './checkout/checkout.routes.js';
+import { registerCustomerRoutes } from './customers/customers.routes.js';
+import { registerEntitlementRoutes } from './entitlements/entitlements.routes.js';
+import { ErrorResponse } from './http/api-schemas.js';
+import { registerOpenApi } from './http/openapi.js';
+import { registerIdempotency } from './idempotency/idempotency.plugin.js';
+import { registerPortalRoutes } from './portal/portal.routes.js';
+import { registerSubscriptionRoutes } from './subscriptions/subscriptions.routes.js';
 import { registerWebhookRoutes } from './webhooks/webhook.routes.js';
-import { registerBillingStateApi } from './webhooks-app.js';
 
 export type { AppInstance } from './http/app-instance.js';
 
@@ -50,11 +60,31 @@ export function buildApp(dependencies: Dependencies): AppInstance {
     exposedHeaders: [REQUEST_ID_HEADER],
   });
 
-  // Routes, explicitly; each feature adds its register*Routes call here.
   registerHealthRoutes(app, { readiness: dependencies.readiness });
-  registerSellingApi(app, dependencies);
+
+  // Every /v1/ route: an API key with the route's scope (billing unless `config.scope` says admin), rate limits
+  // per key, and our Idempotency-Key on POST.
+  registerAuthentication(app, dependencies.apiKeys);
+  registerIdempotency(app, {
+    pool: dependencies.asyncCommitPool,
+    retentionHours: dependencies.config.idempotency.retentionHours,
+  });
+  app.addSchema(ErrorResponse);
+  // Plugins that watch route registration (OpenAPI, rate limits) load first; the routes come in a plugin after them.
+  registerOpenApi(app);
+  registerRateLimits(app, dependencies.config.rateLimit);
+  void app.register(async (api: AppInstance) => {
+    registerCatalogRoutes(api, dependencies);
+    registerCustomerRoutes(api, dependencies);
+    registerCheckoutRoutes(api, dependencies);
+    registerSubscriptionRoutes(api, dependencies);
+    registerPortalRoutes(api, dependencies);
+    registerEntitlementRoutes(api, dependencies);
+    registerAdminEventRoutes(api, dependencies);
+  });
+
+  // Stripe's webhooks: signed, not API-keyed; the raw body is parsed only inside this route's plugin.
   registerWebhookRoutes(app, { webhookIngest: dependencies.webhookIngest });
-  registerBillingStateApi(app, dependencies);
 
   return app;
 }

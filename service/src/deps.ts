@@ -1,29 +1,68 @@
-// Composition root: builds everything the API needs from config, with plain factories and no container.
-// Later features add their repos, services, the Stripe gateway and more readiness checks here.
+// Composition root: builds everything the API and the worker need from config, with plain factories and no
+// container. Read top to bottom, it is the dependency graph: database, Stripe, selling services, billing state.
+import { createAdminEventsService, type AdminEventsService } from './admin/admin-events.service.js';
+import { createApiKeysService, type ApiKeysService } from './auth/api-keys.service.js';
+import { createCatalogService, type CatalogService } from './catalog/catalog.service.js';
+import { createCheckoutService, type CheckoutService } from './checkout/checkout.service.js';
 import type { Config } from './config.js';
+import { createCustomersService, type CustomersService } from './customers/customers.service.js';
 import { listMigrationNames } from './db/migrations.js';
 import { createPool, type Pool } from './db/pool.js';
+import { createEntitlementCache, type EntitlementCache } from './entitlements/entitlement-cache.js';
+import { createEntitlementsService, type EntitlementsService } from './entitlements/entitlements.service.js';
 import { databaseReachableCheck, migrationsCurrentCheck } from './health/database-checks.js';
 import { createReadiness, type Readiness } from './health/readiness.js';
+import { createInvoicesService, type InvoicesService } from './invoices/invoices.service.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { createOrdersService, type OrdersService } from './orders/orders.service.js';
+import { createPortalService, type PortalService } from './portal/portal.service.js';
+import { createStripeGateway, type StripeGateway } from './stripe/gateway.js';
+import { stripeCircuitCheck } from './stripe/stripe-readiness.js';
 import {
-  closeSellingDependencies,
-  createSellingDependencies,
-  type SellingDependencies,
-} from './selling-deps.js';
+  createSubscriptionChangesService,
+  type SubscriptionChangesService,
+} from './subscriptions/subscription-changes.service.js';
 import {
-  closeWebhookDependencies,
-  createWebhookDependencies,
-  type WebhookDependencies,
-} from './webhooks-deps.js';
+  createSubscriptionsService,
+  type SubscriptionsService,
+} from './subscriptions/subscriptions.service.js';
+import type { HandlerRegistry } from './webhooks/handlers/event-handler.js';
+import { createHandlerRegistry } from './webhooks/handlers/handler-registry.js';
+import { createWebhookIngestService, type WebhookIngestService } from './webhooks/webhook-ingest.service.js';
+import { webhookMetricsFor } from './webhooks/webhook-metrics.js';
 
-export interface Dependencies extends SellingDependencies, WebhookDependencies {
+export interface Dependencies {
   config: Config;
   logger: Logger;
   pool: Pool;
+  /**
+   * The same database, with commits that do not wait for the WAL flush. Used only for writes that are safe to
+   * lose in a database crash because they are redone: our Idempotency-Key records (a lost record means the retry
+   * runs again, and every Stripe write below it is idempotent on its own), and the "open" update of a checkout
+   * intent (a lost update leaves the intent "creating": the retry resumes it with the same Stripe idempotency
+   * key). Intent rows themselves are written durably, before any Stripe call.
+   */
+  asyncCommitPool: Pool;
   metrics: Metrics;
   readiness: Readiness;
+  stripe: StripeGateway;
+  // Selling: what callers buy through.
+  apiKeys: ApiKeysService;
+  catalog: CatalogService;
+  customers: CustomersService;
+  subscriptions: SubscriptionsService;
+  subscriptionChanges: SubscriptionChangesService;
+  checkout: CheckoutService;
+  portal: PortalService;
+  // Billing state: fed by Stripe's webhooks through the inbox.
+  webhookIngest: WebhookIngestService;
+  orders: OrdersService;
+  invoices: InvoicesService;
+  entitlements: EntitlementsService;
+  entitlementCache: EntitlementCache;
+  eventHandlers: HandlerRegistry;
+  adminEvents: AdminEventsService;
 }
 
 export interface DependencyInputs {
@@ -38,30 +77,111 @@ export async function createDependencies({
   logger,
   databaseUrl,
 }: DependencyInputs): Promise<Dependencies> {
+  if (config.stripe.mode === 'in_process_emulator' && config.stripe.apiBase === undefined) {
+    // server.ts in development with nothing configured: Stripe calls will fail until one is.
+    logger.warn(
+      'No Stripe configured: set STRIPE_SECRET_KEY or STRIPE_API_BASE (`npm start` starts an emulator for you)',
+    );
+  }
   const pool = createPool(databaseUrl, config.database, logger);
-  const migrationNames = await listMigrationNames();
-  const metrics = createMetrics();
-  const { readinessChecks: sellingChecks, ...selling } = createSellingDependencies({
-    databaseUrl,
-    config,
-    logger,
-    pool,
-    metrics,
+  const asyncCommitPool = createPool(databaseUrl, config.database, logger, {
+    synchronousCommit: false,
+    max: Math.max(2, Math.ceil(config.database.poolMax / 2)),
   });
+  const metrics = createMetrics();
+  const stripe = createStripeGateway(config.stripe, logger, metrics.registry);
   const readiness = createReadiness(
     [
       databaseReachableCheck(pool, logger),
-      migrationsCurrentCheck(pool, migrationNames, logger),
-      ...sellingChecks,
+      migrationsCurrentCheck(pool, await listMigrationNames(), logger),
+      stripeCircuitCheck(stripe),
     ],
     { timeoutMs: config.readiness.timeoutMs },
   );
-  const webhooks = createWebhookDependencies({ config, logger, pool, metrics, databaseUrl, selling });
-  return { config, logger, pool, metrics, readiness, ...selling, ...webhooks };
+
+  const apiKeys = createApiKeysService({ pool, logger, cacheTtlMs: config.auth.cacheTtlMs });
+  const catalog = createCatalogService({ pool, stripe, logger });
+  const customers = createCustomersService({ pool, stripe });
+  const subscriptions = createSubscriptionsService({ pool, stripe, customers });
+  const subscriptionChanges = createSubscriptionChangesService({
+    pool,
+    stripe,
+    catalog,
+    subscriptions,
+    logger,
+  });
+  const checkout = createCheckoutService({
+    pool,
+    asyncCommitPool,
+    stripe,
+    catalog,
+    customers,
+    subscriptions,
+    redirects: config.redirects,
+    maxQuantity: config.checkout.maxQuantity,
+  });
+  const portal = createPortalService({ stripe, catalog, customers, redirects: config.redirects });
+
+  const webhookIngest = createWebhookIngestService({
+    db: pool,
+    logger,
+    metrics: webhookMetricsFor(metrics.registry),
+    secrets: config.webhooks.secrets,
+    toleranceSeconds: config.webhooks.signatureToleranceSeconds,
+    batchMax: config.webhooks.ingestBatchMax,
+  });
+  const orders = createOrdersService({ pool, stripe, customers });
+  const invoices = createInvoicesService({ pool, stripe, customers });
+  const entitlementCache = createEntitlementCache({
+    databaseUrl,
+    maxEntries: config.entitlements.cacheMax,
+    logger,
+  });
+  const entitlements = createEntitlementsService({
+    pool,
+    cache: entitlementCache,
+    pastDueGraceHours: config.entitlements.pastDueGraceHours,
+  });
+  const eventHandlers = createHandlerRegistry({
+    catalog,
+    checkout,
+    customers,
+    subscriptions,
+    orders,
+    invoices,
+    entitlements,
+  });
+  const adminEvents = createAdminEventsService({ pool });
+
+  return {
+    config,
+    logger,
+    pool,
+    asyncCommitPool,
+    metrics,
+    readiness,
+    stripe,
+    apiKeys,
+    catalog,
+    customers,
+    subscriptions,
+    subscriptionChanges,
+    checkout,
+    portal,
+    webhookIngest,
+    orders,
+    invoices,
+    entitlements,
+    entitlementCache,
+    eventHandlers,
+    adminEvents,
+  };
 }
 
 export async function closeDependencies(dependencies: Dependencies): Promise<void> {
-  await closeWebhookDependencies(dependencies);
-  await closeSellingDependencies(dependencies);
+  await dependencies.webhookIngest.drain();
+  await dependencies.entitlementCache.close();
+  dependencies.stripe.circuit.shutdown();
+  await dependencies.asyncCommitPool.end();
   await dependencies.pool.end();
 }

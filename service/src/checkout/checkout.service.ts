@@ -47,7 +47,7 @@ const IN_FLIGHT_WAIT_MS = 150;
 
 export function createCheckoutService(options: {
   pool: Pool;
-  /** For the "open" update only: losing it is harmless (see SellingDependencies.asyncCommitPool). */
+  /** For the "open" update only: losing it is harmless (see Dependencies.asyncCommitPool in deps.ts). */
   asyncCommitPool: Pool;
   stripe: StripeGateway;
   catalog: CatalogService;

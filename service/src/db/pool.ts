@@ -9,7 +9,7 @@ export type PoolClient = pg.PoolClient;
 export interface PoolOptions {
   /**
    * false: commits return before the WAL reaches disk (PostgreSQL's synchronous_commit=off). Only for writes whose
-   * loss in a database crash is harmless because they can be redone (see selling-deps.ts). Default true.
+   * loss in a database crash is harmless because they can be redone (see Dependencies.asyncCommitPool in deps.ts). Default true.
    */
   synchronousCommit?: boolean;
   max?: number;
