@@ -59,32 +59,35 @@ describe.each(stores)('rate limits ($name)', ({ environment }) => {
   });
 });
 
-describe.runIf(redisUrl !== undefined && redisUrl !== '')('rate limits shared through Redis', () => {
-  it('counts one key across two replicas', async () => {
-    const environment = { REDIS_URL: redisUrl ?? '', RATE_LIMIT_MAX: '3' };
-    const world = await startSellingTestApp(environment);
-    // A second replica: same database (so the same key), same Redis.
-    const replica = await buildTestApp({
-      databaseUrl: world.database.url,
-      environment: { ...environment, LOG_LEVEL: 'warn', STRIPE_API_BASE: world.emulator.url },
+// The Redis store needs a Redis server: registered only when TEST_REDIS_URL names one (.ci/run starts Redis and
+// sets it), so a machine with nothing running reports no skipped test, and CI always runs it.
+if (redisUrl !== undefined && redisUrl !== '')
+  describe('rate limits shared through Redis', () => {
+    it('counts one key across two replicas', async () => {
+      const environment = { REDIS_URL: redisUrl ?? '', RATE_LIMIT_MAX: '3' };
+      const world = await startSellingTestApp(environment);
+      // A second replica: same database (so the same key), same Redis.
+      const replica = await buildTestApp({
+        databaseUrl: world.database.url,
+        environment: { ...environment, LOG_LEVEL: 'warn', STRIPE_API_BASE: world.emulator.url },
+      });
+      try {
+        const viaReplica = () =>
+          replica.app.inject({
+            method: 'GET',
+            url: '/v1/catalog',
+            headers: { authorization: `Bearer ${world.apiKey}` },
+          });
+        const statuses = [
+          (await world.call('GET', '/v1/catalog')).statusCode,
+          (await viaReplica()).statusCode,
+          (await world.call('GET', '/v1/catalog')).statusCode,
+          (await viaReplica()).statusCode,
+        ];
+        expect(statuses).toEqual([200, 200, 200, 429]);
+      } finally {
+        await replica.close();
+        await world.closeAll();
+      }
     });
-    try {
-      const viaReplica = () =>
-        replica.app.inject({
-          method: 'GET',
-          url: '/v1/catalog',
-          headers: { authorization: `Bearer ${world.apiKey}` },
-        });
-      const statuses = [
-        (await world.call('GET', '/v1/catalog')).statusCode,
-        (await viaReplica()).statusCode,
-        (await world.call('GET', '/v1/catalog')).statusCode,
-        (await viaReplica()).statusCode,
-      ];
-      expect(statuses).toEqual([200, 200, 200, 429]);
-    } finally {
-      await replica.close();
-      await world.closeAll();
-    }
   });
-});
