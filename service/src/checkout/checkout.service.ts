@@ -162,6 +162,28 @@ export function createCheckoutService(options: {
           live.stripe_checkout_session_id !== null
         ) {
           if (live.expires_at.getTime() - Date.now() > REUSE_MARGIN_MS) {
+            // Our row may lag Stripe (the buyer paid, the webhook is not applied yet): a session Stripe has
+            // completed or expired must not be handed out again. Only this reuse path pays the extra call.
+            const current = await stripe.retrieveCheckoutSession(live.stripe_checkout_session_id);
+            if (current.status !== 'open') {
+              const finished =
+                current.status === 'complete'
+                  ? 'complete'
+                  : current.status === 'expired'
+                    ? 'expired'
+                    : undefined;
+              if (finished !== undefined) {
+                await repo.updateCheckoutSessionStatus(pool, live.stripe_checkout_session_id, finished);
+              } else {
+                await repo.retireCheckoutSession(
+                  pool,
+                  live.id,
+                  'replaced',
+                  `Stripe status ${current.status}`,
+                );
+              }
+              continue;
+            }
             return {
               id: live.stripe_checkout_session_id,
               url: live.url,

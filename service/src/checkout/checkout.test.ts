@@ -136,6 +136,21 @@ describe('checkout sessions', () => {
     expect(other.json<Session>().id).not.toBe(first.id);
   });
 
+  it('does not hand out a session the buyer already paid before its webhook is applied', async () => {
+    const customer = await newCustomer();
+    const first = (await world.call('POST', '/v1/checkout/sessions', cart(customer))).json<Session>();
+    await completeCheckoutSession(world.emulator, first.id);
+    const again = await world.call('POST', '/v1/checkout/sessions', cart(customer));
+    expect(again.statusCode).toBe(201);
+    expect(again.json<Session>()).toMatchObject({ reused: false });
+    expect(again.json<Session>().id).not.toBe(first.id);
+    const row = await world.dependencies.pool.query(
+      'SELECT status FROM checkout_sessions WHERE stripe_checkout_session_id = $1',
+      [first.id],
+    );
+    expect(row.rows[0]).toMatchObject({ status: 'complete' });
+  });
+
   it('creates one Stripe session for many concurrent requests with the same cart', async () => {
     const customer = await newCustomer();
     const before = world.stripeCount('checkout.session');
