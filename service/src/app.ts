@@ -62,25 +62,30 @@ export function buildApp(dependencies: Dependencies): AppInstance {
 
   registerHealthRoutes(app, { readiness: dependencies.readiness });
 
-  // Every /v1/ route: an API key with the route's scope (billing unless `config.scope` says admin), rate limits
-  // per key, and our Idempotency-Key on POST.
-  registerAuthentication(app, dependencies.apiKeys);
-  registerIdempotency(app, {
-    pool: dependencies.asyncCommitPool,
-    retentionHours: dependencies.config.idempotency.retentionHours,
-  });
   app.addSchema(ErrorResponse);
-  // Plugins that watch route registration (OpenAPI, rate limits) load first; the routes come in a plugin after them.
+  // OpenAPI watches route registration, so it loads before the routes.
   registerOpenApi(app);
-  registerRateLimits(app, dependencies.config.rateLimit);
+
+  // Every /v1/ route: an API key with the route's scope (billing unless `config.scope` says admin), rate limits
+  // per key, and our Idempotency-Key on POST. Their hooks live in this plugin only, so the health and webhook
+  // routes never run them.
   void app.register(async (api: AppInstance) => {
-    registerCatalogRoutes(api, dependencies);
-    registerCustomerRoutes(api, dependencies);
-    registerCheckoutRoutes(api, dependencies);
-    registerSubscriptionRoutes(api, dependencies);
-    registerPortalRoutes(api, dependencies);
-    registerEntitlementRoutes(api, dependencies);
-    registerAdminEventRoutes(api, dependencies);
+    registerAuthentication(api, dependencies.apiKeys);
+    registerIdempotency(api, {
+      pool: dependencies.asyncCommitPool,
+      retentionHours: dependencies.config.idempotency.retentionHours,
+    });
+    // The rate limiter watches route registration too: the routes come in a plugin after it.
+    registerRateLimits(api, dependencies.config.rateLimit);
+    void api.register(async (routes: AppInstance) => {
+      registerCatalogRoutes(routes, dependencies);
+      registerCustomerRoutes(routes, dependencies);
+      registerCheckoutRoutes(routes, dependencies);
+      registerSubscriptionRoutes(routes, dependencies);
+      registerPortalRoutes(routes, dependencies);
+      registerEntitlementRoutes(routes, dependencies);
+      registerAdminEventRoutes(routes, dependencies);
+    });
   });
 
   // Stripe's webhooks: signed, not API-keyed; the raw body is parsed only inside this route's plugin.
