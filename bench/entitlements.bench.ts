@@ -9,10 +9,11 @@
 import type { RequestSpec } from 'autocannon';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import { buildApp } from '../service/src/app.js';
 import { parseConfig } from '../service/src/config.js';
 import { createDependencies, closeDependencies } from '../service/src/deps.js';
+import { logCompletedRequest } from '../service/src/http/request-log.js';
 import { createLogger } from '../service/src/observability/logger.js';
 import {
   benchLogger,
@@ -44,7 +45,12 @@ async function serve(kind: string): Promise<void> {
   let listen: (options: { port: number; host: string }) => Promise<string>;
   let address: () => unknown;
   if (kind === 'hello') {
-    const app = Fastify({ loggerInstance: logger });
+    // The service's request logging too: one line per answered request.
+    const app = Fastify({
+      loggerInstance: logger,
+      logController: new LogController({ disableRequestLogging: true }),
+    });
+    app.addHook('onResponse', logCompletedRequest);
     app.get('/v1/entitlements/:external_id/:feature', async () => ({
       entitled: true,
       source: null,

@@ -8,6 +8,7 @@ import { registerHealthRoutes } from './health/health.routes.js';
 import type { AppInstance } from './http/app-instance.js';
 import { registerConnectionDraining } from './http/connection-draining.js';
 import { registerErrorHandler } from './http/error-handler.js';
+import { logCompletedRequest } from './http/request-log.js';
 import { REQUEST_ID_HEADER, generateRequestId } from './http/request-id.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerHttpMetrics } from './observability/http-metrics.js';
@@ -34,7 +35,7 @@ export function buildApp(dependencies: Dependencies): AppInstance {
     genReqId: generateRequestId,
     // genReqId reads X-Request-Id itself, so that a malformed one is replaced rather than trusted.
     requestIdHeader: false,
-    logController: new LogController({ requestIdLogLabel: 'request_id' }),
+    logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
     bodyLimit: http.bodyLimitBytes,
     requestTimeout: http.requestTimeoutMs,
     keepAliveTimeout: http.keepAliveTimeoutMs,
@@ -51,6 +52,7 @@ export function buildApp(dependencies: Dependencies): AppInstance {
     void reply.header(REQUEST_ID_HEADER, request.id);
   });
   registerHttpMetrics(app, dependencies.metrics);
+  app.addHook('onResponse', logCompletedRequest);
   registerConnectionDraining(app, dependencies.readiness);
   registerErrorHandler(app);
 
