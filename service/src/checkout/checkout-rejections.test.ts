@@ -1,51 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  CANCEL_URL,
-  startSellingTestApp,
-  SUCCESS_URL,
-  type SellingTestApp,
-} from '../test-support/selling-test-app.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useCheckoutWorld } from '../test-support/checkout-world.js';
+import type { SellingTestApp } from '../test-support/selling-test-app.js';
 
 describe('checkout session rejections', () => {
+  const checkout = useCheckoutWorld();
   let world: SellingTestApp;
-  let customerNumber = 0;
-
-  beforeAll(async () => {
-    world = await startSellingTestApp({
-      REQUIRE_HTTPS_REDIRECTS: 'true',
-      CHECKOUT_MAX_QUANTITY: '50',
-      STRIPE_TIMEOUT_MS: '300',
-    });
+  beforeAll(() => {
+    world = checkout.app;
   });
-  afterEach(() => {
-    world.emulator.faults.clear();
-  });
-  afterAll(async () => {
-    await world.closeAll();
-  });
-
-  async function newCustomer(): Promise<string> {
-    customerNumber += 1;
-    const externalId = `buyer_${customerNumber}`;
-    const response = await world.call('POST', '/v1/customers', {
-      external_id: externalId,
-      email: `${externalId}@example.com`,
-    });
-    expect(response.statusCode).toBe(201);
-    return externalId;
-  }
-
-  const cart = (customer: string, overrides: Record<string, unknown> = {}) => ({
-    customer,
-    mode: 'payment',
-    items: [
-      { lookup_key: 'coffee_beans', quantity: 2 },
-      { lookup_key: 'mug', quantity: 1 },
-    ],
-    success_url: SUCCESS_URL,
-    cancel_url: CANCEL_URL,
-    ...overrides,
-  });
+  const newCustomer = () => checkout.newCustomer();
+  const cart = (customer: string, overrides?: Record<string, unknown>) => checkout.cart(customer, overrides);
 
   it.each([
     [
