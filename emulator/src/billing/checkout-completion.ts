@@ -1,5 +1,5 @@
 import type { EmulatorContext } from '../core/context.js';
-import { cardDeclined, invalidRequest } from '../core/errors.js';
+import { cardDeclined, invalidRequest, missingParam } from '../core/errors.js';
 import {
   checkoutSessions,
   customerDetails,
@@ -178,7 +178,7 @@ function paymentMethodFrom(
   now: number,
 ): PaymentMethod {
   if (payment.bankAccount) return createBankPaymentMethod(context, payment.bankAccount, now);
-  if (!payment.card) throw invalidRequest('Missing required param: card.', 'card', 'parameter_missing');
+  if (!payment.card) throw missingParam('card');
   return createCardPaymentMethod(
     context,
     { ...payment.card, billingDetails: { email, name: payment.name ?? null } },

@@ -8,7 +8,7 @@ import {
   type PortalSession,
 } from '../billing/portal.js';
 import type { EmulatorContext } from '../core/context.js';
-import { invalidRequest } from '../core/errors.js';
+import { invalidRequest, missingParam } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { paginate } from '../core/list.js';
 import {
@@ -32,8 +32,7 @@ export function registerBillingPortalRoutes(app: FastifyInstance, context: Emula
 
   app.post('/v1/billing_portal/configurations', async (request) => {
     const params = requestParams(request);
-    if (!optionalHash(params, 'features'))
-      throw invalidRequest('Missing required param: features.', 'features', 'parameter_missing');
+    if (!optionalHash(params, 'features')) throw missingParam('features');
     const configuration = newPortalConfiguration(context.clock.now(), false);
     applyConfigurationParams(context, configuration, params);
     return configurations.insert(configuration);

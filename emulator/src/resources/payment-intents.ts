@@ -11,7 +11,7 @@ import {
 import { syncInvoiceWithPaymentIntent } from '../billing/invoice-collection.js';
 import { clockOfCustomer, emitOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
-import { invalidRequest } from '../core/errors.js';
+import { invalidRequest, missingParam } from '../core/errors.js';
 import { previousAttributes } from '../core/events.js';
 import { matchesCreated, paginate } from '../core/list.js';
 import {
@@ -32,8 +32,7 @@ export function registerPaymentIntentRoutes(app: FastifyInstance, context: Emula
   app.post('/v1/payment_intents', async (request) => {
     const params = requestParams(request);
     const amount = optionalInteger(params, 'amount');
-    if (amount === undefined || amount === null)
-      throw invalidRequest('Missing required param: amount.', 'amount', 'parameter_missing');
+    if (amount === undefined || amount === null) throw missingParam('amount');
     if (amount < 50) throw invalidRequest('Amount must be at least $0.50 usd', 'amount', 'amount_too_small');
     const customer = optionalString(params, 'customer') ?? null;
     if (customer) context.state.table('customer').get(customer, 'customer');

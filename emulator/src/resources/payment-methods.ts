@@ -10,7 +10,7 @@ import {
 import { emitOn, clockOfCustomer, nowForCustomer } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
 import { previousAttributes } from '../core/events.js';
-import { invalidRequest } from '../core/errors.js';
+import { invalidRequest, missingParam } from '../core/errors.js';
 import { paginate } from '../core/list.js';
 import {
   applyMetadata,
@@ -33,7 +33,7 @@ export function registerPaymentMethodRoutes(app: FastifyInstance, context: Emula
     if (type !== 'card')
       throw invalidRequest(`The payment method type "${type}" is not supported by the emulator.`, 'type');
     const card = optionalHash(params, 'card');
-    if (!card) throw invalidRequest('Missing required param: card.', 'card', 'parameter_missing');
+    if (!card) throw missingParam('card');
     const token = optionalString(card, 'token');
     const now = context.clock.now();
     const paymentMethod = token

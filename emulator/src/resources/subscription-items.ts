@@ -3,7 +3,7 @@ import { applyItemChanges, changeSubscription } from '../billing/subscription-ch
 import { subscriptionItemsTable, subscriptions, type Subscription } from '../billing/subscriptions.js';
 import { nowOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
-import { invalidRequest } from '../core/errors.js';
+import { invalidRequest, missingParam } from '../core/errors.js';
 import { paginate } from '../core/list.js';
 import { applyMetadata, optionalInteger, requiredString } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
@@ -30,7 +30,7 @@ export function registerSubscriptionItemRoutes(app: FastifyInstance, context: Em
     const subscription = subscriptionOf(requiredString(params, 'subscription'), 'subscription');
     const clock = subscription.test_clock;
     const price = priceOfItem(context, params, 'price', nowOn(context, clock), true);
-    if (!price) throw invalidRequest('Missing required param: price.', 'price', 'parameter_missing');
+    if (!price) throw missingParam('price');
     if (subscription.items.data.some((item) => item.price.id === price.id)) {
       throw invalidRequest(
         'Cannot add multiple subscription items with the same price to the same subscription.',

@@ -3,7 +3,7 @@ import { processDueWork } from '../billing/time-engine.js';
 import { testClocks, type TestClock } from '../billing/time.js';
 import { subscriptions } from '../billing/subscriptions.js';
 import type { EmulatorContext } from '../core/context.js';
-import { invalidRequest } from '../core/errors.js';
+import { invalidRequest, missingParam } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { paginate } from '../core/list.js';
 import { optionalInteger, optionalString } from '../core/params.js';
@@ -26,7 +26,7 @@ export function registerTestClockRoutes(app: FastifyInstance, context: EmulatorC
     const params = requestParams(request);
     const frozenTime = optionalInteger(params, 'frozen_time');
     if (frozenTime === undefined || frozenTime === null) {
-      throw invalidRequest('Missing required param: frozen_time.', 'frozen_time', 'parameter_missing');
+      throw missingParam('frozen_time');
     }
     const now = context.clock.now();
     const clock: TestClock = {
@@ -73,7 +73,7 @@ export function registerTestClockRoutes(app: FastifyInstance, context: EmulatorC
     const clock = table.get(request.params.id, 'test_clock');
     const target = optionalInteger(params, 'frozen_time');
     if (target === undefined || target === null) {
-      throw invalidRequest('Missing required param: frozen_time.', 'frozen_time', 'parameter_missing');
+      throw missingParam('frozen_time');
     }
     if (clock.status === 'advancing') {
       throw invalidRequest(
