@@ -1,5 +1,7 @@
-// buildApp(dependencies): the HTTP API — plugins, the explicit list of routes, the error handler.
+// buildApp(dependencies): the HTTP API — plugins, the explicit list of routes, the error handler — and, in front
+// of it on the same server, Stripe's webhook endpoint (POST /webhooks/stripe, webhooks/webhook-endpoint.ts).
 // It neither listens nor reads the environment; server.ts and the tests decide how it runs.
+import { createServer } from 'node:http';
 import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController } from 'fastify';
@@ -9,7 +11,7 @@ import type { AppInstance } from './http/app-instance.js';
 import { registerConnectionDraining } from './http/connection-draining.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { logCompletedRequest } from './http/request-log.js';
-import { REQUEST_ID_HEADER, generateRequestId } from './http/request-id.js';
+import { REQUEST_ID_HEADER, generateRequestId, registerRequestIdHeader } from './http/request-id.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerHttpMetrics } from './observability/http-metrics.js';
 import { registerAdminEventRoutes } from './admin/admin-events.routes.js';
@@ -24,12 +26,19 @@ import { registerOpenApi } from './http/openapi.js';
 import { registerIdempotency } from './idempotency/idempotency.plugin.js';
 import { registerPortalRoutes } from './portal/portal.routes.js';
 import { registerSubscriptionRoutes } from './subscriptions/subscriptions.routes.js';
-import { registerWebhookRoutes } from './webhooks/webhook.routes.js';
+import { createWebhookEndpoint, isWebhookRequest } from './webhooks/webhook-endpoint.js';
 
 export type { AppInstance } from './http/app-instance.js';
 
 export function buildApp(dependencies: Dependencies): AppInstance {
   const { http } = dependencies.config;
+  const webhookEndpoint = createWebhookEndpoint({
+    webhookIngest: dependencies.webhookIngest,
+    metrics: dependencies.metrics,
+    logger: dependencies.logger,
+    readiness: dependencies.readiness,
+    bodyLimitBytes: http.bodyLimitBytes,
+  });
   const app = Fastify({
     loggerInstance: dependencies.logger,
     genReqId: generateRequestId,
@@ -37,9 +46,18 @@ export function buildApp(dependencies: Dependencies): AppInstance {
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
     bodyLimit: http.bodyLimitBytes,
-    requestTimeout: http.requestTimeoutMs,
-    keepAliveTimeout: http.keepAliveTimeoutMs,
-    connectionTimeout: http.connectionTimeoutMs,
+    // Stripe's webhooks are answered by node:http ahead of the app (webhooks/webhook-endpoint.ts says why);
+    // every other request is the app's. With a server factory, the server's timeouts are set here.
+    serverFactory: (appHandler) => {
+      const server = createServer((request, response) => {
+        if (isWebhookRequest(request)) webhookEndpoint(request, response);
+        else appHandler(request, response);
+      });
+      server.requestTimeout = http.requestTimeoutMs;
+      server.keepAliveTimeout = http.keepAliveTimeoutMs;
+      server.setTimeout(http.connectionTimeoutMs);
+      return server;
+    },
     // While draining, requests already on an open connection are served (with Connection: close) instead of
     // getting Fastify's own 503 body; readiness already tells the load balancer to go elsewhere.
     return503OnClosing: false,
@@ -48,14 +66,14 @@ export function buildApp(dependencies: Dependencies): AppInstance {
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.addHook('onRequest', async (request, reply) => {
-    void reply.header(REQUEST_ID_HEADER, request.id);
-  });
+  // What every route has: its request id echoed, metrics, one log line, Connection: close while draining, the
+  // one error shape, browser security headers and CORS. Hooks are callback-style: an async hook costs a promise
+  // on every request.
+  registerRequestIdHeader(app);
   registerHttpMetrics(app, dependencies.metrics);
   app.addHook('onResponse', logCompletedRequest);
   registerConnectionDraining(app, dependencies.readiness);
   registerErrorHandler(app);
-
   registerSecurityHeaders(app);
   void app.register(cors, {
     origin: http.corsAllowedOrigins.length > 0 ? http.corsAllowedOrigins : false,
@@ -69,8 +87,8 @@ export function buildApp(dependencies: Dependencies): AppInstance {
   registerOpenApi(app);
 
   // Every /v1/ route: an API key with the route's scope (billing unless `config.scope` says admin), rate limits
-  // per key, and our Idempotency-Key on POST. Their hooks live in this plugin only, so the health and webhook
-  // routes never run them.
+  // per key, and our Idempotency-Key on POST. Their hooks live in this plugin only, so the health routes never
+  // run them.
   void app.register(async (api: AppInstance) => {
     registerAuthentication(api, dependencies.apiKeys);
     registerIdempotency(api, {
@@ -89,9 +107,6 @@ export function buildApp(dependencies: Dependencies): AppInstance {
       registerAdminEventRoutes(routes, dependencies);
     });
   });
-
-  // Stripe's webhooks: signed, not API-keyed; the raw body is parsed only inside this route's plugin.
-  registerWebhookRoutes(app, { webhookIngest: dependencies.webhookIngest });
 
   return app;
 }

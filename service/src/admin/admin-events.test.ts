@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositoryRoot } from '../config.js';
 import { insertSyntheticEvents, webhookSettings } from '../test-support/inbox-fixtures.js';
 import { signPayload } from '../test-support/stripe-events.js';
+import { postWebhook } from '../test-support/webhook-delivery.js';
 import { buildTestApp, type TestApp } from '../test-support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/test-database.js';
 import type { EventHandler } from '../webhooks/handlers/event-handler.js';
@@ -124,12 +125,7 @@ describe('dead letters and replay', () => {
       [deadIds[1]],
     );
     const payload = rows[0]!.payload;
-    const response = await testApp.app.inject({
-      method: 'POST',
-      url: '/webhooks/stripe',
-      headers: { 'content-type': 'application/json', 'stripe-signature': signPayload(payload, SECRET) },
-      payload,
-    });
+    const response = await postWebhook(testApp.app, payload, signPayload(payload, SECRET));
     expect(response.statusCode).toBe(200);
     expect(await statusOf(deadIds[1]!)).toEqual({ status: 'pending', attempts: 0 });
   });

@@ -58,7 +58,7 @@ export function registerEntitlementRoutes(
     '/v1/entitlements/:external_id/:feature',
     {
       // A JSON answer to a server: browser security headers would only add bytes to the hottest route.
-      helmet: false,
+      config: { securityHeaders: false },
       schema: {
         tags: ['entitlements'],
         summary: 'Is the customer entitled to the feature now?',

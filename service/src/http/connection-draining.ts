@@ -5,7 +5,8 @@ import type { Readiness } from '../health/readiness.js';
 import type { AppInstance } from './app-instance.js';
 
 export function registerConnectionDraining(app: AppInstance, readiness: Readiness): void {
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (readiness.isShuttingDown()) void reply.header('connection', 'close');
+    done(null, payload);
   });
 }

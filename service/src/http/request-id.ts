@@ -1,6 +1,7 @@
 // Request ids: an incoming X-Request-Id is kept when it is safe to log and echo, otherwise we make one.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { AppInstance } from './app-instance.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -17,4 +18,12 @@ export function generateRequestId(request: IncomingMessage): string {
   const incoming = request.headers[REQUEST_ID_HEADER];
   if (typeof incoming === 'string' && isWellFormedRequestId(incoming)) return incoming;
   return randomUUID();
+}
+
+/** Echoes the request id on every response, so a caller can quote it. */
+export function registerRequestIdHeader(app: AppInstance): void {
+  app.addHook('onRequest', (request, reply, done) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
 }

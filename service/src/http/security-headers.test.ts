@@ -1,29 +1,26 @@
+import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../test-support/test-app.js';
+import type { AppInstance } from './app-instance.js';
+import { registerSecurityHeaders } from './security-headers.js';
 
 describe('security headers', () => {
-  let testApp: TestApp;
+  const app = Fastify() as unknown as AppInstance;
 
   beforeAll(async () => {
-    testApp = await buildTestApp();
-    // In a plugin, like the app's routes, so that it loads after the plugins that watch route registration.
-    void testApp.app.register(async (scope) => {
-      scope.get('/test/secured', async () => ({ ok: true }));
-      scope.get('/test/unsecured', { helmet: false }, async () => ({ ok: true }));
-      scope.get('/test/own-policy', { helmet: { frameguard: { action: 'deny' } } }, async () => ({
-        ok: true,
-      }));
-    });
-    await testApp.app.ready();
+    registerSecurityHeaders(app);
+    app.get('/test/secured', async () => ({ ok: true }));
+    app.get('/test/unsecured', { config: { securityHeaders: false } }, async () => ({ ok: true }));
+    await app.ready();
   });
 
   afterAll(async () => {
-    await testApp.close();
+    await app.close();
   });
 
   it("sets helmet's headers on every route, also on repeated requests", async () => {
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      const response = await testApp.app.inject({ method: 'GET', url: '/test/secured' });
+      const response = await app.inject({ method: 'GET', url: '/test/secured' });
       expect(response.headers['content-security-policy']).toContain("default-src 'self'");
       expect(response.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
       expect(response.headers['x-content-type-options']).toBe('nosniff');
@@ -31,13 +28,37 @@ describe('security headers', () => {
     }
   });
 
-  it('leaves out routes declared with helmet: false, and applies a route its own helmet options', async () => {
-    const unsecured = await testApp.app.inject({ method: 'GET', url: '/test/unsecured' });
+  it('leaves out routes declared with config.securityHeaders false', async () => {
+    const unsecured = await app.inject({ method: 'GET', url: '/test/unsecured' });
+    expect(unsecured.statusCode).toBe(200);
     expect(unsecured.headers['content-security-policy']).toBeUndefined();
     expect(unsecured.headers['x-content-type-options']).toBeUndefined();
+  });
+});
 
-    const ownPolicy = await testApp.app.inject({ method: 'GET', url: '/test/own-policy' });
-    expect(ownPolicy.headers['x-frame-options']).toBe('DENY');
-    expect(ownPolicy.headers['x-content-type-options']).toBe('nosniff');
+describe('security headers and CORS in the app', () => {
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    testApp = await buildTestApp({
+      environment: { CORS_ALLOWED_ORIGINS: 'https://app.example.com' },
+    });
+  });
+
+  afterAll(async () => {
+    await testApp.close();
+  });
+
+  it('applies to health, the docs and /v1/ routes, also to a 404 under /v1/', async () => {
+    for (const url of ['/health/live', '/docs/json', '/v1/customers/nobody', '/v1/no-such-route']) {
+      const response = await testApp.app.inject({
+        method: 'GET',
+        url,
+        headers: { origin: 'https://app.example.com' },
+      });
+      expect(response.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(response.headers['access-control-allow-origin'], url).toBe('https://app.example.com');
+      expect(response.headers['x-request-id'], url).toBeTruthy();
+    }
   });
 });

@@ -32,9 +32,8 @@ describe('metrics', () => {
     await testApp.app.inject({ method: 'GET', url: '/test/items/42' });
     await testApp.app.inject({ method: 'GET', url: '/test/items/43?expand=all' });
     const body = await scrape();
-    expect(body).toContain('http_requests_total{method="GET",route="/test/items/:id",status_code="200"} 2');
-    expect(body).toMatch(
-      /http_request_duration_seconds_count\{method="GET",route="\/test\/items\/:id",status_code="200"\} 2/,
+    expect(body).toContain(
+      'http_request_duration_seconds_count{method="GET",route="/test/items/:id",status_code="200"} 2',
     );
     expect(body).not.toContain('/test/items/42');
   });
@@ -43,7 +42,9 @@ describe('metrics', () => {
     await testApp.app.inject({ method: 'GET', url: '/wp-admin/setup.php' });
     await testApp.app.inject({ method: 'GET', url: '/.env' });
     const body = await scrape();
-    expect(body).toContain('http_requests_total{method="GET",route="unmatched",status_code="404"} 2');
+    expect(body).toContain(
+      'http_request_duration_seconds_count{method="GET",route="unmatched",status_code="404"} 2',
+    );
     expect(body).not.toContain('wp-admin');
   });
 

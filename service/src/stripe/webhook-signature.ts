@@ -3,12 +3,15 @@
 // HMAC-SHA256 of `${t}.${body}` with each secret, compared in constant time with every v1 of the header.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type SignatureFailure =
-  | 'missing_signature'
-  | 'malformed_signature'
-  | 'timestamp_outside_tolerance'
-  | 'no_matching_signature'
-  | 'no_secret_configured';
+export const signatureFailures = [
+  'missing_signature',
+  'malformed_signature',
+  'timestamp_outside_tolerance',
+  'no_matching_signature',
+  'no_secret_configured',
+] as const;
+
+export type SignatureFailure = (typeof signatureFailures)[number];
 
 export type SignatureCheck = { valid: true; timestamp: number } | { valid: false; reason: SignatureFailure };
 

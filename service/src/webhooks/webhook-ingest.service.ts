@@ -3,13 +3,25 @@
 // (no Stripe call, no handler): the worker applies the event later.
 import { AppError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
-import { verifyWebhookSignature } from '../stripe/webhook-signature.js';
+import {
+  signatureFailures,
+  verifyWebhookSignature,
+  type SignatureFailure,
+} from '../stripe/webhook-signature.js';
 import { createGroupCommitQueue } from './group-commit.js';
 import type { NewInboxEvent, Queryable } from './inbox/inbox-event.js';
 import { insertEvents } from './inbox/insert-events.js';
 import type { WebhookMetrics } from './webhook-metrics.js';
 
 const REJECTION_LOG_INTERVAL_MS = 10_000;
+
+/** One result per reason, built once: a forged delivery allocates as little as possible. */
+const rejections = Object.fromEntries(
+  signatureFailures.map((reason) => [
+    reason,
+    { outcome: 'rejected', reason: `Stripe signature rejected: ${reason}` } as const,
+  ]),
+) as Record<SignatureFailure, IngestResult>;
 
 export type IngestOutcome = 'accepted' | 'duplicate' | 'requeued';
 
@@ -18,7 +30,8 @@ export type IngestResult =
   { outcome: IngestOutcome; eventId: string } | { outcome: 'rejected'; reason: string };
 
 export interface WebhookIngestService {
-  receive: (rawBody: Buffer, signatureHeader: string | undefined) => Promise<IngestResult>;
+  /** `requestId` only names the request in the service's log lines. */
+  receive: (rawBody: Buffer, signatureHeader: string | undefined, requestId: string) => Promise<IngestResult>;
   /** Waits for queued writes (graceful shutdown). */
   drain: () => Promise<void>;
 }
@@ -63,7 +76,7 @@ export function createWebhookIngestService(options: WebhookIngestOptions): Webho
   }
 
   return {
-    async receive(rawBody, signatureHeader) {
+    async receive(rawBody, signatureHeader, requestId) {
       const check = verifyWebhookSignature(rawBody, signatureHeader, {
         secrets: options.secrets,
         toleranceSeconds: options.toleranceSeconds,
@@ -72,7 +85,7 @@ export function createWebhookIngestService(options: WebhookIngestOptions): Webho
         metrics.received.inc({ type: 'unverified', outcome: 'rejected' });
         logRejection(check.reason);
         // A result, not a thrown error: forged floods are cheap to turn away (no stack trace per request).
-        return { outcome: 'rejected', reason: `Stripe signature rejected: ${check.reason}` };
+        return rejections[check.reason];
       }
       const event = readEnvelope(rawBody);
       if (event === undefined) {
@@ -84,7 +97,10 @@ export function createWebhookIngestService(options: WebhookIngestOptions): Webho
         outcome = await queue.submit(event);
       } catch (error) {
         metrics.received.inc({ type: event.type, outcome: 'unavailable' });
-        options.logger.error({ err: error, event_id: event.id }, 'webhook not stored: database unavailable');
+        options.logger.error(
+          { err: error, event_id: event.id, request_id: requestId },
+          'webhook not stored: database unavailable',
+        );
         throw new AppError('service_unavailable', 'The event could not be stored; retry later', {
           cause: error,
         });

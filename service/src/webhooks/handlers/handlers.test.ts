@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { advanceClock, checkout, createCustomer } from '../../test-support/billing-flows.js';
 import { startBillingWorld, WEBHOOK_SECRET, type BillingWorld } from '../../test-support/billing-world.js';
 import { readReferenceEvent, reissueEvent, signPayload } from '../../test-support/stripe-events.js';
+import { postWebhook } from '../../test-support/webhook-delivery.js';
 import { HANDLED_EVENT_TYPES } from './handler-registry.js';
 
 describe('event handlers', () => {
@@ -19,15 +20,7 @@ describe('event handlers', () => {
   });
 
   const deliver = async (payload: string) => {
-    const response = await world.app.inject({
-      method: 'POST',
-      url: '/webhooks/stripe',
-      headers: {
-        'content-type': 'application/json',
-        'stripe-signature': signPayload(payload, WEBHOOK_SECRET),
-      },
-      payload,
-    });
+    const response = await postWebhook(world.app, payload, signPayload(payload, WEBHOOK_SECRET));
     expect(response.statusCode).toBe(200);
   };
   const statusOf = async (eventId: string) =>

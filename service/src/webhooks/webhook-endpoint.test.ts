@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../test-support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/test-database.js';
 import { readReferenceEvent, reissueEvent, signPayload } from '../test-support/stripe-events.js';
+import { baseUrlOf, postWebhook } from '../test-support/webhook-delivery.js';
 
 const secret = 'whsec_route_test_current';
 const oldSecret = 'whsec_route_test_previous';
@@ -24,15 +25,7 @@ describe('POST /webhooks/stripe', () => {
   });
 
   const post = (payload: string, signature: string | undefined, app = testApp.app) =>
-    app.inject({
-      method: 'POST',
-      url: '/webhooks/stripe',
-      headers: {
-        'content-type': 'application/json; charset=utf-8',
-        ...(signature === undefined ? {} : { 'stripe-signature': signature }),
-      },
-      payload,
-    });
+    postWebhook(app, payload, signature);
 
   const storedRows = async (id: string) =>
     (
@@ -148,6 +141,14 @@ describe('POST /webhooks/stripe', () => {
       expect(response.statusCode).toBe(503);
       expect(response.json<{ error: { code: string } }>().error.code).toBe('service_unavailable');
       expect(response.body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
+      const failure = unreachable
+        .logLines()
+        .find((line) => line.msg === 'webhook not stored: database unavailable');
+      expect(failure).toMatchObject({
+        level: 50,
+        event_id: 'evt_database_down',
+        request_id: response.headers['x-request-id'],
+      });
     } finally {
       await unreachable.close();
     }
@@ -160,5 +161,104 @@ describe('POST /webhooks/stripe', () => {
     expect(metrics).toMatch(/webhook_events_received_total\{type="charge.refunded",outcome="accepted"\} 1/);
     expect(metrics).toMatch(/type="invoice.paid",outcome="duplicate"\} 1/);
     expect(metrics).toMatch(/type="unverified",outcome="rejected"\} [6-9]/);
+  });
+});
+
+// The endpoint is answered by node:http ahead of the Fastify app: what Fastify would otherwise give it is checked
+// here, over real HTTP.
+describe('POST /webhooks/stripe, the HTTP edges', () => {
+  const bodyLimit = 8192;
+  let database: TestDatabase;
+  let testApp: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    testApp = await buildTestApp({
+      databaseUrl: database.url,
+      environment: { STRIPE_WEBHOOK_SECRET: secret, HTTP_BODY_LIMIT_BYTES: String(bodyLimit) },
+    });
+  });
+
+  afterAll(async () => {
+    await testApp.close();
+    await database.drop();
+  });
+
+  const countStored = async () =>
+    Number((await testApp.dependencies.pool.query('SELECT count(*) FROM stripe_events')).rows[0].count);
+
+  it('refuses a body over the limit with 413 in the error shape, declared or chunked, and stores nothing', async () => {
+    const event = JSON.parse(readReferenceEvent('customer_updated')) as Record<string, unknown>;
+    const large = JSON.stringify({ ...event, id: 'evt_too_large', padding: 'x'.repeat(bodyLimit) });
+    const declared = await postWebhook(testApp.app, large, signPayload(large, secret));
+    expect(declared.statusCode).toBe(413);
+    expect(declared.json()).toEqual({
+      error: {
+        code: 'payload_too_large',
+        message: 'Request body is too large',
+        request_id: declared.headers['x-request-id'],
+      },
+    });
+    expect(declared.headers.connection).toBe('close');
+
+    const chunks = [Buffer.from(large.slice(0, 5000)), Buffer.from(large.slice(5000))];
+    const chunked = await fetch(`${await baseUrlOf(testApp.app)}/webhooks/stripe`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'stripe-signature': signPayload(large, secret) },
+      body: new ReadableStream({
+        pull(controller) {
+          const next = chunks.shift();
+          if (next === undefined) controller.close();
+          else controller.enqueue(next);
+        },
+      }),
+      duplex: 'half',
+    });
+    expect(chunked.status).toBe(413);
+    expect(await countStored()).toBe(0);
+  });
+
+  it('honours a well-formed X-Request-Id, ignores the query string, and sends no browser headers', async () => {
+    const payload = reissueEvent(readReferenceEvent('invoice_paid'), 'evt_edges_request_id');
+    const response = await postWebhook(
+      testApp.app,
+      payload,
+      signPayload(payload, secret),
+      { 'x-request-id': 'trace-123', origin: 'https://app.example.com' },
+      '/webhooks/stripe?attempt=2',
+    );
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['x-request-id']).toBe('trace-123');
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(response.headers['x-content-type-options']).toBeUndefined();
+    expect(response.headers['access-control-allow-origin']).toBeUndefined();
+    expect(await countStored()).toBe(1);
+  });
+
+  it('leaves other methods on the path to the app, which answers 404', async () => {
+    const response = await fetch(`${await baseUrlOf(testApp.app)}/webhooks/stripe`);
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('not_found');
+  });
+
+  it('times every answer in the HTTP latency metric, by status', async () => {
+    const payload = reissueEvent(readReferenceEvent('invoice_paid'), 'evt_edges_metrics');
+    await postWebhook(testApp.app, payload, 'v1=forged');
+    const metric = await testApp.dependencies.metrics.registry.getSingleMetricAsString(
+      'http_request_duration_seconds',
+    );
+    expect(metric).toMatch(
+      /http_request_duration_seconds_count\{method="POST",route="\/webhooks\/stripe",status_code="200"\} 1/,
+    );
+    expect(metric).toMatch(/route="\/webhooks\/stripe",status_code="400"\} 1/);
+    expect(metric).toMatch(/route="\/webhooks\/stripe",status_code="413"\} 2/);
+  });
+
+  it('asks the sender to close the connection once the service is draining', async () => {
+    testApp.dependencies.readiness.markShuttingDown();
+    const payload = reissueEvent(readReferenceEvent('invoice_paid'), 'evt_edges_draining');
+    const response = await postWebhook(testApp.app, payload, signPayload(payload, secret));
+    expect(response.statusCode).toBe(200);
+    expect(response.headers.connection).toBe('close');
   });
 });
