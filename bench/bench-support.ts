@@ -18,6 +18,11 @@ export const benchLogger = createLogger({ level: 'warn', pretty: false, secrets:
 export interface BenchDatabaseServer {
   /** Creates a migrated database; returns its URL. */
   createDatabase: (label: string) => Promise<string>;
+  /**
+   * Writes every dirty page now. PostgreSQL starts a checkpoint after so much WAL (max_wal_size): a bench that
+   * writes gigabytes would otherwise have it land in whichever run crosses the line, paying for earlier runs.
+   */
+  checkpoint: () => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -58,6 +63,7 @@ export async function startBenchDatabaseServer(): Promise<BenchDatabaseServer> {
       await applyMigrations({ databaseUrl: url.toString(), logger: benchLogger });
       return url.toString();
     },
+    checkpoint: () => run('CHECKPOINT'),
     async close() {
       for (const name of created) await run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await embedded?.stop();
