@@ -10,6 +10,7 @@ import type { RequestSpec } from 'autocannon';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Fastify, { LogController } from 'fastify';
+import pino from 'pino';
 import { buildApp } from '../service/src/app.js';
 import { parseConfig } from '../service/src/config.js';
 import { createDependencies, closeDependencies } from '../service/src/deps.js';
@@ -40,8 +41,13 @@ function environment(databaseUrl: string) {
 async function serve(kind: string): Promise<void> {
   const databaseUrl = process.env.BENCH_SERVER_DATABASE_URL ?? '';
   const config = parseConfig(environment(databaseUrl));
-  // Both servers log exactly alike: the service's pino logger at info, JSON to stdout.
-  const logger = createLogger({ ...config.log, pretty: false, secrets: config.secrets });
+  // Both servers log exactly alike: the service's pino logger at info, JSON lines written to /dev/null (the
+  // write is paid; stdout is the pipe this bench reads the port from, and reading 20,000 lines a second there
+  // would take CPU from the load generator in the same process).
+  const logger = createLogger(
+    { ...config.log, pretty: false, secrets: config.secrets },
+    pino.destination({ dest: '/dev/null', sync: true }),
+  );
   let listen: (options: { port: number; host: string }) => Promise<string>;
   let address: () => unknown;
   if (kind === 'hello') {
@@ -180,7 +186,9 @@ async function main(): Promise<void> {
         summarise('GET /v1/entitlements/{id}/{feature}', oursResult),
         `  ratio: ${(ratePerSecond(oursResult) / ratePerSecond(helloResult)).toFixed(2)} (target ≥ 0.25), p99 ${oursResult.latency.p99} ms (target ≤ 5 ms)`,
         summarise(`the check at half its peak rate (${halfRate}/s)`, halfResult),
-        `  p99 at half peak: ${halfResult.latency.p99} ms (target ≤ 5 ms)`,
+        // autocannon's rate mode lets every connection send at full speed until its share of the second is used:
+        // bursts at full concurrency, with coordinated-omission correction, rather than a steady half load.
+        `  p99 at half peak (bursts of 50 connections): ${halfResult.latency.p99} ms (target ≤ 5 ms)`,
         `  a committed change is visible to the check after ${Math.round(lag)} ms (target ≤ 1000 ms)`,
         '',
       ].join('\n'),

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from '../db/pool.js';
 import { AppError } from '../errors.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppInstance } from '../http/app-instance.js';
 import { isApiRoute } from '../auth/authentication.js';
 import * as repo from './idempotency.repo.js';
@@ -27,8 +28,17 @@ export function registerIdempotency(app: AppInstance, options: { pool: Pool; ret
   let claims = 0;
   app.decorateRequest('idempotencyKey', undefined);
 
-  app.addHook('preValidation', async (request) => {
-    if (request.method !== 'POST' || !isApiRoute(request.routeOptions.url)) return;
+  // Only POST routes take the key: the hooks are attached to those routes alone, so a GET (the entitlement
+  // check, the hottest route) runs none of them.
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.includes('POST') || !isApiRoute(route.url)) return;
+    route.preValidation = [...asList(route.preValidation), checkKey];
+    route.preHandler = [...asList(route.preHandler), claimOrReplay];
+    route.onSend = [...asList(route.onSend), storeResponse];
+  });
+
+  async function checkKey(request: FastifyRequest): Promise<void> {
     const key = request.headers[IDEMPOTENCY_KEY_HEADER];
     if (key === undefined) return;
     if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) {
@@ -36,12 +46,14 @@ export function registerIdempotency(app: AppInstance, options: { pool: Pool; ret
         param: 'Idempotency-Key',
       });
     }
-  });
+  }
 
-  app.addHook('preHandler', async (request, reply) => {
+  async function claimOrReplay(
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<FastifyReply | undefined> {
     const key = request.headers[IDEMPOTENCY_KEY_HEADER];
-    if (request.method !== 'POST' || typeof key !== 'string' || request.apiKey === undefined) return;
-    if (!isApiRoute(request.routeOptions.url)) return;
+    if (typeof key !== 'string' || request.apiKey === undefined) return undefined;
     const apiKeyId = request.apiKey.id;
     const fingerprint = createHash('sha256')
       .update(`${request.method} ${request.routeOptions.url ?? ''} ${JSON.stringify(request.params)}\n`)
@@ -83,9 +95,9 @@ export function registerIdempotency(app: AppInstance, options: { pool: Pool; ret
       return reply.status(record.response_status ?? 200).send(record.response_body ?? Buffer.alloc(0));
     }
     throw new AppError('conflict', 'A request with this Idempotency-Key is still running; retry shortly');
-  });
+  }
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  async function storeResponse(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
     const key = request.idempotencyKey;
     if (key === undefined || request.apiKey === undefined) return payload;
     request.idempotencyKey = undefined;
@@ -109,7 +121,12 @@ export function registerIdempotency(app: AppInstance, options: { pool: Pool; ret
       request.log.error({ err: error }, 'could not store the idempotent response');
     }
     return payload;
-  });
+  }
+}
+
+function asList<Hook>(hooks: Hook | Hook[] | undefined): Hook[] {
+  if (hooks === undefined) return [];
+  return Array.isArray(hooks) ? hooks : [hooks];
 }
 
 /** For the worker's periodic job: deletes expired records in batches; returns how many were deleted. */
