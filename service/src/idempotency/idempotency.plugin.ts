@@ -6,9 +6,9 @@
 // Stripe are idempotent on their own, so the retry cannot double anything). Records expire after
 // IDEMPOTENCY_RETENTION_HOURS; expired rows are replaced on reuse and pruned opportunistically.
 import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Pool } from '../db/pool.js';
 import { AppError } from '../errors.js';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppInstance } from '../http/app-instance.js';
 import { isApiRoute } from '../auth/authentication.js';
 import * as repo from './idempotency.repo.js';
