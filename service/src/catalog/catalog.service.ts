@@ -4,6 +4,7 @@ import type { TransactionOption } from '../db/queryable.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../observability/logger.js';
 import type { StripeGateway } from '../stripe/gateway.js';
+import { unlessNotFound } from '../stripe/stripe-errors.js';
 import type { StripePrice, StripeProduct } from '../stripe/types.js';
 import * as repo from './catalog.repo.js';
 import type { PriceRow, ProductRow } from './catalog.repo.js';
@@ -62,6 +63,16 @@ export function createCatalogService(options: { pool: Pool; stripe: StripeGatewa
       repo.upsertProduct(db(transaction), productInput(product)),
     applyStripePrice: (price: StripePrice, transaction?: TransactionOption) =>
       repo.upsertPrice(db(transaction), priceInput(price)),
+    /** Applies Stripe's current product (what a webhook cannot order); one Stripe no longer has is left as is. */
+    async syncProduct(id: string, transaction?: TransactionOption): Promise<void> {
+      const product = await unlessNotFound(stripe.retrieveProduct(id));
+      if (product !== undefined) await repo.upsertProduct(db(transaction), productInput(product));
+    },
+    /** Applies Stripe's current price; one Stripe no longer has is left as is. */
+    async syncPrice(id: string, transaction?: TransactionOption): Promise<void> {
+      const price = await unlessNotFound(stripe.retrievePrice(id));
+      if (price !== undefined) await repo.upsertPrice(db(transaction), priceInput(price));
+    },
     markProductDeleted: (id: string, transaction?: TransactionOption) =>
       repo.markProductDeleted(db(transaction), id),
     markPriceDeleted: (id: string, transaction?: TransactionOption) =>

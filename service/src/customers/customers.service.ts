@@ -6,7 +6,7 @@ import type { TransactionOption } from '../db/queryable.js';
 import type { Pool } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
-import { isInFlightConflict } from '../stripe/stripe-errors.js';
+import { isInFlightConflict, unlessNotFound } from '../stripe/stripe-errors.js';
 import type { StripeCustomer, StripeDeletedCustomer } from '../stripe/types.js';
 import * as repo from './customers.repo.js';
 import type { CustomerRow } from './customers.repo.js';
@@ -80,6 +80,16 @@ export function createCustomersService(options: { pool: Pool; stripe: StripeGate
     return row;
   }
 
+  async function applyStripeCustomer(
+    customer: StripeCustomer | StripeDeletedCustomer,
+    transaction?: TransactionOption,
+  ): Promise<void> {
+    if (customer.deleted === true) return repo.markCustomerDeleted(db(transaction), customer.id);
+    return repo.updateCustomerFromStripe(db(transaction), customer.id, {
+      email: customer.email ?? null,
+      name: customer.name ?? null,
+    });
+  }
   return {
     /** Creates our customer and its Stripe customer, or returns the existing one (`created: false`). */
     async createOrGet(input: CustomerInput): Promise<{ customer: CustomerRow; created: boolean }> {
@@ -116,15 +126,11 @@ export function createCustomersService(options: { pool: Pool; stripe: StripeGate
       repo.findCustomerByStripeId(db(transaction), stripeId),
 
     /** Webhook updates: email and name from Stripe; a deleted Stripe customer marks ours deleted. */
-    async applyStripeCustomer(
-      customer: StripeCustomer | StripeDeletedCustomer,
-      transaction?: TransactionOption,
-    ) {
-      if (customer.deleted === true) return repo.markCustomerDeleted(db(transaction), customer.id);
-      return repo.updateCustomerFromStripe(db(transaction), customer.id, {
-        email: customer.email ?? null,
-        name: customer.name ?? null,
-      });
+    applyStripeCustomer,
+    /** Applies Stripe's current customer (what a webhook cannot order); one Stripe does not know is left alone. */
+    async syncStripeCustomer(stripeId: string, transaction?: TransactionOption): Promise<void> {
+      const customer = await unlessNotFound(stripe.retrieveCustomer(stripeId));
+      if (customer !== undefined) await applyStripeCustomer(customer, transaction);
     },
     markStripeCustomerDeleted: (stripeId: string, transaction?: TransactionOption) =>
       repo.markCustomerDeleted(db(transaction), stripeId),

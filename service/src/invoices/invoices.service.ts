@@ -5,7 +5,7 @@
 import type { CustomersService } from '../customers/customers.service.js';
 import type { Pool } from '../db/pool.js';
 import type { TransactionOption } from '../db/queryable.js';
-import { AppError } from '../errors.js';
+import { unlessNotFound } from '../stripe/stripe-errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import type { StripeInvoice } from '../stripe/types.js';
 import * as repo from './invoices.repo.js';
@@ -36,14 +36,8 @@ export function createInvoicesService(options: {
     ): Promise<repo.InvoiceRow | undefined> {
       const { client } = transaction;
       await repo.lockInvoice(client, stripeInvoiceId);
-      let invoice: StripeInvoice;
-      try {
-        invoice = await stripe.retrieveInvoice(stripeInvoiceId);
-      } catch (error) {
-        if (error instanceof AppError && error.code === 'not_found') return undefined;
-        throw error;
-      }
-      if (invoice.id === undefined) return undefined;
+      const invoice = await unlessNotFound(stripe.retrieveInvoice(stripeInvoiceId));
+      if (invoice?.id === undefined) return undefined;
       const stripeCustomerId =
         typeof invoice.customer === 'string' ? invoice.customer : (invoice.customer?.id ?? '');
       const customer = await customers.findByStripeCustomerId(stripeCustomerId, transaction);

@@ -3,7 +3,7 @@
 import type { TransactionOption } from '../db/queryable.js';
 import type { Pool } from '../db/pool.js';
 import type { CustomersService } from '../customers/customers.service.js';
-import { AppError } from '../errors.js';
+import { unlessNotFound } from '../stripe/stripe-errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import type { StripeCheckoutSession } from '../stripe/types.js';
 import * as repo from './orders.repo.js';
@@ -17,16 +17,6 @@ export type SessionOutcome = 'completed' | 'payment_succeeded' | 'payment_failed
 
 const idOf = (value: string | { id: string } | null | undefined) =>
   value === null || value === undefined ? null : typeof value === 'string' ? value : value.id;
-
-/** Stripe's 404 as undefined: an object Stripe does not know has nothing to apply. */
-async function unlessNotFound<Value>(request: Promise<Value>): Promise<Value | undefined> {
-  try {
-    return await request;
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'not_found') return undefined;
-    throw error;
-  }
-}
 
 export function createOrdersService(options: {
   pool: Pool;

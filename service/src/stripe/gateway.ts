@@ -66,6 +66,8 @@ export function createStripeGateway(settings: StripeSettings, logger: Logger, re
     listCustomers: (request?: T.PageRequest) =>
       call('customers.list', () => client.customers.list(page(request))),
 
+    retrieveProduct: (id: string) => call('products.retrieve', () => client.products.retrieve(id)),
+    retrievePrice: (id: string) => call('prices.retrieve', () => client.prices.retrieve(id)),
     listProducts: (request?: T.PageRequest) =>
       call('products.list', () => client.products.list(page(request))),
     listPrices: (request?: T.PageRequest) => call('prices.list', () => client.prices.list(page(request))),

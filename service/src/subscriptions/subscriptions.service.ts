@@ -6,6 +6,7 @@ import type { Pool, PoolClient } from '../db/pool.js';
 import type { TransactionOption } from '../db/queryable.js';
 import type { CustomersService } from '../customers/customers.service.js';
 import { AppError } from '../errors.js';
+import { unlessNotFound } from '../stripe/stripe-errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import * as repo from './subscriptions.repo.js';
 import type { SubscriptionItemRow, SubscriptionRow } from './subscriptions.repo.js';
@@ -34,13 +35,8 @@ export function createSubscriptionsService(options: {
     stripeSubscriptionId: string,
   ): Promise<SubscriptionRecord | undefined> {
     await repo.lockSubscription(client, stripeSubscriptionId);
-    let subscription;
-    try {
-      subscription = await stripe.retrieveSubscription(stripeSubscriptionId);
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'not_found') return undefined;
-      throw error;
-    }
+    const subscription = await unlessNotFound(stripe.retrieveSubscription(stripeSubscriptionId));
+    if (subscription === undefined) return undefined;
     const stripeCustomerId =
       typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
     const customer = await customers.findByStripeCustomerId(stripeCustomerId, { client });

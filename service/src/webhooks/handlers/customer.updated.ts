@@ -1,13 +1,16 @@
-// customer.updated: our customer takes Stripe's email and name (customers Stripe knows but we do not are left alone).
+// customer.updated: our customer takes Stripe's email and name from the newest version of the customer (see
+// applyLatestVersion); customers Stripe knows but we do not are left alone.
 import type { StripeCustomer } from '../../stripe/types.js';
 import type { EventHandler } from './event-handler.js';
-import type { HandlerServices } from './handler-services.js';
+import { applyLatestVersion, type HandlerServices } from './handler-services.js';
 
 export function createCustomerUpdatedHandler(services: HandlerServices): EventHandler {
   return async (event, context) => {
-    await context.recordEffect('customer.update');
-    await services.customers.applyStripeCustomer(event.data.object as unknown as StripeCustomer, {
-      client: context.client,
+    const customer = event.data.object as unknown as StripeCustomer;
+    const transaction = { client: context.client };
+    await applyLatestVersion(event, context, 'customer.update', {
+      fromPayload: () => services.customers.applyStripeCustomer(customer, transaction),
+      fromStripe: () => services.customers.syncStripeCustomer(customer.id, transaction),
     });
   };
 }

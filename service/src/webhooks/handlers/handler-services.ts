@@ -6,6 +6,7 @@ import type { EntitlementsService } from '../../entitlements/entitlements.servic
 import type { InvoicesService } from '../../invoices/invoices.service.js';
 import type { OrdersService } from '../../orders/orders.service.js';
 import type { SubscriptionsService } from '../../subscriptions/subscriptions.service.js';
+import { recordObjectVersion } from '../object-versions.repo.js';
 import type { HandlerContext, StripeEvent } from './event-handler.js';
 
 export interface HandlerServices {
@@ -32,6 +33,24 @@ export function idOf(value: unknown): string | null {
     return (value as { id: string }).id;
   }
   return null;
+}
+
+/**
+ * Products, prices and customers are applied from the event's payload, with no Stripe call, when the event is
+ * the newest of its object (stripe_object_versions); one of the same second as the event applied is resolved by
+ * applying Stripe's current object instead; an older one changes nothing. False when nothing was applied.
+ */
+export async function applyLatestVersion(
+  event: StripeEvent,
+  context: HandlerContext,
+  effect: string,
+  apply: { fromPayload: () => Promise<unknown>; fromStripe: () => Promise<unknown> },
+): Promise<boolean> {
+  const freshness = await recordObjectVersion(context.client, objectIdOf(event), event.created);
+  if (freshness === 'stale') return false;
+  await context.recordEffect(effect);
+  await (freshness === 'newest' ? apply.fromPayload() : apply.fromStripe());
+  return true;
 }
 
 /** Refetches the subscription into the mirror, then recomputes its customer's entitlements. */

@@ -265,4 +265,77 @@ describe('event handlers', () => {
     );
     expect(row?.deleted).toBe(true);
   });
+
+  // Products, prices and customers are applied from the payload (no Stripe call) unless another event of the same
+  // object was applied: an older one is skipped, one of the same second (unorderable) refetches the object.
+  it('applies product, price and customer events by their second: older skipped, same second refetched, newer applied', async () => {
+    const product = await world.stripe.products.create({ name: 'Plan v1', metadata: { features: 'tie' } });
+    await world.stripe.products.update(product.id, { name: 'Plan v2' });
+    const price = await world.stripe.prices.create({
+      product: product.id,
+      currency: 'usd',
+      unit_amount: 900,
+    });
+    await world.stripe.prices.update(price.id, { nickname: 'current' });
+    await createCustomer(world, 'versions');
+    const [{ stripe_customer_id: customerId } = { stripe_customer_id: '' }] = await query<{
+      stripe_customer_id: string;
+    }>("SELECT stripe_customer_id FROM customers WHERE external_id = 'versions'");
+    await world.stripe.customers.update(customerId, { name: 'Current Name' });
+    await world.settle();
+
+    const cases = [
+      {
+        id: product.id,
+        sample: 'product_updated',
+        object: await world.stripe.products.retrieve(product.id),
+        field: 'name',
+        mirror: 'SELECT name AS value FROM products WHERE id = $1',
+        current: 'Plan v2',
+      },
+      {
+        id: price.id,
+        sample: 'price_updated',
+        object: await world.stripe.prices.retrieve(price.id),
+        field: 'nickname',
+        mirror: 'SELECT nickname AS value FROM prices WHERE id = $1',
+        current: 'current',
+      },
+      {
+        id: customerId,
+        sample: 'customer_updated',
+        object: await world.stripe.customers.retrieve(customerId),
+        field: 'name',
+        mirror: 'SELECT name AS value FROM customers WHERE stripe_customer_id = $1',
+        current: 'Current Name',
+      },
+    ];
+    for (const { id, sample, object, field, mirror, current } of cases) {
+      const [version] = await query<{ seconds: number }>(
+        'SELECT extract(epoch FROM event_created)::int AS seconds FROM stripe_object_versions WHERE object_id = $1',
+        [id],
+      );
+      const applied = version!.seconds;
+      const eventOf = (suffix: string, created: number, value: string) =>
+        JSON.stringify({
+          ...(JSON.parse(readReferenceEvent(sample)) as Record<string, unknown>),
+          id: `evt_version_${id}_${suffix}`,
+          created,
+          data: { object: { ...object, [field]: value } },
+        });
+      const valueOf = async () => (await query<{ value: string }>(mirror, [id]))[0]?.value;
+
+      await deliver(eventOf('same_second', applied, 'same second, maybe older'));
+      await world.settle();
+      expect(await valueOf(), `${sample}: same second → Stripe's object`).toBe(current);
+
+      await deliver(eventOf('older', applied - 5, 'older'));
+      await world.settle();
+      expect(await valueOf(), `${sample}: older → skipped`).toBe(current);
+
+      await deliver(eventOf('newer', applied + 5, 'newer, from the payload'));
+      await world.settle();
+      expect(await valueOf(), `${sample}: newer → its payload`).toBe('newer, from the payload');
+    }
+  });
 });

@@ -1,13 +1,9 @@
-// price.created: the catalog applies the price (its mutable fields: active, nickname, lookup key, metadata).
-import type { StripePrice } from '../../stripe/types.js';
+// price.created: the catalog takes the newest version of the price (catalog-effects.ts); of a price only active,
+// nickname, lookup key and metadata can change.
 import type { EventHandler } from './event-handler.js';
 import type { HandlerServices } from './handler-services.js';
+import { applyPriceEvent } from './catalog-effects.js';
 
 export function createPriceCreatedHandler(services: HandlerServices): EventHandler {
-  return async (event, context) => {
-    await context.recordEffect('catalog.price');
-    await services.catalog.applyStripePrice(event.data.object as unknown as StripePrice, {
-      client: context.client,
-    });
-  };
+  return (event, context) => applyPriceEvent(services, event, context);
 }

@@ -56,6 +56,38 @@ describe('sync backfill', () => {
     await expectStateMatchesEmulator(world, customers);
   });
 
+  it('leaves a customer that a later event already wrote as that event wrote it', async () => {
+    const later = new Date(Date.now() + 60_000);
+    await world.dependencies.pool.query(
+      "UPDATE customers SET name = 'From a later event' WHERE external_id = 'backfilled_a'",
+    );
+    const { rows } = await world.dependencies.pool.query<{ stripe_customer_id: string }>(
+      "SELECT stripe_customer_id FROM customers WHERE external_id = 'backfilled_a'",
+    );
+    const stripeId = rows[0]!.stripe_customer_id;
+    await world.dependencies.pool.query(
+      `INSERT INTO stripe_object_versions (object_id, event_created) VALUES ($1, $2)
+       ON CONFLICT (object_id) DO UPDATE SET event_created = EXCLUDED.event_created`,
+      [stripeId, later],
+    );
+    expect((await backfill(false)).outcome).toBe('completed');
+    const after = await world.dependencies.pool.query<{ name: string }>(
+      "SELECT name FROM customers WHERE external_id = 'backfilled_a'",
+    );
+    expect(after.rows[0]?.name).toBe('From a later event');
+    // Objects no event has touched since are written as listed, with the listing's second as their version.
+    const listed = await world.dependencies.pool.query<{ name: string | null }>(
+      "SELECT name FROM customers WHERE external_id = 'backfilled_b'",
+    );
+    const stripeCustomer = await world.stripe.customers.search({
+      query: "metadata['external_id']:'backfilled_b'",
+    });
+    expect(listed.rows[0]?.name ?? null).toBe(stripeCustomer.data[0]?.name ?? null);
+    await world.dependencies.pool.query('DELETE FROM stripe_object_versions WHERE object_id = $1', [
+      stripeId,
+    ]);
+  });
+
   it('reports a rate-limited run as a failure, and --resume completes it without starting over', async () => {
     await forget();
     world.emulator.faults.add({ type: 'rate_limit', endpoint: 'GET /v1/invoices', count: 20 });

@@ -5,6 +5,7 @@
 import type { CatalogService } from '../../catalog/catalog.service.js';
 import type { CustomersService } from '../../customers/customers.service.js';
 import type { Pool } from '../../db/pool.js';
+import type { TransactionOption } from '../../db/queryable.js';
 import { withTransaction } from '../../db/transaction.js';
 import type { EntitlementsService } from '../../entitlements/entitlements.service.js';
 import type { InvoicesService } from '../../invoices/invoices.service.js';
@@ -13,6 +14,7 @@ import type { PageRequest, StripePage } from '../../stripe/types.js';
 import type { SubscriptionsService } from '../../subscriptions/subscriptions.service.js';
 import { fetchPageWithinRateLimits, isRateLimited, RateLimitedError } from '../sweep/stripe-paging.js';
 import { findSyncCursor, saveSyncCursor } from '../sweep/sync-cursors.js';
+import { recordObjectVersion } from '../object-versions.repo.js';
 
 export const BACKFILL_RESOURCES = ['customers', 'products', 'prices', 'subscriptions', 'invoices'] as const;
 export type BackfillResource = (typeof BACKFILL_RESOURCES)[number];
@@ -35,7 +37,13 @@ export interface BackfillServices {
 
 interface Source {
   list: (request: PageRequest) => Promise<StripePage<{ id: string }>>;
-  apply: (item: { id: string }) => Promise<void>;
+  /** Writes a listed object; `versioned` sources run it in a transaction (see applyListed). */
+  apply: (item: { id: string }, transaction: TransactionOption) => Promise<void>;
+  /**
+   * Objects whose webhooks are applied from their payload (customers, products, prices): how to apply Stripe's
+   * current object when an event of the listing's second was applied.
+   */
+  refetch?: (id: string, transaction: TransactionOption) => Promise<void>;
 }
 
 function sources(services: BackfillServices): Record<BackfillResource, Source> {
@@ -43,25 +51,30 @@ function sources(services: BackfillServices): Record<BackfillResource, Source> {
   return {
     customers: {
       list: (request) => stripe.listCustomers(request),
-      apply: async (customer) => {
-        await services.customers.applyStripeCustomer(
+      apply: (customer, transaction) =>
+        services.customers.applyStripeCustomer(
           customer as Parameters<CustomersService['applyStripeCustomer']>[0],
-        );
-      },
+          transaction,
+        ),
+      refetch: (id, transaction) => services.customers.syncStripeCustomer(id, transaction),
     },
     products: {
       list: (request) => stripe.listProducts(request),
-      apply: async (product) => {
-        await services.catalog.applyStripeProduct(
+      apply: (product, transaction) =>
+        services.catalog.applyStripeProduct(
           product as Parameters<CatalogService['applyStripeProduct']>[0],
-        );
-      },
+          transaction,
+        ),
+      refetch: (id, transaction) => services.catalog.syncProduct(id, transaction),
     },
     prices: {
       list: (request) => stripe.listPrices(request),
-      apply: async (price) => {
-        await services.catalog.applyStripePrice(price as Parameters<CatalogService['applyStripePrice']>[0]);
-      },
+      apply: (price, transaction) =>
+        services.catalog.applyStripePrice(
+          price as Parameters<CatalogService['applyStripePrice']>[0],
+          transaction,
+        ),
+      refetch: (id, transaction) => services.catalog.syncPrice(id, transaction),
     },
     subscriptions: {
       list: (request) => stripe.listSubscriptions(request),
@@ -76,6 +89,26 @@ function sources(services: BackfillServices): Record<BackfillResource, Source> {
       },
     },
   };
+}
+
+/**
+ * A listed customer, product or price is Stripe's state at the second of the listing: like an event of that
+ * second, it is written unless a later event of the object was applied meanwhile, and refetched when one of the
+ * same second was (stripe_object_versions).
+ */
+async function applyListed(
+  pool: Pool,
+  source: Source,
+  item: { id: string },
+  listedAt: number,
+): Promise<void> {
+  const { refetch } = source;
+  if (refetch === undefined) return source.apply(item, {});
+  await withTransaction(pool, async (client) => {
+    const freshness = await recordObjectVersion(client, item.id, listedAt);
+    if (freshness === 'newest') await source.apply(item, { client });
+    if (freshness === 'same_second') await refetch(item.id, { client });
+  });
 }
 
 const cursorName = (resource: BackfillResource) => `backfill:${resource}`;
@@ -102,10 +135,11 @@ export async function backfillFromStripe(
       const source = sources(services)[resource];
       let startingAfter = cursor?.cursor_value ?? undefined;
       for (;;) {
+        const listedAt = Math.floor(Date.now() / 1000);
         const page = await fetchPageWithinRateLimits(() =>
           source.list({ limit: 100, ...(startingAfter === undefined ? {} : { startingAfter }) }),
         );
-        for (const item of page.data) await source.apply(item);
+        for (const item of page.data) await applyListed(pool, source, item, listedAt);
         counts[resource] += page.data.length;
         startingAfter = page.data.at(-1)?.id ?? startingAfter;
         await saveSyncCursor(pool, cursorName(resource), {
