@@ -26,7 +26,8 @@ export const variables = {
   HOST: variable({
     schema: z.string().min(1, 'must not be empty'),
     default: '0.0.0.0',
-    description: 'Interface the API listens on.',
+    description:
+      'Interface the API listens on: an address (`0.0.0.0`, `::`, `127.0.0.1`). `localhost` binds only one of 127.0.0.1 and ::1.',
   }),
   PORT: variable({
     schema: port,

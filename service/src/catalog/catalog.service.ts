@@ -4,6 +4,7 @@ import type { TransactionOption } from '../db/queryable.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../observability/logger.js';
 import type { StripeGateway } from '../stripe/gateway.js';
+import { applyListedObject, listingVersion } from '../stripe/object-versions.repo.js';
 import { unlessNotFound } from '../stripe/stripe-errors.js';
 import type { StripePrice, StripeProduct } from '../stripe/types.js';
 import * as repo from './catalog.repo.js';
@@ -58,21 +59,25 @@ export function createCatalogService(options: { pool: Pool; stripe: StripeGatewa
   const { pool, stripe } = options;
   const db = (transaction?: TransactionOption) => transaction?.client ?? pool;
 
+  /** Applies Stripe's current product (what a webhook cannot order); one Stripe no longer has is left as is. */
+  async function syncProduct(id: string, transaction?: TransactionOption): Promise<void> {
+    const product = await unlessNotFound(stripe.retrieveProduct(id));
+    if (product !== undefined) await repo.upsertProduct(db(transaction), productInput(product));
+  }
+
+  /** Applies Stripe's current price; one Stripe no longer has is left as is. */
+  async function syncPrice(id: string, transaction?: TransactionOption): Promise<void> {
+    const price = await unlessNotFound(stripe.retrievePrice(id));
+    if (price !== undefined) await repo.upsertPrice(db(transaction), priceInput(price));
+  }
+
   return {
     applyStripeProduct: (product: StripeProduct, transaction?: TransactionOption) =>
       repo.upsertProduct(db(transaction), productInput(product)),
     applyStripePrice: (price: StripePrice, transaction?: TransactionOption) =>
       repo.upsertPrice(db(transaction), priceInput(price)),
-    /** Applies Stripe's current product (what a webhook cannot order); one Stripe no longer has is left as is. */
-    async syncProduct(id: string, transaction?: TransactionOption): Promise<void> {
-      const product = await unlessNotFound(stripe.retrieveProduct(id));
-      if (product !== undefined) await repo.upsertProduct(db(transaction), productInput(product));
-    },
-    /** Applies Stripe's current price; one Stripe no longer has is left as is. */
-    async syncPrice(id: string, transaction?: TransactionOption): Promise<void> {
-      const price = await unlessNotFound(stripe.retrievePrice(id));
-      if (price !== undefined) await repo.upsertPrice(db(transaction), priceInput(price));
-    },
+    syncProduct,
+    syncPrice,
     markProductDeleted: (id: string, transaction?: TransactionOption) =>
       repo.markProductDeleted(db(transaction), id),
     markPriceDeleted: (id: string, transaction?: TransactionOption) =>
@@ -86,16 +91,29 @@ export function createCatalogService(options: { pool: Pool; stripe: StripeGatewa
       const listedSince = new Date();
       const productIds: string[] = [];
       const priceIds: string[] = [];
+      // Each listed object is written unless a webhook applied a later version meanwhile (object-versions.repo.ts).
       for (let startingAfter: string | undefined; ;) {
+        const listedAt = listingVersion();
         const page = await stripe.listProducts({ startingAfter, limit: 100 });
-        for (const product of page.data) await repo.upsertProduct(pool, productInput(product));
+        for (const product of page.data) {
+          await applyListedObject(pool, product.id, listedAt, {
+            listed: (client) => repo.upsertProduct(client, productInput(product)),
+            current: (client) => syncProduct(product.id, { client }),
+          });
+        }
         productIds.push(...page.data.map((product) => product.id));
         startingAfter = page.data.at(-1)?.id;
         if (!page.has_more || startingAfter === undefined) break;
       }
       for (let startingAfter: string | undefined; ;) {
+        const listedAt = listingVersion();
         const page = await stripe.listPrices({ startingAfter, limit: 100 });
-        for (const price of page.data) await repo.upsertPrice(pool, priceInput(price));
+        for (const price of page.data) {
+          await applyListedObject(pool, price.id, listedAt, {
+            listed: (client) => repo.upsertPrice(client, priceInput(price)),
+            current: (client) => syncPrice(price.id, { client }),
+          });
+        }
         priceIds.push(...page.data.map((price) => price.id));
         startingAfter = page.data.at(-1)?.id;
         if (!page.has_more || startingAfter === undefined) break;

@@ -50,6 +50,25 @@ describe('catalog', () => {
     expect(gone?.deleted_at).not.toBeNull();
   });
 
+  it('leaves a price that a webhook later than the listing wrote as the webhook wrote it', async () => {
+    const { pool, catalog } = world.dependencies;
+    const [price] = await catalog.findPricesByReferences([], ['pro_yearly']);
+    await pool.query("UPDATE prices SET nickname = 'from a later event' WHERE id = $1", [price!.id]);
+    await pool.query(
+      `INSERT INTO stripe_object_versions (object_id, event_created) VALUES ($1, now() + interval '1 minute')
+       ON CONFLICT (object_id) DO UPDATE SET event_created = EXCLUDED.event_created`,
+      [price!.id],
+    );
+    await world.call('POST', '/v1/catalog/sync');
+    const [after] = await catalog.findPricesByReferences([price!.id], []);
+    expect(after?.nickname).toBe('from a later event');
+    // Without a later version the listing is written: Stripe's nickname comes back.
+    await pool.query('DELETE FROM stripe_object_versions WHERE object_id = $1', [price!.id]);
+    await world.call('POST', '/v1/catalog/sync');
+    const [synced] = await catalog.findPricesByReferences([price!.id], []);
+    expect(synced?.nickname).toBe(price!.nickname);
+  });
+
   it('refuses the sync to a key without the admin scope', async () => {
     const { key } = await world.dependencies.apiKeys.create({ name: 'billing only', scopes: ['billing'] });
     const response = await world.app.inject({

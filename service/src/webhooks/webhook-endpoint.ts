@@ -78,8 +78,12 @@ export function createWebhookEndpoint(options: WebhookEndpointOptions): RequestL
       });
     } catch (error) {
       // service_unavailable was logged by the ingest service, with the event's id; anything else is a bug.
+      if (!(error instanceof AppError)) {
+        logger.error({ err: error, request_id: requestId }, 'webhook request failed');
+      }
+      // A failure while answering leaves nothing more to send (the sender sees the connection end).
+      if (response.headersSent) return response.destroy();
       if (error instanceof AppError) return sendError(response, requestId, error.code, error.message);
-      logger.error({ err: error, request_id: requestId }, 'webhook request failed');
       sendError(response, requestId, 'internal', 'Internal server error');
     }
   }

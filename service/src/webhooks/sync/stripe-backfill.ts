@@ -14,7 +14,7 @@ import type { PageRequest, StripePage } from '../../stripe/types.js';
 import type { SubscriptionsService } from '../../subscriptions/subscriptions.service.js';
 import { fetchPageWithinRateLimits, isRateLimited, RateLimitedError } from '../sweep/stripe-paging.js';
 import { findSyncCursor, saveSyncCursor } from '../sweep/sync-cursors.js';
-import { recordObjectVersion } from '../object-versions.repo.js';
+import { applyListedObject, listingVersion } from '../../stripe/object-versions.repo.js';
 
 export const BACKFILL_RESOURCES = ['customers', 'products', 'prices', 'subscriptions', 'invoices'] as const;
 export type BackfillResource = (typeof BACKFILL_RESOURCES)[number];
@@ -92,9 +92,8 @@ function sources(services: BackfillServices): Record<BackfillResource, Source> {
 }
 
 /**
- * A listed customer, product or price is Stripe's state at the second of the listing: like an event of that
- * second, it is written unless a later event of the object was applied meanwhile, and refetched when one of the
- * same second was (stripe_object_versions).
+ * A listed customer, product or price stands for Stripe's state at the listing's second: it is written unless a
+ * later event of the object was applied meanwhile (stripe_object_versions).
  */
 async function applyListed(
   pool: Pool,
@@ -104,10 +103,9 @@ async function applyListed(
 ): Promise<void> {
   const { refetch } = source;
   if (refetch === undefined) return source.apply(item, {});
-  await withTransaction(pool, async (client) => {
-    const freshness = await recordObjectVersion(client, item.id, listedAt);
-    if (freshness === 'newest') await source.apply(item, { client });
-    if (freshness === 'same_second') await refetch(item.id, { client });
+  await applyListedObject(pool, item.id, listedAt, {
+    listed: (client) => source.apply(item, { client }),
+    current: (client) => refetch(item.id, { client }),
   });
 }
 
@@ -135,7 +133,7 @@ export async function backfillFromStripe(
       const source = sources(services)[resource];
       let startingAfter = cursor?.cursor_value ?? undefined;
       for (;;) {
-        const listedAt = Math.floor(Date.now() / 1000);
+        const listedAt = listingVersion();
         const page = await fetchPageWithinRateLimits(() =>
           source.list({ limit: 100, ...(startingAfter === undefined ? {} : { startingAfter }) }),
         );
