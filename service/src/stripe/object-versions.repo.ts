@@ -52,9 +52,23 @@ export function listingVersion(): number {
 }
 
 /**
- * Writes an object as a listing read it, unless an event later than the listing was applied meanwhile; when one
- * of the same second was, writes Stripe's current object instead. One transaction per object, holding its row.
+ * Writes the object as given (an event's payload, a listed object) when that version is the newest, Stripe's
+ * current object when one of the same second was applied, nothing when a later one was. False when nothing was
+ * written. Call inside a transaction: the object's row stays locked until it commits.
  */
+export async function applyNewestVersion(
+  client: PoolClient,
+  objectId: string,
+  version: number,
+  write: { given: () => Promise<unknown>; current: () => Promise<unknown> },
+): Promise<boolean> {
+  const freshness = await recordObjectVersion(client, objectId, version);
+  if (freshness === 'stale') return false;
+  await (freshness === 'newest' ? write.given() : write.current());
+  return true;
+}
+
+/** A listed object, as of the listing's version, in a transaction of its own (see applyNewestVersion). */
 export async function applyListedObject(
   pool: Pool,
   objectId: string,
@@ -64,9 +78,10 @@ export async function applyListedObject(
     current: (client: PoolClient) => Promise<unknown>;
   },
 ): Promise<void> {
-  await withTransaction(pool, async (client) => {
-    const freshness = await recordObjectVersion(client, objectId, listedAt);
-    if (freshness === 'newest') await write.listed(client);
-    if (freshness === 'same_second') await write.current(client);
-  });
+  await withTransaction(pool, (client) =>
+    applyNewestVersion(client, objectId, listedAt, {
+      given: () => write.listed(client),
+      current: () => write.current(client),
+    }),
+  );
 }

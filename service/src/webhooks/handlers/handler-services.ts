@@ -6,7 +6,7 @@ import type { EntitlementsService } from '../../entitlements/entitlements.servic
 import type { InvoicesService } from '../../invoices/invoices.service.js';
 import type { OrdersService } from '../../orders/orders.service.js';
 import type { SubscriptionsService } from '../../subscriptions/subscriptions.service.js';
-import { recordObjectVersion } from '../../stripe/object-versions.repo.js';
+import { applyNewestVersion } from '../../stripe/object-versions.repo.js';
 import type { HandlerContext, StripeEvent } from './event-handler.js';
 
 export interface HandlerServices {
@@ -46,11 +46,12 @@ export async function applyLatestVersion(
   effect: string,
   apply: { fromPayload: () => Promise<unknown>; fromStripe: () => Promise<unknown> },
 ): Promise<boolean> {
-  const freshness = await recordObjectVersion(context.client, objectIdOf(event), event.created);
-  if (freshness === 'stale') return false;
-  await context.recordEffect(effect);
-  await (freshness === 'newest' ? apply.fromPayload() : apply.fromStripe());
-  return true;
+  const applied = await applyNewestVersion(context.client, objectIdOf(event), event.created, {
+    given: apply.fromPayload,
+    current: apply.fromStripe,
+  });
+  if (applied) await context.recordEffect(effect);
+  return applied;
 }
 
 /** Refetches the subscription into the mirror, then recomputes its customer's entitlements. */
