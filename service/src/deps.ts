@@ -15,6 +15,7 @@ import { createReadiness, type Readiness } from './health/readiness.js';
 import { createInvoicesService, type InvoicesService } from './invoices/invoices.service.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { createOrderRefundsService, type OrderRefundsService } from './orders/order-refunds.service.js';
 import { createOrdersService, type OrdersService } from './orders/orders.service.js';
 import { createPortalService, type PortalService } from './portal/portal.service.js';
 import { createStripeGateway, type StripeGateway } from './stripe/gateway.js';
@@ -58,6 +59,7 @@ export interface Dependencies {
   // Billing state: fed by Stripe's webhooks through the inbox.
   webhookIngest: WebhookIngestService;
   orders: OrdersService;
+  orderRefunds: OrderRefundsService;
   invoices: InvoicesService;
   entitlements: EntitlementsService;
   entitlementCache: EntitlementCache;
@@ -110,6 +112,8 @@ export async function createDependencies({
     subscriptions,
     logger,
   });
+  const orders = createOrdersService({ pool, stripe, customers });
+  const orderRefunds = createOrderRefundsService({ pool, stripe });
   const checkout = createCheckoutService({
     pool,
     asyncCommitPool,
@@ -117,6 +121,7 @@ export async function createDependencies({
     catalog,
     customers,
     subscriptions,
+    orders,
     redirects: config.redirects,
     maxQuantity: config.checkout.maxQuantity,
   });
@@ -130,7 +135,6 @@ export async function createDependencies({
     toleranceSeconds: config.webhooks.signatureToleranceSeconds,
     batchMax: config.webhooks.ingestBatchMax,
   });
-  const orders = createOrdersService({ pool, stripe, customers });
   const invoices = createInvoicesService({ pool, stripe, customers });
   const entitlementCache = createEntitlementCache({
     databaseUrl,
@@ -170,6 +174,7 @@ export async function createDependencies({
     portal,
     webhookIngest,
     orders,
+    orderRefunds,
     invoices,
     entitlements,
     entitlementCache,

@@ -41,6 +41,8 @@ export async function recomputeEntitlements(
          JOIN products p ON p.id = oi.stripe_product_id
          CROSS JOIN LATERAL unnest(p.features) AS f (feature)
         WHERE o.customer_id = $1 AND o.status IN ('paid', 'partially_refunded')
+          -- A dispute suspends what the order granted until it is won (lost: never again).
+          AND (o.dispute_status IS NULL OR o.dispute_status IN ('won', 'warning_closed'))
      ) AS sources`,
     [customerId, pastDueGraceHours],
   );

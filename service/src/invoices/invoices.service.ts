@@ -8,9 +8,11 @@ import type { TransactionOption } from '../db/queryable.js';
 import { unlessNotFound } from '../stripe/stripe-errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import type { StripeInvoice } from '../stripe/types.js';
+import { AppError } from '../errors.js';
+import { pageOf, unknownCursor, type Page, type PageRequest } from '../db/page.js';
 import * as repo from './invoices.repo.js';
 
-export type { InvoiceRow } from './invoices.repo.js';
+export type { InvoiceRow, InvoiceWithCustomer } from './invoices.repo.js';
 export type InvoicesService = ReturnType<typeof createInvoicesService>;
 
 const toDate = (seconds: number | null | undefined) =>
@@ -56,6 +58,7 @@ export function createInvoicesService(options: {
         amount_remaining: invoice.amount_remaining,
         attempt_count: invoice.attempt_count,
         hosted_invoice_url: invoice.hosted_invoice_url ?? null,
+        invoice_pdf: invoice.invoice_pdf ?? null,
         period_start: toDate(invoice.period_start),
         period_end: toDate(invoice.period_end),
         paid_at: toDate(invoice.status_transitions?.paid_at),
@@ -63,6 +66,28 @@ export function createInvoicesService(options: {
       });
     },
 
-    listForCustomer: (customerId: string) => repo.listInvoicesOfCustomer(pool, customerId),
+    /** The invoice from the mirror (404 for one we do not hold). */
+    async get(stripeInvoiceId: string): Promise<repo.InvoiceWithCustomer> {
+      const invoice = await repo.findInvoice(pool, stripeInvoiceId);
+      if (invoice === undefined) {
+        throw new AppError('not_found', `id: no invoice ${stripeInvoiceId}`, { param: 'id' });
+      }
+      return invoice;
+    },
+
+    /** A customer's invoices, newest first, a page at a time. */
+    async listForCustomer(customerId: string, page: PageRequest): Promise<Page<repo.InvoiceWithCustomer>> {
+      if (
+        page.startingAfter !== undefined &&
+        !(await repo.isInvoiceOfCustomer(pool, customerId, page.startingAfter))
+      ) {
+        throw unknownCursor('an invoice of this customer', page.startingAfter);
+      }
+      const rows = await repo.listInvoicesOfCustomer(pool, customerId, {
+        startingAfter: page.startingAfter,
+        limit: page.limit + 1,
+      });
+      return pageOf(rows, page.limit);
+    },
   };
 }

@@ -5,11 +5,20 @@ import type { Pool } from '../db/pool.js';
 import type { CustomersService } from '../customers/customers.service.js';
 import { unlessNotFound } from '../stripe/stripe-errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
-import type { StripeCheckoutSession } from '../stripe/types.js';
+import type { StripeCheckoutSession, StripeRefund } from '../stripe/types.js';
+import { AppError } from '../errors.js';
+import { pageOf, unknownCursor, type Page, type PageRequest } from '../db/page.js';
+import * as history from './order-history.repo.js';
+import type { OrderWithCustomer, RefundRow } from './order-history.repo.js';
+import * as refundsRepo from './order-refunds.repo.js';
 import * as repo from './orders.repo.js';
 import type { OrderItemRow, OrderRow, OrderStatus } from './orders.repo.js';
 
 export type { OrderRow, OrderItemRow } from './orders.repo.js';
+export type { RefundRow } from './order-history.repo.js';
+
+/** An order as the history routes show it: its lines and its refunds. */
+export type OrderDetail = OrderWithCustomer & { items: OrderItemRow[]; refunds: RefundRow[] };
 export type OrdersService = ReturnType<typeof createOrdersService>;
 
 /** What the event said happened, beside the session's own state. */
@@ -24,6 +33,19 @@ export function createOrdersService(options: {
   customers: CustomersService;
 }) {
   const { pool, stripe, customers } = options;
+
+  async function withLinesAndRefunds(orders: OrderWithCustomer[]): Promise<OrderDetail[]> {
+    const ids = orders.map((order) => order.id);
+    const [items, refunds] = await Promise.all([
+      repo.listItemsOfOrders(pool, ids),
+      history.listRefundsOfOrders(pool, ids),
+    ]);
+    return orders.map((order) => ({
+      ...order,
+      items: items.filter((item) => item.order_id === order.id),
+      refunds: refunds.filter((refund) => refund.order_id === order.id),
+    }));
+  }
 
   function statusOf(session: StripeCheckoutSession, outcome: SessionOutcome): OrderStatus {
     if (session.payment_status === 'paid' || session.payment_status === 'no_payment_required') return 'paid';
@@ -55,6 +77,7 @@ export function createOrdersService(options: {
         status: statusOf(session, outcome),
         currency: session.currency ?? 'usd',
         amountTotal: session.amount_total ?? 0,
+        stripeCreated: new Date(session.created * 1000),
       });
       const items: OrderItemRow[] = (session.line_items?.data ?? []).map((line) => ({
         stripe_line_item_id: line.id,
@@ -69,7 +92,10 @@ export function createOrdersService(options: {
       return order;
     },
 
-    /** Applies the charge's cumulative refunded amount to its order; undefined when no order has it. */
+    /**
+     * Applies the charge's cumulative refunded amount to its order, and stores each of its refunds (ours are
+     * linked by their billing_refund_id); undefined when no order has it.
+     */
     async applyChargeRefund(
       stripeChargeId: string,
       transaction: Required<TransactionOption>,
@@ -82,17 +108,92 @@ export function createOrdersService(options: {
         paymentIntentId === null
           ? undefined
           : await repo.applyRefundedAmount(transaction.client, paymentIntentId, charge.amount_refunded);
+      if (order !== undefined) {
+        for (const refund of charge.refunds?.data ?? []) {
+          await storeStripeRefund(order.id, refund, transaction);
+        }
+      }
       const invoiceId = (charge as { invoice?: string | { id: string } | null }).invoice;
       return { order, invoiceCharge: invoiceId !== undefined && invoiceId !== null };
     },
 
-    async listForCustomer(customerId: string): Promise<Array<OrderRow & { items: OrderItemRow[] }>> {
-      const orders = await repo.listOrdersOfCustomer(pool, customerId);
-      const items = await repo.listItemsOfOrders(
-        pool,
-        orders.map((order) => order.id),
-      );
-      return orders.map((order) => ({ ...order, items: items.filter((item) => item.order_id === order.id) }));
+    /**
+     * A dispute of the charge that paid an order (charge.dispute.*, applied from the event's dispute: a late
+     * "opened" never reopens one Stripe closed). Undefined when no order of ours has the charge.
+     */
+    async applyDispute(
+      dispute: { id: string; status: string; charge: string | null; payment_intent: string | null },
+      transaction: Required<TransactionOption>,
+    ): Promise<OrderRow | undefined> {
+      let paymentIntentId = dispute.payment_intent;
+      if (paymentIntentId === null && dispute.charge !== null) {
+        const charge = await unlessNotFound(stripe.retrieveCharge(dispute.charge));
+        paymentIntentId = idOf(charge?.payment_intent);
+      }
+      if (paymentIntentId === null) return undefined;
+      return repo.applyDisputeStatus(transaction.client, paymentIntentId, dispute);
+    },
+
+    /** The order (404 for an unknown id). */
+    async get(orderId: string): Promise<OrderDetail> {
+      const order = await history.findOrder(pool, orderId);
+      if (order === undefined) throw new AppError('not_found', `id: no order ${orderId}`, { param: 'id' });
+      const [detail] = await withLinesAndRefunds([order]);
+      return detail as OrderDetail;
+    },
+
+    async findOfCheckoutSession(stripeSessionId: string): Promise<OrderWithCustomer | undefined> {
+      return history.findOrderOfCheckoutSession(pool, stripeSessionId);
+    },
+
+    /** A customer's orders, newest first, a page at a time. */
+    async listForCustomer(customerId: string, page: PageRequest): Promise<Page<OrderDetail>> {
+      if (
+        page.startingAfter !== undefined &&
+        !(await history.isOrderOfCustomer(pool, customerId, page.startingAfter))
+      ) {
+        throw unknownCursor('an order of this customer', page.startingAfter);
+      }
+      const rows = await history.listOrdersOfCustomer(pool, customerId, {
+        startingAfter: page.startingAfter,
+        limit: page.limit + 1,
+      });
+      const listed = pageOf(rows, page.limit);
+      return { data: await withLinesAndRefunds(listed.data), hasMore: listed.hasMore };
     },
   };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Stripe's refund statuses as ours: requires_action is pending for us (the money has not moved back yet). */
+export function refundStatusOf(status: string | null): refundsRepo.RefundStatus {
+  if (status === 'succeeded' || status === 'failed' || status === 'canceled') return status;
+  return 'pending';
+}
+
+export function refundStateOf(refund: StripeRefund): refundsRepo.StripeRefundState {
+  return {
+    stripeRefundId: refund.id,
+    amount: refund.amount,
+    reason: ['duplicate', 'fraudulent', 'requested_by_customer'].includes(refund.reason ?? '')
+      ? refund.reason
+      : null,
+    status: refundStatusOf(refund.status),
+    failureReason: refund.failure_reason ?? null,
+  };
+}
+
+async function storeStripeRefund(
+  orderId: string,
+  refund: StripeRefund,
+  transaction: Required<TransactionOption>,
+): Promise<void> {
+  const state = refundStateOf(refund);
+  const ours = refund.metadata?.billing_refund_id;
+  if (ours !== undefined && UUID.test(ours)) {
+    const linked = await refundsRepo.linkStripeRefund(transaction.client, { id: ours, orderId }, state);
+    if (linked !== undefined) return;
+  }
+  await refundsRepo.upsertStripeRefund(transaction.client, orderId, state);
 }

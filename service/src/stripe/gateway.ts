@@ -103,6 +103,8 @@ export function createStripeGateway(settings: StripeSettings, logger: Logger, re
       call('paymentIntents.retrieve', () => client.paymentIntents.retrieve(id)),
     retrieveCharge: (id: string) =>
       call('charges.retrieve', () => client.charges.retrieve(id, { expand: ['refunds'] })),
+    createRefund: (params: T.StripeRefundCreateParams, idempotencyKey: string) =>
+      call('refunds.create', () => client.refunds.create(params, key(idempotencyKey))),
     listEvents: (request: T.PageRequest & { createdGte?: number }) =>
       call('events.list', () =>
         client.events.list({

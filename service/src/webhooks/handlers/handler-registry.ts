@@ -1,5 +1,6 @@
 // The explicit list of event types the service applies, each with its handler module. Every other type is
 // stored and marked ignored.
+import { createChargeDisputeHandler } from './charge-dispute-effects.js';
 import { createChargeRefundedHandler } from './charge.refunded.js';
 import { createCheckoutSessionAsyncPaymentFailedHandler } from './checkout.session.async_payment_failed.js';
 import { createCheckoutSessionAsyncPaymentSucceededHandler } from './checkout.session.async_payment_succeeded.js';
@@ -42,6 +43,10 @@ const handlerFactories: Record<string, (services: HandlerServices) => EventHandl
   'invoice.finalized': createInvoiceFinalizedHandler,
   'invoice.payment_action_required': createInvoicePaymentActionRequiredHandler,
   'charge.refunded': createChargeRefundedHandler,
+  // Opened, changed (evidence, under review) and closed (won, lost) alike: the dispute's status is applied.
+  'charge.dispute.created': createChargeDisputeHandler,
+  'charge.dispute.updated': createChargeDisputeHandler,
+  'charge.dispute.closed': createChargeDisputeHandler,
   'product.created': createProductCreatedHandler,
   'product.updated': createProductUpdatedHandler,
   'product.deleted': createProductDeletedHandler,
