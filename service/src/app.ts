@@ -26,6 +26,7 @@ import { registerOpenApi } from './http/openapi.js';
 import { registerIdempotency } from './idempotency/idempotency.plugin.js';
 import { registerInvoiceRoutes } from './invoices/invoices.routes.js';
 import { registerOrderRoutes } from './orders/orders.routes.js';
+import { registerEventFeedRoutes } from './outbox/events.routes.js';
 import { registerPortalRoutes } from './portal/portal.routes.js';
 import { registerSubscriptionRoutes } from './subscriptions/subscriptions.routes.js';
 import { createWebhookEndpoint, isWebhookRequest } from './webhooks/webhook-endpoint.js';
@@ -108,6 +109,7 @@ export function buildApp(dependencies: Dependencies): AppInstance {
       registerEntitlementRoutes(routes, dependencies);
       registerOrderRoutes(routes, dependencies);
       registerInvoiceRoutes(routes, dependencies);
+      registerEventFeedRoutes(routes, dependencies);
       registerAdminEventRoutes(routes, dependencies);
     });
   });

@@ -15,6 +15,7 @@ import { createReadiness, type Readiness } from './health/readiness.js';
 import { createInvoicesService, type InvoicesService } from './invoices/invoices.service.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { createOutboxService, type OutboxService } from './outbox/outbox.service.js';
 import { createOrderRefundsService, type OrderRefundsService } from './orders/order-refunds.service.js';
 import { createOrdersService, type OrdersService } from './orders/orders.service.js';
 import { createPortalService, type PortalService } from './portal/portal.service.js';
@@ -64,6 +65,8 @@ export interface Dependencies {
   entitlements: EntitlementsService;
   entitlementCache: EntitlementCache;
   eventHandlers: HandlerRegistry;
+  /** Events for the calling application: outgoing webhooks and the change feed. */
+  outbox: OutboxService;
   adminEvents: AdminEventsService;
 }
 
@@ -104,7 +107,8 @@ export async function createDependencies({
   const apiKeys = createApiKeysService({ pool, logger, cacheTtlMs: config.auth.cacheTtlMs });
   const catalog = createCatalogService({ pool, stripe, logger });
   const customers = createCustomersService({ pool, stripe });
-  const subscriptions = createSubscriptionsService({ pool, stripe, customers });
+  const outbox = createOutboxService({ pool });
+  const subscriptions = createSubscriptionsService({ pool, stripe, customers, outbox });
   const subscriptionChanges = createSubscriptionChangesService({
     pool,
     stripe,
@@ -112,7 +116,7 @@ export async function createDependencies({
     subscriptions,
     logger,
   });
-  const orders = createOrdersService({ pool, stripe, customers });
+  const orders = createOrdersService({ pool, stripe, customers, outbox });
   const orderRefunds = createOrderRefundsService({ pool, stripe });
   const checkout = createCheckoutService({
     pool,
@@ -135,7 +139,7 @@ export async function createDependencies({
     toleranceSeconds: config.webhooks.signatureToleranceSeconds,
     batchMax: config.webhooks.ingestBatchMax,
   });
-  const invoices = createInvoicesService({ pool, stripe, customers });
+  const invoices = createInvoicesService({ pool, stripe, customers, outbox });
   const entitlementCache = createEntitlementCache({
     databaseUrl,
     maxEntries: config.entitlements.cacheMax,
@@ -145,6 +149,7 @@ export async function createDependencies({
     pool,
     cache: entitlementCache,
     pastDueGraceHours: config.entitlements.pastDueGraceHours,
+    outbox,
   });
   const eventHandlers = createHandlerRegistry({
     catalog,
@@ -179,6 +184,7 @@ export async function createDependencies({
     entitlements,
     entitlementCache,
     eventHandlers,
+    outbox,
     adminEvents,
   };
 }

@@ -7,6 +7,7 @@ import { createCustomersService } from '../customers/customers.service.js';
 import { createEntitlementCache } from '../entitlements/entitlement-cache.js';
 import { createEntitlementsService } from '../entitlements/entitlements.service.js';
 import { createInvoicesService } from '../invoices/invoices.service.js';
+import { createOutboxService } from '../outbox/outbox.service.js';
 import { createSubscriptionsService } from '../subscriptions/subscriptions.service.js';
 import { backfillFromStripe } from '../webhooks/sync/stripe-backfill.js';
 import type { CliContext } from './cli-context.js';
@@ -23,12 +24,18 @@ export async function run(args: string[], context: CliContext): Promise<number> 
       stripe,
       customers,
       catalog: createCatalogService({ pool, stripe, logger }),
-      subscriptions: createSubscriptionsService({ pool, stripe, customers }),
-      invoices: createInvoicesService({ pool, stripe, customers }),
+      subscriptions: createSubscriptionsService({
+        pool,
+        stripe,
+        customers,
+        outbox: createOutboxService({ pool }),
+      }),
+      invoices: createInvoicesService({ pool, stripe, customers, outbox: createOutboxService({ pool }) }),
       entitlements: createEntitlementsService({
         pool,
         cache: createEntitlementCache({ databaseUrl: undefined, maxEntries: 0, logger }),
         pastDueGraceHours: config.entitlements.pastDueGraceHours,
+        outbox: createOutboxService({ pool }),
       }),
     },
     { resume: values.resume },

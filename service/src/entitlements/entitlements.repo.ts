@@ -79,3 +79,16 @@ export async function findEntitlementsOfExternalId(
   if (result.rowCount === 0) return undefined;
   return result.rows.filter((row) => row.feature !== null);
 }
+
+/** A customer's stored entitlement rows in a stable order (to tell whether a recompute changed them). */
+export async function listEntitlementsOfCustomer(
+  db: Queryable,
+  customerId: string,
+): Promise<EntitlementRow[]> {
+  const result = await db.query<EntitlementRow>(
+    `SELECT feature, source_kind, source_id, expires_at FROM entitlements WHERE customer_id = $1
+      ORDER BY feature, expires_at DESC NULLS FIRST, source_kind, source_id`,
+    [customerId],
+  );
+  return result.rows;
+}

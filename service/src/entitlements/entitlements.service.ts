@@ -4,6 +4,7 @@
 import type { Pool } from '../db/pool.js';
 import type { TransactionOption } from '../db/queryable.js';
 import { AppError } from '../errors.js';
+import type { OutboxService } from '../outbox/outbox.service.js';
 import type { EntitlementCache } from './entitlement-cache.js';
 import * as repo from './entitlements.repo.js';
 import type { EntitlementRow } from './entitlements.repo.js';
@@ -22,12 +23,45 @@ function isCurrent(row: EntitlementRow, now: number): boolean {
   return row.expires_at === null || row.expires_at.getTime() > now;
 }
 
+/** One entitlement per feature (its longest-lasting source), from rows ordered by feature, longest first. */
+function currentOf(rows: EntitlementRow[], now: number): Array<EntitlementCheck & { feature: string }> {
+  const byFeature = new Map<string, EntitlementRow>();
+  for (const row of rows) {
+    if (isCurrent(row, now) && !byFeature.has(row.feature)) byFeature.set(row.feature, row);
+  }
+  return [...byFeature.values()].map((row) => ({
+    feature: row.feature,
+    entitled: true,
+    source: { type: row.source_kind, id: row.source_id },
+    expires_at: row.expires_at?.toISOString() ?? null,
+  }));
+}
+
 export function createEntitlementsService(options: {
   pool: Pool;
   cache: EntitlementCache;
   pastDueGraceHours: number;
+  outbox: Pick<OutboxService, 'append'>;
 }) {
   const { pool, cache } = options;
+
+  /** Recomputes in the caller's transaction; a change is announced as entitlements.changed with the new state. */
+  async function recompute(customerId: string, transaction: Required<TransactionOption>): Promise<void> {
+    const before = await repo.listEntitlementsOfCustomer(transaction.client, customerId);
+    await repo.recomputeEntitlements(transaction.client, customerId, options.pastDueGraceHours);
+    const after = await repo.listEntitlementsOfCustomer(transaction.client, customerId);
+    if (JSON.stringify(before) === JSON.stringify(after)) return;
+    const entitlements = currentOf(after, Date.now()).map(({ feature, source, expires_at }) => ({
+      feature,
+      source,
+      expires_at,
+    }));
+    await options.outbox.append(transaction, {
+      customerId,
+      type: 'entitlements.changed',
+      data: { entitlements },
+    });
+  }
 
   async function rowsOf(externalId: string): Promise<EntitlementRow[]> {
     const cached = cache.get(externalId);
@@ -46,14 +80,11 @@ export function createEntitlementsService(options: {
   }
 
   return {
-    recomputeForCustomer: (customerId: string, transaction: Required<TransactionOption>) =>
-      repo.recomputeEntitlements(transaction.client, customerId, options.pastDueGraceHours),
+    recomputeForCustomer: recompute,
 
     async recomputeForProduct(productId: string, transaction: Required<TransactionOption>): Promise<number> {
       const customerIds = await repo.listCustomersHoldingProduct(transaction.client, productId);
-      for (const customerId of customerIds) {
-        await repo.recomputeEntitlements(transaction.client, customerId, options.pastDueGraceHours);
-      }
+      for (const customerId of customerIds) await recompute(customerId, transaction);
       return customerIds.length;
     },
 
@@ -74,17 +105,7 @@ export function createEntitlementsService(options: {
 
     /** Every current entitlement of a customer, one per feature (its longest-lasting source). */
     async listCurrent(externalId: string): Promise<Array<EntitlementCheck & { feature: string }>> {
-      const now = Date.now();
-      const byFeature = new Map<string, EntitlementRow>();
-      for (const row of await rowsOf(externalId)) {
-        if (isCurrent(row, now) && !byFeature.has(row.feature)) byFeature.set(row.feature, row);
-      }
-      return [...byFeature.values()].map((row) => ({
-        feature: row.feature,
-        entitled: true,
-        source: { type: row.source_kind, id: row.source_id },
-        expires_at: row.expires_at?.toISOString() ?? null,
-      }));
+      return currentOf(await rowsOf(externalId), Date.now());
     },
   };
 }

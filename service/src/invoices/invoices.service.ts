@@ -10,6 +10,7 @@ import type { StripeGateway } from '../stripe/gateway.js';
 import type { StripeInvoice } from '../stripe/types.js';
 import { AppError } from '../errors.js';
 import { pageOf, unknownCursor, type Page, type PageRequest } from '../db/page.js';
+import type { OutboxService } from '../outbox/outbox.service.js';
 import * as repo from './invoices.repo.js';
 
 export type { InvoiceRow, InvoiceWithCustomer } from './invoices.repo.js';
@@ -25,10 +26,20 @@ export function subscriptionIdOfInvoice(invoice: StripeInvoice): string | null {
   return current === null ? null : typeof current === 'string' ? current : current.id;
 }
 
+/** paid: it became paid; payment_failed: another collection attempt, and still not paid. */
+function invoiceEventType(
+  previous: repo.InvoiceRow | undefined,
+  current: repo.InvoiceRow,
+): 'invoice.paid' | 'invoice.payment_failed' | undefined {
+  if (current.status === 'paid') return previous?.status === 'paid' ? undefined : 'invoice.paid';
+  return current.attempt_count > (previous?.attempt_count ?? 0) ? 'invoice.payment_failed' : undefined;
+}
+
 export function createInvoicesService(options: {
   pool: Pool;
   stripe: StripeGateway;
   customers: CustomersService;
+  outbox: Pick<OutboxService, 'append'>;
 }) {
   const { pool, stripe, customers } = options;
   return {
@@ -43,7 +54,8 @@ export function createInvoicesService(options: {
       const stripeCustomerId =
         typeof invoice.customer === 'string' ? invoice.customer : (invoice.customer?.id ?? '');
       const customer = await customers.findByStripeCustomerId(stripeCustomerId, transaction);
-      return repo.upsertInvoice(client, {
+      const previous = await repo.findInvoice(client, invoice.id);
+      const row = await repo.upsertInvoice(client, {
         stripe_invoice_id: invoice.id,
         customer_id: customer?.id ?? null,
         stripe_customer_id: stripeCustomerId,
@@ -64,6 +76,28 @@ export function createInvoicesService(options: {
         paid_at: toDate(invoice.status_transitions?.paid_at),
         stripe_created: new Date(invoice.created * 1000),
       });
+      const type = invoiceEventType(previous, row);
+      if (type !== undefined && row.customer_id !== null) {
+        await options.outbox.append(transaction, {
+          customerId: row.customer_id,
+          type,
+          data: {
+            invoice: {
+              id: row.stripe_invoice_id,
+              subscription: row.stripe_subscription_id,
+              status: row.status,
+              currency: row.currency,
+              total: Number(row.total),
+              amount_paid: Number(row.amount_paid),
+              amount_remaining: Number(row.amount_remaining),
+              attempt_count: row.attempt_count,
+              hosted_invoice_url: row.hosted_invoice_url,
+              invoice_pdf: row.invoice_pdf,
+            },
+          },
+        });
+      }
+      return row;
     },
 
     /** The invoice from the mirror (404 for one we do not hold). */

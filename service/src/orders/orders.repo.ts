@@ -104,20 +104,35 @@ export async function replaceOrderItems(
   }
 }
 
-/** Stripe's refunded amount is cumulative: keep the largest seen, and derive the status from it. */
+/** Serialises the events of one checkout session's order (so that its order.paid is announced once). */
+export async function lockOrderOfSession(db: Queryable, stripeCheckoutSessionId: string): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtextextended('order:' || $1, 0))`, [
+    stripeCheckoutSessionId,
+  ]);
+}
+
+/**
+ * Stripe's refunded amount is cumulative: keep the largest seen, and derive the status from it. Also returns
+ * the amount refunded before (the row is locked first, so concurrent events see each other's result).
+ */
 export async function applyRefundedAmount(
   db: Queryable,
   stripePaymentIntentId: string,
   amountRefunded: number,
-): Promise<OrderRow | undefined> {
-  const result = await db.query<OrderRow>(
-    `UPDATE orders SET
-       amount_refunded = greatest(amount_refunded, $2),
-       status = CASE WHEN greatest(amount_refunded, $2) >= amount_total THEN 'refunded'
-                     WHEN greatest(amount_refunded, $2) > 0 THEN 'partially_refunded' ELSE status END,
-       refunded_at = CASE WHEN greatest(amount_refunded, $2) > amount_refunded THEN now() ELSE refunded_at END
-     WHERE stripe_payment_intent_id = $1
-     RETURNING *`,
+): Promise<(OrderRow & { previous_amount_refunded: string }) | undefined> {
+  const result = await db.query<OrderRow & { previous_amount_refunded: string }>(
+    `WITH previous AS (
+       SELECT id, amount_refunded FROM orders WHERE stripe_payment_intent_id = $1 FOR UPDATE
+     )
+     UPDATE orders SET
+       amount_refunded = greatest(orders.amount_refunded, $2),
+       status = CASE WHEN greatest(orders.amount_refunded, $2) >= orders.amount_total THEN 'refunded'
+                     WHEN greatest(orders.amount_refunded, $2) > 0 THEN 'partially_refunded'
+                     ELSE orders.status END,
+       refunded_at = CASE WHEN greatest(orders.amount_refunded, $2) > orders.amount_refunded THEN now()
+                          ELSE orders.refunded_at END
+     FROM previous WHERE orders.id = previous.id
+     RETURNING orders.*, previous.amount_refunded AS previous_amount_refunded`,
     [stripePaymentIntentId, amountRefunded],
   );
   return result.rows[0];

@@ -8,6 +8,7 @@ import type { StripeGateway } from '../stripe/gateway.js';
 import type { StripeCheckoutSession, StripeRefund } from '../stripe/types.js';
 import { AppError } from '../errors.js';
 import { pageOf, unknownCursor, type Page, type PageRequest } from '../db/page.js';
+import type { OutboxService } from '../outbox/outbox.service.js';
 import * as history from './order-history.repo.js';
 import type { OrderWithCustomer, RefundRow } from './order-history.repo.js';
 import * as refundsRepo from './order-refunds.repo.js';
@@ -31,8 +32,31 @@ export function createOrdersService(options: {
   pool: Pool;
   stripe: StripeGateway;
   customers: CustomersService;
+  outbox: Pick<OutboxService, 'append'>;
 }) {
   const { pool, stripe, customers } = options;
+
+  async function announce(
+    type: 'order.paid' | 'order.refunded',
+    order: OrderRow,
+    transaction: Required<TransactionOption>,
+  ): Promise<void> {
+    if (order.customer_id === null) return;
+    await options.outbox.append(transaction, {
+      customerId: order.customer_id,
+      type,
+      data: {
+        order: {
+          id: order.id,
+          status: order.status,
+          currency: order.currency,
+          amount_total: Number(order.amount_total),
+          amount_refunded: Number(order.amount_refunded),
+          checkout_session: order.stripe_checkout_session_id,
+        },
+      },
+    });
+  }
 
   async function withLinesAndRefunds(orders: OrderWithCustomer[]): Promise<OrderDetail[]> {
     const ids = orders.map((order) => order.id);
@@ -69,6 +93,8 @@ export function createOrdersService(options: {
         stripeCustomerId === null
           ? undefined
           : await customers.findByStripeCustomerId(stripeCustomerId, transaction);
+      await repo.lockOrderOfSession(transaction.client, session.id);
+      const previous = await history.findOrderOfCheckoutSession(transaction.client, session.id);
       const order = await repo.upsertOrder(transaction.client, {
         stripeCheckoutSessionId: session.id,
         stripePaymentIntentId: idOf(session.payment_intent),
@@ -89,6 +115,8 @@ export function createOrdersService(options: {
         amount_total: line.amount_total,
       }));
       await repo.replaceOrderItems(transaction.client, order.id, items);
+      if (order.status === 'paid' && previous?.status !== 'paid')
+        await announce('order.paid', order, transaction);
       return order;
     },
 
@@ -111,6 +139,9 @@ export function createOrdersService(options: {
       if (order !== undefined) {
         for (const refund of charge.refunds?.data ?? []) {
           await storeStripeRefund(order.id, refund, transaction);
+        }
+        if (Number(order.amount_refunded) > Number(order.previous_amount_refunded)) {
+          await announce('order.refunded', order, transaction);
         }
       }
       const invoiceId = (charge as { invoice?: string | { id: string } | null }).invoice;
