@@ -27,6 +27,7 @@ import { registerIdempotency } from './idempotency/idempotency.plugin.js';
 import { registerInvoiceRoutes } from './invoices/invoices.routes.js';
 import { registerOrderRoutes } from './orders/orders.routes.js';
 import { registerEventFeedRoutes } from './outbox/events.routes.js';
+import { registerWebhookEndpointRoutes } from './outgoing-webhooks/webhook-endpoints.routes.js';
 import { registerPortalRoutes } from './portal/portal.routes.js';
 import { registerSubscriptionRoutes } from './subscriptions/subscriptions.routes.js';
 import { createWebhookEndpoint, isWebhookRequest } from './webhooks/webhook-endpoint.js';
@@ -110,6 +111,7 @@ export function buildApp(dependencies: Dependencies): AppInstance {
       registerOrderRoutes(routes, dependencies);
       registerInvoiceRoutes(routes, dependencies);
       registerEventFeedRoutes(routes, dependencies);
+      registerWebhookEndpointRoutes(routes, dependencies);
       registerAdminEventRoutes(routes, dependencies);
     });
   });

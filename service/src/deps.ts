@@ -15,6 +15,10 @@ import { createReadiness, type Readiness } from './health/readiness.js';
 import { createInvoicesService, type InvoicesService } from './invoices/invoices.service.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import {
+  createWebhookEndpointsService,
+  type WebhookEndpointsService,
+} from './outgoing-webhooks/webhook-endpoints.service.js';
 import { createOutboxService, type OutboxService } from './outbox/outbox.service.js';
 import { createOrderRefundsService, type OrderRefundsService } from './orders/order-refunds.service.js';
 import { createOrdersService, type OrdersService } from './orders/orders.service.js';
@@ -67,6 +71,7 @@ export interface Dependencies {
   eventHandlers: HandlerRegistry;
   /** Events for the calling application: outgoing webhooks and the change feed. */
   outbox: OutboxService;
+  webhookEndpoints: WebhookEndpointsService;
   adminEvents: AdminEventsService;
 }
 
@@ -107,7 +112,8 @@ export async function createDependencies({
   const apiKeys = createApiKeysService({ pool, logger, cacheTtlMs: config.auth.cacheTtlMs });
   const catalog = createCatalogService({ pool, stripe, logger });
   const customers = createCustomersService({ pool, stripe });
-  const outbox = createOutboxService({ pool });
+  const webhookEndpoints = createWebhookEndpointsService({ pool });
+  const outbox = createOutboxService({ pool, onSequenced: webhookEndpoints.enqueueDeliveries });
   const subscriptions = createSubscriptionsService({ pool, stripe, customers, outbox });
   const subscriptionChanges = createSubscriptionChangesService({
     pool,
@@ -185,6 +191,7 @@ export async function createDependencies({
     entitlementCache,
     eventHandlers,
     outbox,
+    webhookEndpoints,
     adminEvents,
   };
 }

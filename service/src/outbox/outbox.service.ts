@@ -50,7 +50,7 @@ export function outgoingEventOf(row: OutboxEventRow): OutgoingEvent {
 export function createOutboxService(options: {
   pool: Pool;
   /** Runs in the sequencer's transaction for the events it just numbered (the webhook fan-out). */
-  onSequenced?: (client: PoolClient, ids: string[]) => Promise<void>;
+  onSequenced?: (client: PoolClient, ids: string[]) => Promise<unknown>;
 }) {
   const { pool } = options;
   return {
@@ -74,6 +74,11 @@ export function createOutboxService(options: {
         total += ids.length;
         if (ids.length < SEQUENCE_BATCH) return total;
       }
+    },
+
+    /** Events by id, as receivers get them. */
+    async findEvents(ids: string[]): Promise<OutgoingEvent[]> {
+      return (await repo.findEventsByIds(pool, ids)).map(outgoingEventOf);
     },
 
     /** The feed after a position, in commit order; `nextCursor` continues after the last event returned. */
