@@ -1,7 +1,7 @@
 // The process logger: pino JSON on stdout (pretty only in development), with secrets masked in every line.
 import { hostname } from 'node:os';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import type { LogLevel } from '../config.js';
+import type { LogLevel } from '../config/observability.js';
 
 export type { Logger } from 'pino';
 

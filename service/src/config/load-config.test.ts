@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './config.js';
+import { ConfigError, parseConfig } from './load-config.js';
 
 function problemsOf(environment: Record<string, string>): string[] {
   try {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './config.js';
-import { startServiceProcess } from './test-support/service-process.js';
+import { ConfigError, parseConfig } from './load-config.js';
+import { startServiceProcess } from '../test-support/service-process.js';
 
 function problemsOf(environment: Record<string, string>): string[] {
   try {
