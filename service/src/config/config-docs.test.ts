@@ -1,3 +1,4 @@
+// The generated configuration docs (.env.example, the README table) match the schema.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

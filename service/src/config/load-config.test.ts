@@ -1,3 +1,4 @@
+// Parsing the environment: defaults, typed values, messages naming each bad variable, combinations refused.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './load-config.js';
 

@@ -1,3 +1,4 @@
+// The Stripe modes (Stripe, an emulator, the in-process one) and the refusals around keys and production.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from './load-config.js';
 import { startServiceProcess } from '../test-support/service-process.js';
