@@ -159,8 +159,16 @@ describe('outgoing webhooks', () => {
     expect(mine.map((event) => event.type).sort()).toEqual(['entitlements.changed', 'order.paid']);
     expect(mine.map((event) => event.sequence)).toEqual([1, 2]);
     expect(receiver.state.badSignatures).toBe(0);
-    const log = await world.call('GET', `/v1/webhook-endpoints/${endpoint.id}/deliveries`);
-    const deliveries = log.json<{ data: Array<{ id: string; status: string; attempts: number }> }>().data;
+    // The receiver has them a moment before the worker records its answer.
+    const log = async () =>
+      (await world.call('GET', `/v1/webhook-endpoints/${endpoint.id}/deliveries`)).json<{
+        data: Array<{ id: string; status: string; attempts: number }>;
+      }>().data;
+    await until(
+      async () => (await log()).every((delivery) => delivery.status === 'delivered'),
+      'the log to show both delivered',
+    );
+    const deliveries = await log();
     expect(deliveries.map((delivery) => delivery.status)).toEqual(['delivered', 'delivered']);
 
     // A replay of a delivered one sends it again.
@@ -173,9 +181,14 @@ describe('outgoing webhooks', () => {
       () => receiver.state.accepted.filter((event) => event.customer === 'hook_buyer').length === 3,
       'replay',
     );
-    const metrics = await world.dependencies.metrics.registry.metrics();
-    const delivered = /outgoing_webhook_deliveries_total\{outcome="delivered"\} (\d+)/.exec(metrics);
-    expect(Number(delivered?.[1])).toBeGreaterThanOrEqual(3);
+    const delivered = async () =>
+      Number(
+        /outgoing_webhook_deliveries_total\{outcome="delivered"\} (\d+)/.exec(
+          await world.dependencies.metrics.registry.metrics(),
+        )?.[1],
+      );
+    await until(async () => (await delivered()) >= 3, 'the delivered count');
+    expect(await delivered()).toBe(3);
   });
 
   it('loses nothing and keeps each customer in order through a failing, slow and then down receiver', async () => {
