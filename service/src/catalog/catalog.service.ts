@@ -4,9 +4,9 @@ import type { TransactionOption } from '../db/queryable.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../observability/logger.js';
 import type { StripeGateway } from '../stripe/gateway.js';
-import { applyListedObject, listingVersion } from '../stripe/object-versions.repo.js';
+import { applyListedObject, listingVersion } from '../stripe-mirror/object-versions.js';
 import { unlessNotFound } from '../stripe/stripe-errors.js';
-import type { StripePrice, StripeProduct } from '../stripe/types.js';
+import type { StripePrice, StripeProduct } from '../stripe/stripe-objects.js';
 import * as repo from './catalog.repo.js';
 import type { PriceRow, ProductRow } from './catalog.repo.js';
 
@@ -91,7 +91,7 @@ export function createCatalogService(options: { pool: Pool; stripe: StripeGatewa
       const listedSince = new Date();
       const productIds: string[] = [];
       const priceIds: string[] = [];
-      // Each listed object is written unless a webhook applied a later version meanwhile (object-versions.repo.ts).
+      // Each listed object is written unless a webhook applied a later version meanwhile (stripe-mirror/object-versions.ts).
       for (let startingAfter: string | undefined; ;) {
         const listedAt = listingVersion();
         const page = await stripe.listProducts({ startingAfter, limit: 100 });

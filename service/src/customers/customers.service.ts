@@ -7,7 +7,7 @@ import type { Pool } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import { isInFlightConflict, unlessNotFound } from '../stripe/stripe-errors.js';
-import type { StripeCustomer, StripeDeletedCustomer } from '../stripe/types.js';
+import type { StripeCustomer, StripeDeletedCustomer } from '../stripe/stripe-objects.js';
 import * as repo from './customers.repo.js';
 import type { CustomerRow } from './customers.repo.js';
 

@@ -7,7 +7,7 @@ import type { Pool } from '../db/pool.js';
 import type { TransactionOption } from '../db/queryable.js';
 import { unlessNotFound } from '../stripe/stripe-errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
-import type { StripeInvoice } from '../stripe/types.js';
+import type { StripeInvoice } from '../stripe/stripe-objects.js';
 import * as repo from './invoices.repo.js';
 
 export type { InvoiceRow } from './invoices.repo.js';
@@ -18,8 +18,7 @@ const toDate = (seconds: number | null | undefined) =>
 
 /** The subscription of an invoice: `parent.subscription_details` now, top-level `subscription` before 2025. */
 export function subscriptionIdOfInvoice(invoice: StripeInvoice): string | null {
-  const legacy = (invoice as { subscription?: string | { id: string } | null }).subscription;
-  const current = invoice.parent?.subscription_details?.subscription ?? legacy ?? null;
+  const current = invoice.parent?.subscription_details?.subscription ?? invoice.subscription ?? null;
   return current === null ? null : typeof current === 'string' ? current : current.id;
 }
 
@@ -37,7 +36,7 @@ export function createInvoicesService(options: {
       const { client } = transaction;
       await repo.lockInvoice(client, stripeInvoiceId);
       const invoice = await unlessNotFound(stripe.retrieveInvoice(stripeInvoiceId));
-      if (invoice?.id === undefined) return undefined;
+      if (invoice === undefined) return undefined;
       const stripeCustomerId =
         typeof invoice.customer === 'string' ? invoice.customer : (invoice.customer?.id ?? '');
       const customer = await customers.findByStripeCustomerId(stripeCustomerId, transaction);

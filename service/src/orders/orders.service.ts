@@ -5,7 +5,7 @@ import type { Pool } from '../db/pool.js';
 import type { CustomersService } from '../customers/customers.service.js';
 import { unlessNotFound } from '../stripe/stripe-errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
-import type { StripeCheckoutSession } from '../stripe/types.js';
+import type { StripeCheckoutSession } from '../stripe/stripe-objects.js';
 import * as repo from './orders.repo.js';
 import type { OrderItemRow, OrderRow, OrderStatus } from './orders.repo.js';
 
@@ -59,7 +59,7 @@ export function createOrdersService(options: {
       const items: OrderItemRow[] = (session.line_items?.data ?? []).map((line) => ({
         stripe_line_item_id: line.id,
         stripe_price_id: line.price?.id ?? '',
-        stripe_product_id: idOf(line.price?.product as string | { id: string } | undefined) ?? '',
+        stripe_product_id: idOf(line.price?.product) ?? '',
         description: line.description ?? null,
         quantity: line.quantity ?? 1,
         currency: line.currency,
@@ -82,7 +82,7 @@ export function createOrdersService(options: {
         paymentIntentId === null
           ? undefined
           : await repo.applyRefundedAmount(transaction.client, paymentIntentId, charge.amount_refunded);
-      const invoiceId = (charge as { invoice?: string | { id: string } | null }).invoice;
+      const invoiceId = charge.invoice;
       return { order, invoiceCharge: invoiceId !== undefined && invoiceId !== null };
     },
 

@@ -6,7 +6,7 @@ import type { CatalogService } from '../catalog/catalog.service.js';
 import { checkRedirectUrl, type RedirectPolicy } from '../checkout/redirect-urls.js';
 import type { CustomersService } from '../customers/customers.service.js';
 import type { StripeGateway } from '../stripe/gateway.js';
-import type { StripePortalConfigurationCreateParams } from '../stripe/types.js';
+import type { PortalConfigurationCreateParams } from '../stripe/stripe-params.js';
 
 export type PortalService = ReturnType<typeof createPortalService>;
 
@@ -19,7 +19,7 @@ export function createPortalService(options: {
   const { stripe } = options;
   let configurationId: string | undefined;
 
-  async function defaultConfigurationParams(): Promise<StripePortalConfigurationCreateParams> {
+  async function defaultConfigurationParams(): Promise<PortalConfigurationCreateParams> {
     const plans = (await options.catalog.listCatalog())
       .map((product) => ({
         product: product.id,

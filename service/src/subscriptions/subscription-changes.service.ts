@@ -9,13 +9,12 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import { isCallerError } from '../stripe/stripe-errors.js';
-import type { StripeSubscription } from '../stripe/types.js';
+import type { StripeSubscription } from '../stripe/stripe-objects.js';
+import type { ProrationBehavior } from '../stripe/stripe-params.js';
 import * as changes from './subscription-changes.repo.js';
 import type { ChangeKind } from './subscription-changes.repo.js';
 import { HELD_STATUSES } from './subscriptions.repo.js';
 import type { SubscriptionRecord, SubscriptionsService } from './subscriptions.service.js';
-
-export type ProrationBehavior = 'create_prorations' | 'none' | 'always_invoice';
 
 export interface ChangeRequest {
   price?: string | undefined;

@@ -1,7 +1,7 @@
 // What product.created/updated and price.created/updated do: apply the newest version of the object (see
 // applyLatestVersion: the payload, or Stripe's object when two events share a second, or nothing for an older
 // event). A product's features may have changed, so the entitlements of the customers holding it are recomputed.
-import type { StripePrice, StripeProduct } from '../../stripe/types.js';
+import { parseStripePrice, parseStripeProduct } from '../../stripe/event-payloads.js';
 import type { HandlerContext, StripeEvent } from './event-handler.js';
 import { applyLatestVersion, type HandlerServices } from './handler-services.js';
 
@@ -10,7 +10,7 @@ export async function applyProductEvent(
   event: StripeEvent,
   context: HandlerContext,
 ): Promise<void> {
-  const product = event.data.object as unknown as StripeProduct;
+  const product = parseStripeProduct(event.data.object);
   const transaction = { client: context.client };
   const applied = await applyLatestVersion(event, context, 'catalog.product', {
     fromPayload: () => services.catalog.applyStripeProduct(product, transaction),
@@ -26,7 +26,7 @@ export async function applyPriceEvent(
   event: StripeEvent,
   context: HandlerContext,
 ): Promise<void> {
-  const price = event.data.object as unknown as StripePrice;
+  const price = parseStripePrice(event.data.object);
   const transaction = { client: context.client };
   await applyLatestVersion(event, context, 'catalog.price', {
     fromPayload: () => services.catalog.applyStripePrice(price, transaction),

@@ -10,11 +10,11 @@ import { withTransaction } from '../../db/transaction.js';
 import type { EntitlementsService } from '../../entitlements/entitlements.service.js';
 import type { InvoicesService } from '../../invoices/invoices.service.js';
 import type { StripeGateway } from '../../stripe/gateway.js';
-import type { PageRequest, StripePage } from '../../stripe/types.js';
+import type { PageRequest, StripePage } from '../../stripe/stripe-objects.js';
 import type { SubscriptionsService } from '../../subscriptions/subscriptions.service.js';
 import { fetchPageWithinRateLimits, isRateLimited, RateLimitedError } from '../sweep/stripe-paging.js';
 import { findSyncCursor, saveSyncCursor } from '../sweep/sync-cursors.js';
-import { applyListedObject, listingVersion } from '../../stripe/object-versions.repo.js';
+import { applyListedObject, listingVersion } from '../../stripe-mirror/object-versions.js';
 
 export const BACKFILL_RESOURCES = ['customers', 'products', 'prices', 'subscriptions', 'invoices'] as const;
 export type BackfillResource = (typeof BACKFILL_RESOURCES)[number];
