@@ -5,7 +5,7 @@ import type { Pool } from '../db/pool.js';
 import type { Logger } from '../observability/logger.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import { applyListedObject, listingVersion } from '../stripe-mirror/object-versions.js';
-import { unlessNotFound } from '../stripe/stripe-errors.js';
+import { unlessNotFound } from '../stripe/call-outcomes.js';
 import type { StripePrice, StripeProduct } from '../stripe/stripe-objects.js';
 import * as repo from './catalog.repo.js';
 import type { PriceRow, ProductRow } from './catalog.repo.js';

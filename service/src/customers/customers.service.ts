@@ -6,7 +6,7 @@ import type { TransactionOption } from '../db/queryable.js';
 import type { Pool } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
-import { isInFlightConflict, unlessNotFound } from '../stripe/stripe-errors.js';
+import { retryWhileInFlight, unlessNotFound } from '../stripe/call-outcomes.js';
 import type { StripeCustomer, StripeDeletedCustomer } from '../stripe/stripe-objects.js';
 import * as repo from './customers.repo.js';
 import type { CustomerRow } from './customers.repo.js';
@@ -23,8 +23,6 @@ export interface CustomerInput {
 
 // Stripe forgets idempotency keys after 24 hours: an older unlinked row is first looked up by metadata.
 const IDEMPOTENCY_KEY_SAFE_MS = 20 * 60 * 60 * 1000;
-const IN_FLIGHT_RETRIES = 40;
-const IN_FLIGHT_WAIT_MS = 150;
 
 export function stripeCustomerIdempotencyKey(customerId: string): string {
   return `billing-customer-create:${customerId}`;
@@ -45,17 +43,11 @@ export function createCustomersService(options: { pool: Pool; stripe: StripeGate
       ...(row.name === null ? {} : { name: row.name }),
       metadata: { ...row.metadata, billing_customer_id: row.id, external_id: row.external_id },
     };
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return (await stripe.createCustomer(params, stripeCustomerIdempotencyKey(row.id))).id;
-      } catch (error) {
-        // Another request is creating this very customer right now: wait for its result.
-        if (!isInFlightConflict(error) || attempt >= IN_FLIGHT_RETRIES) throw error;
-        await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_WAIT_MS));
-        const linked = await repo.findCustomerById(pool, row.id);
-        if (linked?.stripe_customer_id != null) return linked.stripe_customer_id;
-      }
-    }
+    // Another request creating this very customer right now may link it first: its link is the result then.
+    return retryWhileInFlight(
+      async () => (await stripe.createCustomer(params, stripeCustomerIdempotencyKey(row.id))).id,
+      async () => (await repo.findCustomerById(pool, row.id))?.stripe_customer_id ?? undefined,
+    );
   }
 
   async function ensureStripeCustomer(

@@ -5,7 +5,7 @@
 import type { CustomersService } from '../customers/customers.service.js';
 import type { Pool } from '../db/pool.js';
 import type { TransactionOption } from '../db/queryable.js';
-import { unlessNotFound } from '../stripe/stripe-errors.js';
+import { unlessNotFound } from '../stripe/call-outcomes.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import type { StripeInvoice } from '../stripe/stripe-objects.js';
 import * as repo from './invoices.repo.js';

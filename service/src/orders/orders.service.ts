@@ -3,7 +3,7 @@
 import type { TransactionOption } from '../db/queryable.js';
 import type { Pool } from '../db/pool.js';
 import type { CustomersService } from '../customers/customers.service.js';
-import { unlessNotFound } from '../stripe/stripe-errors.js';
+import { unlessNotFound } from '../stripe/call-outcomes.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import type { StripeCheckoutSession } from '../stripe/stripe-objects.js';
 import * as repo from './orders.repo.js';

@@ -8,7 +8,7 @@ import type { Pool } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { StripeGateway } from '../stripe/gateway.js';
-import { isCallerError } from '../stripe/stripe-errors.js';
+import { isRefusedByStripe } from '../stripe/call-outcomes.js';
 import type { StripeSubscription } from '../stripe/stripe-objects.js';
 import type { ProrationBehavior } from '../stripe/stripe-params.js';
 import * as changes from './subscription-changes.repo.js';
@@ -102,8 +102,7 @@ export function createSubscriptionChangesService(options: {
       result = await write(`billing-subscription-${kind}:${intent.id}`);
     } catch (error) {
       // A refusal stays a refusal; a timeout or outage leaves the intent pending so the retry reuses its key.
-      const cause = error instanceof AppError ? error.cause : error;
-      if (isCallerError(cause)) {
+      if (isRefusedByStripe(error)) {
         await changes.completeSubscriptionChange(pool, intent.id, {
           status: 'failed',
           reason: error instanceof Error ? error.message : String(error),

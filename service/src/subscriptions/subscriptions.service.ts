@@ -6,7 +6,7 @@ import type { Pool, PoolClient } from '../db/pool.js';
 import type { TransactionOption } from '../db/queryable.js';
 import type { CustomersService } from '../customers/customers.service.js';
 import { AppError } from '../errors.js';
-import { unlessNotFound } from '../stripe/stripe-errors.js';
+import { unlessNotFound } from '../stripe/call-outcomes.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import * as repo from './subscriptions.repo.js';
 import type { SubscriptionItemRow, SubscriptionRow } from './subscriptions.repo.js';
