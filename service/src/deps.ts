@@ -1,6 +1,5 @@
 // Composition root: builds everything the API and the worker need from config, with plain factories and no
 // container. Read top to bottom, it is the dependency graph: database, Stripe, selling services, billing state.
-import { createAdminEventsService, type AdminEventsService } from './admin/admin-events.service.js';
 import { createApiKeysService, type ApiKeysService } from './auth/api-keys.service.js';
 import { createCatalogService, type CatalogService } from './catalog/catalog.service.js';
 import { createCheckoutService, type CheckoutService } from './checkout/checkout.service.js';
@@ -29,6 +28,7 @@ import {
 } from './subscriptions/subscriptions.service.js';
 import type { HandlerRegistry } from './webhooks/handlers/event-handler.js';
 import { createHandlerRegistry } from './webhooks/handlers/handler-registry.js';
+import { createInboxService, type InboxService } from './webhooks/inbox/inbox.service.js';
 import { createWebhookIngestService, type WebhookIngestService } from './webhooks/webhook-ingest.service.js';
 import { webhookMetricsFor } from './webhooks/webhook-metrics.js';
 
@@ -62,7 +62,7 @@ export interface Dependencies {
   entitlements: EntitlementsService;
   entitlementCache: EntitlementCache;
   eventHandlers: HandlerRegistry;
-  adminEvents: AdminEventsService;
+  inbox: InboxService;
 }
 
 export interface DependencyInputs {
@@ -151,7 +151,7 @@ export async function createDependencies({
     invoices,
     entitlements,
   });
-  const adminEvents = createAdminEventsService({ pool });
+  const inbox = createInboxService({ pool });
 
   return {
     config,
@@ -174,7 +174,7 @@ export async function createDependencies({
     entitlements,
     entitlementCache,
     eventHandlers,
-    adminEvents,
+    inbox,
   };
 }
 
