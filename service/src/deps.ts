@@ -11,6 +11,7 @@ import { createEntitlementCache, type EntitlementCache } from './entitlements/en
 import { createEntitlementsService, type EntitlementsService } from './entitlements/entitlements.service.js';
 import { databaseReachableCheck, migrationsCurrentCheck } from './health/database-checks.js';
 import { createReadiness, type Readiness } from './health/readiness.js';
+import { createIdempotencyService, type IdempotencyService } from './idempotency/idempotency.service.js';
 import { createInvoicesService, type InvoicesService } from './invoices/invoices.service.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
@@ -49,6 +50,7 @@ export interface Dependencies {
   stripe: StripeGateway;
   // Selling: what callers buy through.
   apiKeys: ApiKeysService;
+  idempotency: IdempotencyService;
   catalog: CatalogService;
   customers: CustomersService;
   subscriptions: SubscriptionsService;
@@ -100,6 +102,7 @@ export async function createDependencies({
   );
 
   const apiKeys = createApiKeysService({ pool, logger, cacheTtlMs: config.auth.cacheTtlMs });
+  const idempotency = createIdempotencyService({ pool });
   const catalog = createCatalogService({ pool, stripe, logger });
   const customers = createCustomersService({ pool, stripe });
   const subscriptions = createSubscriptionsService({ pool, stripe, customers });
@@ -162,6 +165,7 @@ export async function createDependencies({
     readiness,
     stripe,
     apiKeys,
+    idempotency,
     catalog,
     customers,
     subscriptions,
