@@ -19,6 +19,13 @@ export interface HandlerServices {
   entitlements: EntitlementsService;
 }
 
+/** What an event type does, given the services it applies the event through (handler-registry.ts binds them). */
+export type EventEffect = (
+  services: HandlerServices,
+  event: StripeEvent,
+  context: HandlerContext,
+) => Promise<void>;
+
 /** The id of the event's object (every Stripe object has one, in every API version). */
 export function objectIdOf(event: StripeEvent): string {
   const id = event.data.object.id;
