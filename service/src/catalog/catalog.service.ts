@@ -11,10 +11,35 @@ import * as repo from './catalog.repo.js';
 import type { PriceRow, ProductRow } from './catalog.repo.js';
 
 export type { PriceRow, ProductRow } from './catalog.repo.js';
-export type CatalogService = ReturnType<typeof createCatalogService>;
+/** A price with whether its product is active (null when we do not have the product). */
+export type PriceWithProduct = PriceRow & { product_active: boolean | null };
 
 export interface CatalogProduct extends ProductRow {
   prices: PriceRow[];
+}
+
+export interface CatalogService {
+  /** Writes a product or price as given (an event's payload, a listed object). */
+  applyStripeProduct: (product: StripeProduct, transaction?: TransactionOption) => Promise<void>;
+  applyStripePrice: (price: StripePrice, transaction?: TransactionOption) => Promise<void>;
+  /** Applies Stripe's current product or price (what a webhook cannot order); one Stripe no longer has is left as is. */
+  syncProduct: (id: string, transaction?: TransactionOption) => Promise<void>;
+  syncPrice: (id: string, transaction?: TransactionOption) => Promise<void>;
+  markProductDeleted: (id: string, transaction?: TransactionOption) => Promise<void>;
+  markPriceDeleted: (id: string, transaction?: TransactionOption) => Promise<void>;
+  /**
+   * Copies every product and price from Stripe, and marks deleted what Stripe no longer lists; returns how many
+   * of each were seen.
+   */
+  syncFromStripe: () => Promise<{ products: number; prices: number }>;
+  /** Active products with their active prices. */
+  listCatalog: () => Promise<CatalogProduct[]>;
+  /** The prices named by id or lookup key, with whether their product is active. */
+  findPricesByReferences: (ids: string[], lookupKeys: string[]) => Promise<PriceWithProduct[]>;
+  listFeaturesByProductIds: (
+    productIds: string[],
+    transaction?: TransactionOption,
+  ) => Promise<Map<string, string[]>>;
 }
 
 export function parseFeatures(metadata: Record<string, string> | null | undefined): string[] {
@@ -55,43 +80,37 @@ function priceInput(price: StripePrice): repo.PriceInput {
   };
 }
 
-export function createCatalogService(options: { pool: Pool; stripe: StripeGateway; logger: Logger }) {
+export function createCatalogService(options: {
+  pool: Pool;
+  stripe: StripeGateway;
+  logger: Logger;
+}): CatalogService {
   const { pool, stripe } = options;
   const db = (transaction?: TransactionOption) => transaction?.client ?? pool;
 
-  /** Applies Stripe's current product (what a webhook cannot order); one Stripe no longer has is left as is. */
   async function syncProduct(id: string, transaction?: TransactionOption): Promise<void> {
     const product = await unlessNotFound(stripe.retrieveProduct(id));
     if (product !== undefined) await repo.upsertProduct(db(transaction), productInput(product));
   }
 
-  /** Applies Stripe's current price; one Stripe no longer has is left as is. */
   async function syncPrice(id: string, transaction?: TransactionOption): Promise<void> {
     const price = await unlessNotFound(stripe.retrievePrice(id));
     if (price !== undefined) await repo.upsertPrice(db(transaction), priceInput(price));
   }
 
   return {
-    applyStripeProduct: (product: StripeProduct, transaction?: TransactionOption) =>
-      repo.upsertProduct(db(transaction), productInput(product)),
-    applyStripePrice: (price: StripePrice, transaction?: TransactionOption) =>
-      repo.upsertPrice(db(transaction), priceInput(price)),
+    applyStripeProduct: (product, transaction) => repo.upsertProduct(db(transaction), productInput(product)),
+    applyStripePrice: (price, transaction) => repo.upsertPrice(db(transaction), priceInput(price)),
     syncProduct,
     syncPrice,
-    markProductDeleted: (id: string, transaction?: TransactionOption) =>
-      repo.markProductDeleted(db(transaction), id),
-    markPriceDeleted: (id: string, transaction?: TransactionOption) =>
-      repo.markPriceDeleted(db(transaction), id),
+    markProductDeleted: (id, transaction) => repo.markProductDeleted(db(transaction), id),
+    markPriceDeleted: (id, transaction) => repo.markPriceDeleted(db(transaction), id),
 
-    /**
-     * Copies every product and price from Stripe, and marks deleted what Stripe no longer lists; returns how many
-     * of each were seen.
-     */
-    async syncFromStripe(): Promise<{ products: number; prices: number }> {
+    async syncFromStripe() {
       const listedSince = new Date();
       const productIds: string[] = [];
       const priceIds: string[] = [];
-      // Each listed object is written unless a webhook applied a later version meanwhile (stripe-mirror/object-versions.ts).
+      // Each listed object is written unless a webhook applied a later version meanwhile (stripe-mirror/).
       for (let startingAfter: string | undefined; ;) {
         const listedAt = listingVersion();
         const page = await stripe.listProducts({ startingAfter, limit: 100 });
@@ -126,8 +145,7 @@ export function createCatalogService(options: { pool: Pool; stripe: StripeGatewa
       return { products: productIds.length, prices: priceIds.length };
     },
 
-    /** Active products with their active prices. */
-    async listCatalog(): Promise<CatalogProduct[]> {
+    async listCatalog() {
       const [products, prices] = await Promise.all([
         repo.listActiveProducts(pool),
         repo.listActivePrices(pool),
@@ -138,13 +156,9 @@ export function createCatalogService(options: { pool: Pool; stripe: StripeGatewa
       }));
     },
 
-    findPricesByReferences: (ids: string[], lookupKeys: string[]) =>
-      repo.findPricesByReferences(pool, ids, lookupKeys),
+    findPricesByReferences: (ids, lookupKeys) => repo.findPricesByReferences(pool, ids, lookupKeys),
 
-    async listFeaturesByProductIds(
-      productIds: string[],
-      transaction?: TransactionOption,
-    ): Promise<Map<string, string[]>> {
+    async listFeaturesByProductIds(productIds, transaction) {
       const rows = await repo.findFeaturesByProductIds(db(transaction), productIds);
       return new Map(rows.map((row) => [row.id, row.features]));
     },

@@ -12,13 +12,39 @@ import * as repo from './customers.repo.js';
 import type { CustomerRow } from './customers.repo.js';
 
 export type { CustomerRow } from './customers.repo.js';
-export type CustomersService = ReturnType<typeof createCustomersService>;
 
 export interface CustomerInput {
   external_id: string;
   email: string;
   name?: string | undefined;
   metadata?: Record<string, string> | undefined;
+}
+
+/** Our customer once it has its Stripe customer. */
+export type BillableCustomer = CustomerRow & { stripe_customer_id: string };
+
+export interface CustomersService {
+  /** Creates our customer and its Stripe customer, or returns the existing one (`created: false`). */
+  createOrGet: (input: CustomerInput) => Promise<{ customer: CustomerRow; created: boolean }>;
+  getByExternalId: (externalId: string) => Promise<CustomerRow>;
+  /**
+   * The customer with a Stripe customer (created now if an earlier attempt failed before linking it); `param`
+   * names the request field in the error when there is none.
+   */
+  getBillableByExternalId: (externalId: string, param?: string) => Promise<BillableCustomer>;
+  findByExternalId: (externalId: string, transaction?: TransactionOption) => Promise<CustomerRow | undefined>;
+  findByStripeCustomerId: (
+    stripeId: string,
+    transaction?: TransactionOption,
+  ) => Promise<CustomerRow | undefined>;
+  /** Webhook updates: email and name from Stripe; a deleted Stripe customer marks ours deleted. */
+  applyStripeCustomer: (
+    customer: StripeCustomer | StripeDeletedCustomer,
+    transaction?: TransactionOption,
+  ) => Promise<void>;
+  /** Applies Stripe's current customer (what a webhook cannot order); one Stripe does not know is left alone. */
+  syncStripeCustomer: (stripeId: string, transaction?: TransactionOption) => Promise<void>;
+  markStripeCustomerDeleted: (stripeId: string, transaction?: TransactionOption) => Promise<void>;
 }
 
 // Stripe forgets idempotency keys after 24 hours: an older unlinked row is first looked up by metadata.
@@ -28,7 +54,7 @@ export function stripeCustomerIdempotencyKey(customerId: string): string {
   return `billing-customer-create:${customerId}`;
 }
 
-export function createCustomersService(options: { pool: Pool; stripe: StripeGateway }) {
+export function createCustomersService(options: { pool: Pool; stripe: StripeGateway }): CustomersService {
   const { pool, stripe } = options;
   const db = (transaction?: TransactionOption) => transaction?.client ?? pool;
 
@@ -50,9 +76,7 @@ export function createCustomersService(options: { pool: Pool; stripe: StripeGate
     );
   }
 
-  async function ensureStripeCustomer(
-    row: CustomerRow,
-  ): Promise<CustomerRow & { stripe_customer_id: string }> {
+  async function ensureStripeCustomer(row: CustomerRow): Promise<BillableCustomer> {
     if (row.stripe_customer_id !== null) return { ...row, stripe_customer_id: row.stripe_customer_id };
     const stripeId = await createStripeCustomer(row);
     const linked =
@@ -83,8 +107,7 @@ export function createCustomersService(options: { pool: Pool; stripe: StripeGate
     });
   }
   return {
-    /** Creates our customer and its Stripe customer, or returns the existing one (`created: false`). */
-    async createOrGet(input: CustomerInput): Promise<{ customer: CustomerRow; created: boolean }> {
+    async createOrGet(input) {
       const inserted = await repo.insertCustomer(pool, {
         externalId: input.external_id,
         email: input.email,
@@ -102,8 +125,7 @@ export function createCustomersService(options: { pool: Pool; stripe: StripeGate
 
     getByExternalId,
 
-    /** The customer with a Stripe customer (created now if an earlier attempt failed before linking it). */
-    async getBillableByExternalId(externalId: string, param = 'customer') {
+    async getBillableByExternalId(externalId, param = 'customer') {
       const row = await repo.findCustomerByExternalId(pool, externalId);
       if (row === undefined)
         throw new AppError('not_found', `${param}: no customer with external_id "${externalId}"`, { param });
@@ -112,19 +134,14 @@ export function createCustomersService(options: { pool: Pool; stripe: StripeGate
       return ensureStripeCustomer(row);
     },
 
-    findByExternalId: (externalId: string, transaction?: TransactionOption) =>
-      repo.findCustomerByExternalId(db(transaction), externalId),
-    findByStripeCustomerId: (stripeId: string, transaction?: TransactionOption) =>
-      repo.findCustomerByStripeId(db(transaction), stripeId),
+    findByExternalId: (externalId, transaction) => repo.findCustomerByExternalId(db(transaction), externalId),
+    findByStripeCustomerId: (stripeId, transaction) => repo.findCustomerByStripeId(db(transaction), stripeId),
 
-    /** Webhook updates: email and name from Stripe; a deleted Stripe customer marks ours deleted. */
     applyStripeCustomer,
-    /** Applies Stripe's current customer (what a webhook cannot order); one Stripe does not know is left alone. */
-    async syncStripeCustomer(stripeId: string, transaction?: TransactionOption): Promise<void> {
+    async syncStripeCustomer(stripeId, transaction) {
       const customer = await unlessNotFound(stripe.retrieveCustomer(stripeId));
       if (customer !== undefined) await applyStripeCustomer(customer, transaction);
     },
-    markStripeCustomerDeleted: (stripeId: string, transaction?: TransactionOption) =>
-      repo.markCustomerDeleted(db(transaction), stripeId),
+    markStripeCustomerDeleted: (stripeId, transaction) => repo.markCustomerDeleted(db(transaction), stripeId),
   };
 }

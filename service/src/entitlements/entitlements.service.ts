@@ -8,12 +8,21 @@ import type { EntitlementCache } from './entitlement-cache.js';
 import * as repo from './entitlements.repo.js';
 import type { EntitlementRow } from './entitlements.repo.js';
 
-export type EntitlementsService = ReturnType<typeof createEntitlementsService>;
-
 export interface EntitlementCheck {
   entitled: boolean;
   source: { type: 'subscription' | 'order'; id: string } | null;
   expires_at: string | null;
+}
+
+export interface EntitlementsService {
+  /** Recomputes the customer's entitlements from its subscriptions and orders, in the caller's transaction. */
+  recomputeForCustomer: (customerId: string, transaction: Required<TransactionOption>) => Promise<void>;
+  /** Recomputes those of every customer holding the product; returns how many. */
+  recomputeForProduct: (productId: string, transaction: Required<TransactionOption>) => Promise<number>;
+  /** The fast check: served from the cache when it can be. */
+  check: (externalId: string, feature: string) => Promise<EntitlementCheck>;
+  /** Every current entitlement of a customer, one per feature (its longest-lasting source). */
+  listCurrent: (externalId: string) => Promise<Array<EntitlementCheck & { feature: string }>>;
 }
 
 const NOT_ENTITLED: EntitlementCheck = { entitled: false, source: null, expires_at: null };
@@ -26,7 +35,7 @@ export function createEntitlementsService(options: {
   pool: Pool;
   cache: EntitlementCache;
   pastDueGraceHours: number;
-}) {
+}): EntitlementsService {
   const { pool, cache } = options;
 
   async function rowsOf(externalId: string): Promise<EntitlementRow[]> {
@@ -46,10 +55,10 @@ export function createEntitlementsService(options: {
   }
 
   return {
-    recomputeForCustomer: (customerId: string, transaction: Required<TransactionOption>) =>
+    recomputeForCustomer: (customerId, transaction) =>
       repo.recomputeEntitlements(transaction.client, customerId, options.pastDueGraceHours),
 
-    async recomputeForProduct(productId: string, transaction: Required<TransactionOption>): Promise<number> {
+    async recomputeForProduct(productId, transaction) {
       const customerIds = await repo.listCustomersHoldingProduct(transaction.client, productId);
       for (const customerId of customerIds) {
         await repo.recomputeEntitlements(transaction.client, customerId, options.pastDueGraceHours);
@@ -57,8 +66,7 @@ export function createEntitlementsService(options: {
       return customerIds.length;
     },
 
-    /** The fast check: served from the cache when it can be. */
-    async check(externalId: string, feature: string): Promise<EntitlementCheck> {
+    async check(externalId, feature) {
       const now = Date.now();
       // Rows come ordered by feature, then the longest-lasting source first.
       const row = (await rowsOf(externalId)).find(
@@ -72,8 +80,7 @@ export function createEntitlementsService(options: {
       };
     },
 
-    /** Every current entitlement of a customer, one per feature (its longest-lasting source). */
-    async listCurrent(externalId: string): Promise<Array<EntitlementCheck & { feature: string }>> {
+    async listCurrent(externalId) {
       const now = Date.now();
       const byFeature = new Map<string, EntitlementRow>();
       for (const row of await rowsOf(externalId)) {

@@ -11,7 +11,17 @@ import type { StripeInvoice } from '../stripe/stripe-objects.js';
 import * as repo from './invoices.repo.js';
 
 export type { InvoiceRow } from './invoices.repo.js';
-export type InvoicesService = ReturnType<typeof createInvoicesService>;
+export interface InvoicesService {
+  /**
+   * Refetches the invoice under its advisory lock and stores it, in the caller's transaction; undefined when
+   * Stripe does not know it.
+   */
+  syncInvoice: (
+    stripeInvoiceId: string,
+    transaction: Required<TransactionOption>,
+  ) => Promise<repo.InvoiceRow | undefined>;
+  listForCustomer: (customerId: string) => Promise<repo.InvoiceRow[]>;
+}
 
 const toDate = (seconds: number | null | undefined) =>
   seconds === null || seconds === undefined ? null : new Date(seconds * 1000);
@@ -26,13 +36,10 @@ export function createInvoicesService(options: {
   pool: Pool;
   stripe: StripeGateway;
   customers: CustomersService;
-}) {
+}): InvoicesService {
   const { pool, stripe, customers } = options;
   return {
-    async syncInvoice(
-      stripeInvoiceId: string,
-      transaction: Required<TransactionOption>,
-    ): Promise<repo.InvoiceRow | undefined> {
+    async syncInvoice(stripeInvoiceId, transaction) {
       const { client } = transaction;
       await repo.lockInvoice(client, stripeInvoiceId);
       const invoice = await unlessNotFound(stripe.retrieveInvoice(stripeInvoiceId));
@@ -62,6 +69,6 @@ export function createInvoicesService(options: {
       });
     },
 
-    listForCustomer: (customerId: string) => repo.listInvoicesOfCustomer(pool, customerId),
+    listForCustomer: (customerId) => repo.listInvoicesOfCustomer(pool, customerId),
   };
 }

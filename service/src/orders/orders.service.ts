@@ -10,7 +10,26 @@ import * as repo from './orders.repo.js';
 import type { OrderItemRow, OrderRow, OrderStatus } from './orders.repo.js';
 
 export type { OrderRow, OrderItemRow } from './orders.repo.js';
-export type OrdersService = ReturnType<typeof createOrdersService>;
+export type OrderWithItems = OrderRow & { items: OrderItemRow[] };
+
+/** `transaction` is the webhook's transaction where required: the order commits with the event. */
+export interface OrdersService {
+  /** Creates or advances the order of a payment-mode session; undefined for other modes. */
+  applyCheckoutSession: (
+    stripeSessionId: string,
+    outcome: SessionOutcome,
+    transaction: Required<TransactionOption>,
+  ) => Promise<OrderRow | undefined>;
+  /**
+   * Applies the charge's cumulative refunded amount to its order (undefined when no order has it);
+   * `invoiceCharge` says whether the charge paid an invoice (or is unknown to Stripe), so no order is to come.
+   */
+  applyChargeRefund: (
+    stripeChargeId: string,
+    transaction: Required<TransactionOption>,
+  ) => Promise<{ order: OrderRow | undefined; invoiceCharge: boolean }>;
+  listForCustomer: (customerId: string) => Promise<OrderWithItems[]>;
+}
 
 /** What the event said happened, beside the session's own state. */
 export type SessionOutcome = 'completed' | 'payment_succeeded' | 'payment_failed';
@@ -22,7 +41,7 @@ export function createOrdersService(options: {
   pool: Pool;
   stripe: StripeGateway;
   customers: CustomersService;
-}) {
+}): OrdersService {
   const { pool, stripe, customers } = options;
 
   function statusOf(session: StripeCheckoutSession, outcome: SessionOutcome): OrderStatus {
@@ -31,15 +50,7 @@ export function createOrdersService(options: {
   }
 
   return {
-    /**
-     * Creates or advances the order of a payment-mode session; undefined for other modes. `transaction.client`
-     * is the webhook's transaction (required: the order commits with the event).
-     */
-    async applyCheckoutSession(
-      stripeSessionId: string,
-      outcome: SessionOutcome,
-      transaction: Required<TransactionOption>,
-    ): Promise<OrderRow | undefined> {
+    async applyCheckoutSession(stripeSessionId, outcome, transaction) {
       const session = await unlessNotFound(stripe.retrieveCheckoutSession(stripeSessionId));
       if (session === undefined || session.mode !== 'payment') return undefined;
       const stripeCustomerId = idOf(session.customer);
@@ -69,11 +80,7 @@ export function createOrdersService(options: {
       return order;
     },
 
-    /** Applies the charge's cumulative refunded amount to its order; undefined when no order has it. */
-    async applyChargeRefund(
-      stripeChargeId: string,
-      transaction: Required<TransactionOption>,
-    ): Promise<{ order: OrderRow | undefined; invoiceCharge: boolean }> {
+    async applyChargeRefund(stripeChargeId, transaction) {
       const charge = await unlessNotFound(stripe.retrieveCharge(stripeChargeId));
       // Unknown to Stripe (another account's or a deleted test object): nothing of ours to change.
       if (charge === undefined) return { order: undefined, invoiceCharge: true };
@@ -86,7 +93,7 @@ export function createOrdersService(options: {
       return { order, invoiceCharge: invoiceId !== undefined && invoiceId !== null };
     },
 
-    async listForCustomer(customerId: string): Promise<Array<OrderRow & { items: OrderItemRow[] }>> {
+    async listForCustomer(customerId) {
       const orders = await repo.listOrdersOfCustomer(pool, customerId);
       const items = await repo.listItemsOfOrders(
         pool,

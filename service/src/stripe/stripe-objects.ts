@@ -124,13 +124,13 @@ export interface StripeInvoice {
   status: string | null;
   billing_reason: string | null;
   number: string | null;
+  hosted_invoice_url?: string | null | undefined;
   currency: string;
-  total: number;
   amount_due: number;
   amount_paid: number;
   amount_remaining: number;
+  total: number;
   attempt_count: number;
-  hosted_invoice_url?: string | null | undefined;
   period_start: number;
   period_end: number;
   status_transitions?: { paid_at: number | null } | undefined;

@@ -23,7 +23,29 @@ export interface ChangeRequest {
   proration_behavior?: ProrationBehavior | undefined;
 }
 
-export type SubscriptionChangesService = ReturnType<typeof createSubscriptionChangesService>;
+/** What a plan change would bill: the proration amount now, and the next invoice's total, line by line. */
+export interface ChangePreview {
+  subscription: string;
+  price: string;
+  quantity: number;
+  proration_behavior: ProrationBehavior;
+  proration_date: string;
+  currency: string;
+  proration_amount: number;
+  amount_due: number;
+  lines: Array<{ description: string; amount: number; proration: boolean }>;
+}
+
+/** Each write answers Stripe's subscription as it is after the change (the mirror follows). */
+export interface SubscriptionChangesService {
+  /** Switches the single item to another price or quantity, with the given proration. */
+  change: (stripeSubscriptionId: string, request: ChangeRequest) => Promise<StripeSubscription>;
+  previewChange: (stripeSubscriptionId: string, request: ChangeRequest) => Promise<ChangePreview>;
+  /** At the end of the period, or now. */
+  cancel: (stripeSubscriptionId: string, request: { at_period_end: boolean }) => Promise<StripeSubscription>;
+  /** Undoes a scheduled cancellation (at period end, or at a chosen date). */
+  resume: (stripeSubscriptionId: string) => Promise<StripeSubscription>;
+}
 
 export function createSubscriptionChangesService(options: {
   pool: Pool;
@@ -31,7 +53,7 @@ export function createSubscriptionChangesService(options: {
   catalog: CatalogService;
   subscriptions: SubscriptionsService;
   logger: Logger;
-}) {
+}): SubscriptionChangesService {
   const { pool, stripe, catalog, subscriptions } = options;
 
   async function resolveNewPrice(request: ChangeRequest, current: SubscriptionRecord): Promise<PriceRow> {
@@ -121,7 +143,7 @@ export function createSubscriptionChangesService(options: {
   }
 
   return {
-    async change(stripeSubscriptionId: string, request: ChangeRequest): Promise<StripeSubscription> {
+    async change(stripeSubscriptionId, request) {
       const subscription = await subscriptions.getOwned(stripeSubscriptionId);
       requireLive(subscription);
       const item = singleItemOf(subscription);
@@ -153,8 +175,7 @@ export function createSubscriptionChangesService(options: {
       );
     },
 
-    /** What the change would bill: the proration amount now, and the next invoice's total. */
-    async previewChange(stripeSubscriptionId: string, request: ChangeRequest) {
+    async previewChange(stripeSubscriptionId, request) {
       const subscription = await subscriptions.getOwned(stripeSubscriptionId);
       requireLive(subscription);
       const item = singleItemOf(subscription);
@@ -192,10 +213,7 @@ export function createSubscriptionChangesService(options: {
       };
     },
 
-    async cancel(
-      stripeSubscriptionId: string,
-      request: { at_period_end: boolean },
-    ): Promise<StripeSubscription> {
+    async cancel(stripeSubscriptionId, request) {
       const subscription = await subscriptions.getOwned(stripeSubscriptionId);
       if (subscription.status === 'canceled' || subscription.status === 'incomplete_expired') {
         throw new AppError(
@@ -213,8 +231,7 @@ export function createSubscriptionChangesService(options: {
       );
     },
 
-    /** Undoes a scheduled cancellation (cancel at period end). */
-    async resume(stripeSubscriptionId: string): Promise<StripeSubscription> {
+    async resume(stripeSubscriptionId) {
       const subscription = await subscriptions.getOwned(stripeSubscriptionId);
       requireLive(subscription);
       if (!subscription.cancel_at_period_end && subscription.cancel_at === null) {

@@ -17,7 +17,23 @@ export interface SubscriptionRecord extends SubscriptionRow {
   product_ids: string[];
 }
 
-export type SubscriptionsService = ReturnType<typeof createSubscriptionsService>;
+export interface SubscriptionsService {
+  /** Refetches and stores one subscription; undefined when Stripe does not know it (nothing changes then). */
+  syncSubscription: (
+    stripeSubscriptionId: string,
+    transaction?: TransactionOption,
+  ) => Promise<SubscriptionRecord | undefined>;
+  /** Pulls every subscription of a customer from Stripe (repair or backfill; webhooks keep it current). */
+  syncCustomerSubscriptions: (stripeCustomerId: string) => Promise<number>;
+  listForCustomer: (customerId: string) => Promise<SubscriptionRecord[]>;
+  /** Ours, from the mirror (synced from Stripe first if the mirror does not have it yet). */
+  getOwned: (stripeSubscriptionId: string) => Promise<SubscriptionRecord>;
+  /** Which of the products the customer holds through a live subscription, and through which. */
+  findHeldProducts: (
+    customerId: string,
+    productIds: string[],
+  ) => Promise<Array<{ stripe_product_id: string; stripe_subscription_id: string }>>;
+}
 
 function recordOf(row: SubscriptionRow, items: SubscriptionItemRow[]): SubscriptionRecord {
   return { ...row, items, product_ids: [...new Set(items.map((item) => item.stripe_product_id))] };
@@ -27,7 +43,7 @@ export function createSubscriptionsService(options: {
   pool: Pool;
   stripe: StripeGateway;
   customers: CustomersService;
-}) {
+}): SubscriptionsService {
   const { pool, stripe, customers } = options;
 
   async function syncOn(
@@ -50,14 +66,12 @@ export function createSubscriptionsService(options: {
   }
 
   return {
-    /** Refetches and stores one subscription; undefined when Stripe does not know it (nothing changes then). */
-    syncSubscription(stripeSubscriptionId: string, transaction?: TransactionOption) {
+    syncSubscription(stripeSubscriptionId, transaction) {
       if (transaction?.client !== undefined) return syncOn(transaction.client, stripeSubscriptionId);
       return withTransaction(pool, (client) => syncOn(client, stripeSubscriptionId));
     },
 
-    /** Pulls every subscription of a customer from Stripe (repair or backfill; webhooks keep it current). */
-    async syncCustomerSubscriptions(stripeCustomerId: string): Promise<number> {
+    async syncCustomerSubscriptions(stripeCustomerId) {
       let count = 0;
       for (let startingAfter: string | undefined; ;) {
         const page = await stripe.listSubscriptions({
@@ -74,7 +88,7 @@ export function createSubscriptionsService(options: {
       }
     },
 
-    async listForCustomer(customerId: string): Promise<SubscriptionRecord[]> {
+    async listForCustomer(customerId) {
       const rows = await repo.listSubscriptionsOfCustomer(pool, customerId);
       const items = await repo.listItemsOfSubscriptions(
         pool,
@@ -88,8 +102,7 @@ export function createSubscriptionsService(options: {
       );
     },
 
-    /** Ours, from the mirror (synced from Stripe first if the mirror does not have it yet). */
-    async getOwned(stripeSubscriptionId: string): Promise<SubscriptionRecord> {
+    async getOwned(stripeSubscriptionId) {
       let row = await repo.findSubscriptionByStripeId(pool, stripeSubscriptionId);
       if (row === undefined) {
         const synced = /^sub_[A-Za-z0-9]+$/.test(stripeSubscriptionId)
@@ -106,7 +119,6 @@ export function createSubscriptionsService(options: {
       return recordOf(row, items);
     },
 
-    findHeldProducts: (customerId: string, productIds: string[]) =>
-      repo.findHeldProducts(pool, customerId, productIds),
+    findHeldProducts: (customerId, productIds) => repo.findHeldProducts(pool, customerId, productIds),
   };
 }

@@ -51,11 +51,7 @@ function sources(services: BackfillServices): Record<BackfillResource, Source> {
   return {
     customers: {
       list: (request) => stripe.listCustomers(request),
-      apply: (customer, transaction) =>
-        services.customers.applyStripeCustomer(
-          customer as Parameters<CustomersService['applyStripeCustomer']>[0],
-          transaction,
-        ),
+      apply: (customer, transaction) => services.customers.applyStripeCustomer(customer, transaction),
       refetch: (id, transaction) => services.customers.syncStripeCustomer(id, transaction),
     },
     products: {
