@@ -4,7 +4,7 @@ import type { TransactionOption } from '../db/queryable.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../observability/logger.js';
 import type { StripeGateway } from '../stripe/gateway.js';
-import { applyListedObject, listingVersion } from '../stripe/object-versions.repo.js';
+import { copyListedObjects, type ListingOptions } from '../stripe/stripe-list-paging.js';
 import { unlessNotFound } from '../stripe/stripe-errors.js';
 import type { StripePrice, StripeProduct } from '../stripe/types.js';
 import * as repo from './catalog.repo.js';
@@ -71,6 +71,30 @@ export function createCatalogService(options: { pool: Pool; stripe: StripeGatewa
     if (price !== undefined) await repo.upsertPrice(db(transaction), priceInput(price));
   }
 
+  /** Copies Stripe's products (the catalog sync's and the backfill's products); returns the ids listed. */
+  const copyProductsFromStripe = (listing: ListingOptions = {}) =>
+    copyListedObjects(
+      pool,
+      (request) => stripe.listProducts(request),
+      {
+        listed: (client, product) => repo.upsertProduct(client, productInput(product)),
+        current: (client, id) => syncProduct(id, { client }),
+      },
+      listing,
+    );
+
+  /** Copies Stripe's prices (the catalog sync's and the backfill's prices); returns the ids listed. */
+  const copyPricesFromStripe = (listing: ListingOptions = {}) =>
+    copyListedObjects(
+      pool,
+      (request) => stripe.listPrices(request),
+      {
+        listed: (client, price) => repo.upsertPrice(client, priceInput(price)),
+        current: (client, id) => syncPrice(id, { client }),
+      },
+      listing,
+    );
+
   return {
     applyStripeProduct: (product: StripeProduct, transaction?: TransactionOption) =>
       repo.upsertProduct(db(transaction), productInput(product)),
@@ -83,41 +107,17 @@ export function createCatalogService(options: { pool: Pool; stripe: StripeGatewa
     markPriceDeleted: (id: string, transaction?: TransactionOption) =>
       repo.markPriceDeleted(db(transaction), id),
 
+    copyProductsFromStripe,
+    copyPricesFromStripe,
+
     /**
-     * Copies every product and price from Stripe, and marks deleted what Stripe no longer lists; returns how many
-     * of each were seen.
+     * Copies every product and price from Stripe (at start and on POST /v1/catalog/sync; the backfill copies them
+     * the same way), and marks deleted what Stripe no longer lists; returns how many of each were seen.
      */
     async syncFromStripe(): Promise<{ products: number; prices: number }> {
       const listedSince = new Date();
-      const productIds: string[] = [];
-      const priceIds: string[] = [];
-      // Each listed object is written unless a webhook applied a later version meanwhile (object-versions.repo.ts).
-      for (let startingAfter: string | undefined; ;) {
-        const listedAt = listingVersion();
-        const page = await stripe.listProducts({ startingAfter, limit: 100 });
-        for (const product of page.data) {
-          await applyListedObject(pool, product.id, listedAt, {
-            listed: (client) => repo.upsertProduct(client, productInput(product)),
-            current: (client) => syncProduct(product.id, { client }),
-          });
-        }
-        productIds.push(...page.data.map((product) => product.id));
-        startingAfter = page.data.at(-1)?.id;
-        if (!page.has_more || startingAfter === undefined) break;
-      }
-      for (let startingAfter: string | undefined; ;) {
-        const listedAt = listingVersion();
-        const page = await stripe.listPrices({ startingAfter, limit: 100 });
-        for (const price of page.data) {
-          await applyListedObject(pool, price.id, listedAt, {
-            listed: (client) => repo.upsertPrice(client, priceInput(price)),
-            current: (client) => syncPrice(price.id, { client }),
-          });
-        }
-        priceIds.push(...page.data.map((price) => price.id));
-        startingAfter = page.data.at(-1)?.id;
-        if (!page.has_more || startingAfter === undefined) break;
-      }
+      const productIds = await copyProductsFromStripe();
+      const priceIds = await copyPricesFromStripe();
       await repo.markUnlistedCatalogDeleted(pool, { productIds, priceIds, listedSince });
       options.logger.info(
         { products: productIds.length, prices: priceIds.length },

@@ -7,6 +7,7 @@ import type { Pool } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import { isInFlightConflict, unlessNotFound } from '../stripe/stripe-errors.js';
+import { copyListedObjects, type ListingOptions } from '../stripe/stripe-list-paging.js';
 import type { StripeCustomer, StripeDeletedCustomer } from '../stripe/types.js';
 import * as repo from './customers.repo.js';
 import type { CustomerRow } from './customers.repo.js';
@@ -90,6 +91,12 @@ export function createCustomersService(options: { pool: Pool; stripe: StripeGate
       name: customer.name ?? null,
     });
   }
+  /** Applies Stripe's current customer (what a webhook cannot order); one Stripe does not know is left alone. */
+  async function syncStripeCustomer(stripeId: string, transaction?: TransactionOption): Promise<void> {
+    const customer = await unlessNotFound(stripe.retrieveCustomer(stripeId));
+    if (customer !== undefined) await applyStripeCustomer(customer, transaction);
+  }
+
   return {
     /** Creates our customer and its Stripe customer, or returns the existing one (`created: false`). */
     async createOrGet(input: CustomerInput): Promise<{ customer: CustomerRow; created: boolean }> {
@@ -127,12 +134,23 @@ export function createCustomersService(options: { pool: Pool; stripe: StripeGate
 
     /** Webhook updates: email and name from Stripe; a deleted Stripe customer marks ours deleted. */
     applyStripeCustomer,
-    /** Applies Stripe's current customer (what a webhook cannot order); one Stripe does not know is left alone. */
-    async syncStripeCustomer(stripeId: string, transaction?: TransactionOption): Promise<void> {
-      const customer = await unlessNotFound(stripe.retrieveCustomer(stripeId));
-      if (customer !== undefined) await applyStripeCustomer(customer, transaction);
-    },
+    syncStripeCustomer,
     markStripeCustomerDeleted: (stripeId: string, transaction?: TransactionOption) =>
       repo.markCustomerDeleted(db(transaction), stripeId),
+
+    /** Copies Stripe's customers onto ours (the backfill); returns the Stripe ids listed. */
+    copyCustomersFromStripe: (listing: ListingOptions = {}) =>
+      copyListedObjects(
+        pool,
+        (request) => stripe.listCustomers(request),
+        {
+          listed: (client, customer) => applyStripeCustomer(customer, { client }),
+          current: (client, id) => syncStripeCustomer(id, { client }),
+        },
+        listing,
+      ),
+
+    /** Our ids of every customer not deleted (the backfill recomputes their entitlements). */
+    listActiveCustomerIds: () => repo.listActiveCustomerIds(pool),
   };
 }
