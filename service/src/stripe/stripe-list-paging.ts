@@ -1,5 +1,5 @@
 // Paging through a Stripe list, the one way every listing does it (catalog sync, backfill, missed-event sweep):
-// 100 items a page after a cursor, a short pause between pages, and on a 429 a few retries with growing waits
+// 100 items a page after a cursor, a short pause between pages (none before the first), and on a 429 a few retries with growing waits
 // before the run gives up as rate-limited (never reported as a success). copyListedObjects adds the version
 // guard for objects that webhooks apply from their payload.
 import { AppError } from '../errors.js';
@@ -32,9 +32,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function fetchPageWithinRateLimits<Page>(fetchPage: () => Promise<Page>): Promise<Page> {
   for (let attempt = 0; ; attempt += 1) {
     try {
-      const page = await fetchPage();
-      await sleep(MIN_PAGE_INTERVAL_MS);
-      return page;
+      return await fetchPage();
     } catch (error) {
       if (!isRateLimited(error)) throw error;
       const wait = RATE_LIMIT_WAITS_MS[attempt];
@@ -54,7 +52,8 @@ export async function forEachStripePage<Item extends { id: string }>(
   options: { startingAfter?: string | undefined } = {},
 ): Promise<void> {
   let { startingAfter } = options;
-  for (;;) {
+  for (let first = true; ; first = false) {
+    if (!first) await sleep(MIN_PAGE_INTERVAL_MS);
     const listedAt = listingVersion();
     const page = await fetchPageWithinRateLimits(() =>
       list({ limit: PAGE_LIMIT, ...(startingAfter === undefined ? {} : { startingAfter }) }),
