@@ -14,7 +14,7 @@ const STRIPE_SDK = boundary(
 );
 // stripe/'s public modules; every other file there faces the SDK (error mapping, the client) and stays inside.
 const STRIPE_INTERNALS = boundary(
-  '^(\\.\\./)+stripe/(?!(gateway|stripe-objects|stripe-params|event-payloads|call-outcomes|stripe-readiness|webhook-signature)\\.js$)',
+  '^(\\./|(\\.\\./)+)stripe/(?!(gateway|stripe-objects|stripe-params|event-payloads|call-outcomes|stripe-list-paging|stripe-readiness|webhook-signature)\\.js$)',
   "This module of stripe/ faces the SDK; use stripe/'s public modules (listed in eslint.config.js).",
 );
 const ANY_REPO = boundary('\\.repo\\.js$', "Routes never reach a repo: go through the feature's service.");
@@ -24,7 +24,7 @@ const OTHER_FEATURES_REPO = boundary(
 );
 // The inbox's SQL operations (one per file, webhooks/inbox/<verb>-events.ts) are the webhooks feature's repo.
 const INBOX_SQL = boundary(
-  '^(\\.\\./)+webhooks/inbox/(?!(inbox-event|inbox-statuses|inbox\\.service)\\.js$)',
+  '^(\\./|(\\.\\./)+)webhooks/inbox/(?!(inbox-event|inbox-statuses|inbox\\.service)\\.js$)',
   "The inbox's SQL stays inside webhooks/: use the InboxService (or the inbox's types and statuses).",
 );
 const COMPOSITION_ROOT = boundary(

@@ -4,8 +4,8 @@ import type { TransactionOption } from '../db/queryable.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../observability/logger.js';
 import type { StripeGateway } from '../stripe/gateway.js';
-import { applyListedObject, listingVersion } from '../stripe-mirror/object-versions.js';
 import { unlessNotFound } from '../stripe/call-outcomes.js';
+import { copyListedObjects, type ListingOptions } from '../stripe/stripe-list-paging.js';
 import type { StripePrice, StripeProduct } from '../stripe/stripe-objects.js';
 import * as repo from './catalog.repo.js';
 import type { PriceRow, ProductRow } from './catalog.repo.js';
@@ -27,9 +27,13 @@ export interface CatalogService {
   syncPrice: (id: string, transaction?: TransactionOption) => Promise<void>;
   markProductDeleted: (id: string, transaction?: TransactionOption) => Promise<void>;
   markPriceDeleted: (id: string, transaction?: TransactionOption) => Promise<void>;
+  /** Copies Stripe's products (the catalog sync's and the backfill's products); returns the ids listed. */
+  copyProductsFromStripe: (listing?: ListingOptions) => Promise<string[]>;
+  /** Copies Stripe's prices (the catalog sync's and the backfill's prices); returns the ids listed. */
+  copyPricesFromStripe: (listing?: ListingOptions) => Promise<string[]>;
   /**
-   * Copies every product and price from Stripe, and marks deleted what Stripe no longer lists; returns how many
-   * of each were seen.
+   * Copies every product and price from Stripe (at start and on POST /v1/catalog/sync; the backfill copies them
+   * the same way), and marks deleted what Stripe no longer lists; returns how many of each were seen.
    */
   syncFromStripe: () => Promise<{ products: number; prices: number }>;
   /** Active products with their active prices. */
@@ -98,6 +102,28 @@ export function createCatalogService(options: {
     if (price !== undefined) await repo.upsertPrice(db(transaction), priceInput(price));
   }
 
+  const copyProductsFromStripe = (listing: ListingOptions = {}) =>
+    copyListedObjects(
+      pool,
+      (request) => stripe.listProducts(request),
+      {
+        listed: (client, product) => repo.upsertProduct(client, productInput(product)),
+        current: (client, id) => syncProduct(id, { client }),
+      },
+      listing,
+    );
+
+  const copyPricesFromStripe = (listing: ListingOptions = {}) =>
+    copyListedObjects(
+      pool,
+      (request) => stripe.listPrices(request),
+      {
+        listed: (client, price) => repo.upsertPrice(client, priceInput(price)),
+        current: (client, id) => syncPrice(id, { client }),
+      },
+      listing,
+    );
+
   return {
     applyStripeProduct: (product, transaction) => repo.upsertProduct(db(transaction), productInput(product)),
     applyStripePrice: (price, transaction) => repo.upsertPrice(db(transaction), priceInput(price)),
@@ -106,37 +132,13 @@ export function createCatalogService(options: {
     markProductDeleted: (id, transaction) => repo.markProductDeleted(db(transaction), id),
     markPriceDeleted: (id, transaction) => repo.markPriceDeleted(db(transaction), id),
 
+    copyProductsFromStripe,
+    copyPricesFromStripe,
+
     async syncFromStripe() {
       const listedSince = new Date();
-      const productIds: string[] = [];
-      const priceIds: string[] = [];
-      // Each listed object is written unless a webhook applied a later version meanwhile (stripe-mirror/).
-      for (let startingAfter: string | undefined; ;) {
-        const listedAt = listingVersion();
-        const page = await stripe.listProducts({ startingAfter, limit: 100 });
-        for (const product of page.data) {
-          await applyListedObject(pool, product.id, listedAt, {
-            listed: (client) => repo.upsertProduct(client, productInput(product)),
-            current: (client) => syncProduct(product.id, { client }),
-          });
-        }
-        productIds.push(...page.data.map((product) => product.id));
-        startingAfter = page.data.at(-1)?.id;
-        if (!page.has_more || startingAfter === undefined) break;
-      }
-      for (let startingAfter: string | undefined; ;) {
-        const listedAt = listingVersion();
-        const page = await stripe.listPrices({ startingAfter, limit: 100 });
-        for (const price of page.data) {
-          await applyListedObject(pool, price.id, listedAt, {
-            listed: (client) => repo.upsertPrice(client, priceInput(price)),
-            current: (client) => syncPrice(price.id, { client }),
-          });
-        }
-        priceIds.push(...page.data.map((price) => price.id));
-        startingAfter = page.data.at(-1)?.id;
-        if (!page.has_more || startingAfter === undefined) break;
-      }
+      const productIds = await copyProductsFromStripe();
+      const priceIds = await copyPricesFromStripe();
       await repo.markUnlistedCatalogDeleted(pool, { productIds, priceIds, listedSince });
       options.logger.info(
         { products: productIds.length, prices: priceIds.length },

@@ -7,6 +7,7 @@ import type { Pool } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import { retryWhileInFlight, unlessNotFound } from '../stripe/call-outcomes.js';
+import { copyListedObjects, type ListingOptions } from '../stripe/stripe-list-paging.js';
 import type { StripeCustomer, StripeDeletedCustomer } from '../stripe/stripe-objects.js';
 import * as repo from './customers.repo.js';
 import type { CustomerRow } from './customers.repo.js';
@@ -45,6 +46,10 @@ export interface CustomersService {
   /** Applies Stripe's current customer (what a webhook cannot order); one Stripe does not know is left alone. */
   syncStripeCustomer: (stripeId: string, transaction?: TransactionOption) => Promise<void>;
   markStripeCustomerDeleted: (stripeId: string, transaction?: TransactionOption) => Promise<void>;
+  /** Copies Stripe's customers onto ours (the backfill); returns the Stripe ids listed. */
+  copyCustomersFromStripe: (listing?: ListingOptions) => Promise<string[]>;
+  /** Our ids of every customer not deleted (the backfill recomputes their entitlements). */
+  listActiveCustomerIds: () => Promise<string[]>;
 }
 
 // Stripe forgets idempotency keys after 24 hours: an older unlinked row is first looked up by metadata.
@@ -106,6 +111,11 @@ export function createCustomersService(options: { pool: Pool; stripe: StripeGate
       name: customer.name ?? null,
     });
   }
+  async function syncStripeCustomer(stripeId: string, transaction?: TransactionOption): Promise<void> {
+    const customer = await unlessNotFound(stripe.retrieveCustomer(stripeId));
+    if (customer !== undefined) await applyStripeCustomer(customer, transaction);
+  }
+
   return {
     async createOrGet(input) {
       const inserted = await repo.insertCustomer(pool, {
@@ -138,10 +148,18 @@ export function createCustomersService(options: { pool: Pool; stripe: StripeGate
     findByStripeCustomerId: (stripeId, transaction) => repo.findCustomerByStripeId(db(transaction), stripeId),
 
     applyStripeCustomer,
-    async syncStripeCustomer(stripeId, transaction) {
-      const customer = await unlessNotFound(stripe.retrieveCustomer(stripeId));
-      if (customer !== undefined) await applyStripeCustomer(customer, transaction);
-    },
+    syncStripeCustomer,
     markStripeCustomerDeleted: (stripeId, transaction) => repo.markCustomerDeleted(db(transaction), stripeId),
+    copyCustomersFromStripe: (listing = {}) =>
+      copyListedObjects(
+        pool,
+        (request) => stripe.listCustomers(request),
+        {
+          listed: (client, customer) => applyStripeCustomer(customer, { client }),
+          current: (client, id) => syncStripeCustomer(id, { client }),
+        },
+        listing,
+      ),
+    listActiveCustomerIds: () => repo.listActiveCustomerIds(pool),
   };
 }

@@ -3,10 +3,11 @@
 // derived from a row we stored first, so a retry can never create a second object. Results are typed as our own
 // objects (stripe-objects.ts), parameters as our own (stripe-params.ts): no SDK type leaves src/stripe/.
 import Stripe from 'stripe';
-import { Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { Logger } from '../observability/logger.js';
 import { createStripeCircuit, type BreakerSettings, type StripeCircuit } from './circuit-breaker.js';
 import { toAppError } from './stripe-errors.js';
+import { stripeMetricsFor } from './stripe-metrics.js';
 import type * as O from './stripe-objects.js';
 import type * as P from './stripe-params.js';
 
@@ -27,13 +28,7 @@ export type StripeGateway = ReturnType<typeof createStripeGateway>;
 export function createStripeGateway(settings: StripeSettings, logger: Logger, registry: Registry) {
   const client = createStripeClient(settings);
   const circuit = createStripeCircuit(settings.breaker);
-  const duration = new Histogram({
-    name: 'stripe_request_duration_seconds',
-    help: 'Stripe API calls by operation and outcome (ok, or our error code), including SDK retries.',
-    labelNames: ['operation', 'outcome'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [registry],
-  });
+  const duration = stripeMetricsFor(registry).requestDurationSeconds;
   const log = logger.child({ component: 'stripe' });
 
   async function call<Result>(operation: string, request: () => Promise<Result>): Promise<Result> {

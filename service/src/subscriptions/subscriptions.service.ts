@@ -2,6 +2,7 @@
 // under a per-subscription advisory lock taken BEFORE the refetch: two concurrent syncs are serialised, and the
 // later one fetches later, so an older state can never be written last.
 import { withTransaction } from '../db/transaction.js';
+import { forEachStripePage } from '../stripe/stripe-list-paging.js';
 import type { Pool, PoolClient } from '../db/pool.js';
 import type { TransactionOption } from '../db/queryable.js';
 import type { CustomersService } from '../customers/customers.service.js';
@@ -73,19 +74,16 @@ export function createSubscriptionsService(options: {
 
     async syncCustomerSubscriptions(stripeCustomerId) {
       let count = 0;
-      for (let startingAfter: string | undefined; ;) {
-        const page = await stripe.listSubscriptions({
-          customer: stripeCustomerId,
-          startingAfter,
-          limit: 100,
-        });
-        for (const subscription of page.data) {
-          await withTransaction(pool, (client) => syncOn(client, subscription.id));
-          count += 1;
-        }
-        startingAfter = page.data.at(-1)?.id;
-        if (!page.has_more || startingAfter === undefined) return count;
-      }
+      await forEachStripePage(
+        (request) => stripe.listSubscriptions({ ...request, customer: stripeCustomerId }),
+        async (subscriptions) => {
+          for (const subscription of subscriptions) {
+            await withTransaction(pool, (client) => syncOn(client, subscription.id));
+            count += 1;
+          }
+        },
+      );
+      return count;
     },
 
     async listForCustomer(customerId) {
