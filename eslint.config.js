@@ -92,12 +92,7 @@ const importBoundaries = [
   { files: ['emulator/src/**/*.ts'], rules: restrictImports(SERVICE) },
   {
     files: ['service/src/**/*.ts'],
-    ignores: [
-      'service/src/config/**',
-      'service/src/config.ts',
-      'service/src/test-support/**',
-      '**/*.test.ts',
-    ],
+    ignores: ['service/src/config/**', 'service/src/test-support/**', '**/*.test.ts'],
     rules: {
       'no-restricted-properties': [
         'error',
