@@ -10,7 +10,7 @@ import type { Logger } from '../observability/logger.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import { isRefusedByStripe } from '../stripe/call-outcomes.js';
 import type { StripeSubscription } from '../stripe/stripe-objects.js';
-import type { ProrationBehavior } from '../stripe/stripe-params.js';
+import type { ProrationBehavior, SubscriptionItemChange } from '../stripe/stripe-params.js';
 import * as changes from './subscription-changes.repo.js';
 import type { ChangeKind } from './subscription-changes.repo.js';
 import { HELD_STATUSES } from './subscriptions.repo.js';
@@ -105,6 +105,21 @@ export function createSubscriptionChangesService(options: {
     }
   }
 
+  /** A plan change or its preview: our live single-item subscription, its item, and what the item becomes. */
+  async function planChange(stripeSubscriptionId: string, request: ChangeRequest) {
+    const subscription = await subscriptions.getOwned(stripeSubscriptionId);
+    requireLive(subscription);
+    const item = singleItemOf(subscription);
+    const price = await resolveNewPrice(request, subscription);
+    const itemChange: SubscriptionItemChange = {
+      id: item.stripe_subscription_item_id,
+      price: price.id,
+      quantity: request.quantity ?? item.quantity,
+    };
+    const prorationBehavior = request.proration_behavior ?? 'create_prorations';
+    return { subscription, item, itemChange, prorationBehavior };
+  }
+
   /** Runs one Stripe write under an intent row, records the outcome, refreshes the mirror. */
   async function runIntent(
     subscription: SubscriptionRecord,
@@ -144,50 +159,42 @@ export function createSubscriptionChangesService(options: {
 
   return {
     async change(stripeSubscriptionId, request) {
-      const subscription = await subscriptions.getOwned(stripeSubscriptionId);
-      requireLive(subscription);
-      const item = singleItemOf(subscription);
-      const price = await resolveNewPrice(request, subscription);
-      const quantity = request.quantity ?? item.quantity;
-      if (price.id === item.stripe_price_id && quantity === item.quantity) {
+      const { subscription, item, itemChange, prorationBehavior } = await planChange(
+        stripeSubscriptionId,
+        request,
+      );
+      const { price, quantity } = itemChange;
+      if (price === item.stripe_price_id && quantity === item.quantity) {
         throw new AppError(
           'validation_failed',
-          `price: the subscription is already on ${price.id} × ${quantity}`,
+          `price: the subscription is already on ${price} × ${quantity}`,
           {
             param: 'price',
           },
         );
       }
-      const prorationBehavior = request.proration_behavior ?? 'create_prorations';
       return runIntent(
         subscription,
         'change',
-        { price: price.id, quantity, proration_behavior: prorationBehavior },
+        { price, quantity, proration_behavior: prorationBehavior },
         (key) =>
           stripe.updateSubscription(
             stripeSubscriptionId,
-            {
-              items: [{ id: item.stripe_subscription_item_id, price: price.id, quantity }],
-              proration_behavior: prorationBehavior,
-            },
+            { items: [itemChange], proration_behavior: prorationBehavior },
             key,
           ),
       );
     },
 
     async previewChange(stripeSubscriptionId, request) {
-      const subscription = await subscriptions.getOwned(stripeSubscriptionId);
-      requireLive(subscription);
-      const item = singleItemOf(subscription);
-      const price = await resolveNewPrice(request, subscription);
-      const quantity = request.quantity ?? item.quantity;
-      const prorationBehavior = request.proration_behavior ?? 'create_prorations';
+      const { subscription, itemChange, prorationBehavior } = await planChange(stripeSubscriptionId, request);
+      const { price, quantity } = itemChange;
       const prorationDate = Math.floor(Date.now() / 1000);
       const invoice = await stripe.previewInvoice({
         customer: subscription.stripe_customer_id,
         subscription: stripeSubscriptionId,
         subscription_details: {
-          items: [{ id: item.stripe_subscription_item_id, price: price.id, quantity }],
+          items: [itemChange],
           proration_behavior: prorationBehavior,
           proration_date: prorationDate,
         },
@@ -202,7 +209,7 @@ export function createSubscriptionChangesService(options: {
       }));
       return {
         subscription: stripeSubscriptionId,
-        price: price.id,
+        price,
         quantity,
         proration_behavior: prorationBehavior,
         proration_date: new Date(prorationDate * 1000).toISOString(),
