@@ -1,6 +1,6 @@
 // The catalog: a mirror of Stripe's products and prices, synced at start and on demand (and by webhooks).
 // Products declare the features they grant in their metadata `features` (comma-separated).
-import type { TransactionOption } from '../db/queryable.js';
+import type { Queryable } from '../db/queryable.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../observability/logger.js';
 import type { StripeGateway } from '../stripe/gateway.js';
@@ -57,18 +57,16 @@ function priceInput(price: StripePrice): repo.PriceInput {
 
 export function createCatalogService(options: { pool: Pool; stripe: StripeGateway; logger: Logger }) {
   const { pool, stripe } = options;
-  const db = (transaction?: TransactionOption) => transaction?.client ?? pool;
-
   /** Applies Stripe's current product (what a webhook cannot order); one Stripe no longer has is left as is. */
-  async function syncProduct(id: string, transaction?: TransactionOption): Promise<void> {
+  async function syncProduct(db: Queryable, id: string): Promise<void> {
     const product = await unlessNotFound(stripe.retrieveProduct(id));
-    if (product !== undefined) await repo.upsertProduct(db(transaction), productInput(product));
+    if (product !== undefined) await repo.upsertProduct(db, productInput(product));
   }
 
   /** Applies Stripe's current price; one Stripe no longer has is left as is. */
-  async function syncPrice(id: string, transaction?: TransactionOption): Promise<void> {
+  async function syncPrice(db: Queryable, id: string): Promise<void> {
     const price = await unlessNotFound(stripe.retrievePrice(id));
-    if (price !== undefined) await repo.upsertPrice(db(transaction), priceInput(price));
+    if (price !== undefined) await repo.upsertPrice(db, priceInput(price));
   }
 
   /** Copies Stripe's products (the catalog sync's and the backfill's products); returns the ids listed. */
@@ -78,7 +76,7 @@ export function createCatalogService(options: { pool: Pool; stripe: StripeGatewa
       (request) => stripe.listProducts(request),
       {
         listed: (client, product) => repo.upsertProduct(client, productInput(product)),
-        current: (client, id) => syncProduct(id, { client }),
+        current: syncProduct,
       },
       listing,
     );
@@ -90,22 +88,19 @@ export function createCatalogService(options: { pool: Pool; stripe: StripeGatewa
       (request) => stripe.listPrices(request),
       {
         listed: (client, price) => repo.upsertPrice(client, priceInput(price)),
-        current: (client, id) => syncPrice(id, { client }),
+        current: syncPrice,
       },
       listing,
     );
 
   return {
-    applyStripeProduct: (product: StripeProduct, transaction?: TransactionOption) =>
-      repo.upsertProduct(db(transaction), productInput(product)),
-    applyStripePrice: (price: StripePrice, transaction?: TransactionOption) =>
-      repo.upsertPrice(db(transaction), priceInput(price)),
+    applyStripeProduct: (db: Queryable, product: StripeProduct) =>
+      repo.upsertProduct(db, productInput(product)),
+    applyStripePrice: (db: Queryable, price: StripePrice) => repo.upsertPrice(db, priceInput(price)),
     syncProduct,
     syncPrice,
-    markProductDeleted: (id: string, transaction?: TransactionOption) =>
-      repo.markProductDeleted(db(transaction), id),
-    markPriceDeleted: (id: string, transaction?: TransactionOption) =>
-      repo.markPriceDeleted(db(transaction), id),
+    markProductDeleted: (db: Queryable, id: string) => repo.markProductDeleted(db, id),
+    markPriceDeleted: (db: Queryable, id: string) => repo.markPriceDeleted(db, id),
 
     copyProductsFromStripe,
     copyPricesFromStripe,
@@ -141,11 +136,8 @@ export function createCatalogService(options: { pool: Pool; stripe: StripeGatewa
     findPricesByReferences: (ids: string[], lookupKeys: string[]) =>
       repo.findPricesByReferences(pool, ids, lookupKeys),
 
-    async listFeaturesByProductIds(
-      productIds: string[],
-      transaction?: TransactionOption,
-    ): Promise<Map<string, string[]>> {
-      const rows = await repo.findFeaturesByProductIds(db(transaction), productIds);
+    async listFeaturesByProductIds(productIds: string[]): Promise<Map<string, string[]>> {
+      const rows = await repo.findFeaturesByProductIds(pool, productIds);
       return new Map(rows.map((row) => [row.id, row.features]));
     },
   };

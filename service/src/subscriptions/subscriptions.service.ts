@@ -4,7 +4,6 @@
 import { withTransaction } from '../db/transaction.js';
 import { forEachStripePage } from '../stripe/stripe-list-paging.js';
 import type { Pool, PoolClient } from '../db/pool.js';
-import type { TransactionOption } from '../db/queryable.js';
 import type { CustomersService } from '../customers/customers.service.js';
 import { AppError } from '../errors.js';
 import { unlessNotFound } from '../stripe/stripe-errors.js';
@@ -40,7 +39,7 @@ export function createSubscriptionsService(options: {
     if (subscription === undefined) return undefined;
     const stripeCustomerId =
       typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
-    const customer = await customers.findByStripeCustomerId(stripeCustomerId, { client });
+    const customer = await customers.findByStripeCustomerId(client, stripeCustomerId);
     const row = await repo.upsertSubscription(
       client,
       subscriptionInputOf(subscription, customer?.id ?? null),
@@ -51,11 +50,11 @@ export function createSubscriptionsService(options: {
   }
 
   return {
-    /** Refetches and stores one subscription; undefined when Stripe does not know it (nothing changes then). */
-    syncSubscription(stripeSubscriptionId: string, transaction?: TransactionOption) {
-      if (transaction?.client !== undefined) return syncOn(transaction.client, stripeSubscriptionId);
-      return withTransaction(pool, (client) => syncOn(client, stripeSubscriptionId));
-    },
+    /**
+     * Refetches and stores one subscription under its lock, in the caller's transaction; undefined when Stripe
+     * does not know it (nothing changes then).
+     */
+    syncSubscription: syncOn,
 
     /** Pulls every subscription of a customer from Stripe (repair or backfill; webhooks keep it current). */
     async syncCustomerSubscriptions(stripeCustomerId: string): Promise<number> {
