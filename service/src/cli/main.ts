@@ -2,7 +2,7 @@
 // exporting `run(args, context)` that resolves to the exit code. The services come from the composition root,
 // as the server's do.
 import { AppError } from '../errors.js';
-import { loadConfigOrExit } from '../config.js';
+import { loadConfigOrExit } from '../config/load-config.js';
 import { closeDependencies, createDependencies } from '../deps.js';
 import { createLogger } from '../observability/logger.js';
 import type { CliCommand, CliContext } from './cli-context.js';

@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../app.js';
-import { parseConfig } from '../config.js';
+import { parseConfig } from '../config/load-config.js';
 import { closeDependencies, createDependencies } from '../deps.js';
 import { createLogger } from '../observability/logger.js';
 import { OPENAPI_DOCUMENT_PATH, OPENAPI_ENVIRONMENT, renderOpenApiDocument } from './openapi-document.js';

@@ -3,7 +3,7 @@
 // machine's own configuration.
 import path from 'node:path';
 import { format, resolveConfig } from 'prettier';
-import { repositoryRoot } from '../config.js';
+import { repositoryRoot } from '../config/repository-root.js';
 import type { AppInstance } from './app-instance.js';
 
 export const OPENAPI_DOCUMENT_PATH = path.join(repositoryRoot, 'docs', 'openapi.json');
