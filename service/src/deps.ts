@@ -1,6 +1,5 @@
 // Composition root: builds everything the API and the worker need from config, with plain factories and no
-// container. Read top to bottom, it is the dependency graph: database, Stripe, the services callers buy through,
-// billing state.
+// container. Read top to bottom, it is the dependency graph: database, Stripe, the services callers buy through, billing state.
 import { createApiKeysService, type ApiKeysService } from './auth/api-keys.service.js';
 import { createCatalogService, type CatalogService } from './catalog/catalog.service.js';
 import { createCheckoutService, type CheckoutService } from './checkout/checkout.service.js';

@@ -1,6 +1,6 @@
 // The catalog: a mirror of Stripe's products and prices, synced at start and on demand (and by webhooks).
 // Products declare the features they grant in their metadata `features` (comma-separated).
-import type { TransactionOption } from '../db/queryable.js';
+import type { Queryable } from '../db/queryable.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../observability/logger.js';
 import type { StripeGateway } from '../stripe/gateway.js';
@@ -19,14 +19,14 @@ export interface CatalogProduct extends ProductRow {
 }
 
 export interface CatalogService {
-  /** Writes a product or price as given (an event's payload, a listed object). */
-  applyStripeProduct: (product: StripeProduct, transaction?: TransactionOption) => Promise<void>;
-  applyStripePrice: (price: StripePrice, transaction?: TransactionOption) => Promise<void>;
+  /** Writes a product or price as given (an event's payload, a listed object), in the caller's transaction. */
+  applyStripeProduct: (db: Queryable, product: StripeProduct) => Promise<void>;
+  applyStripePrice: (db: Queryable, price: StripePrice) => Promise<void>;
   /** Applies Stripe's current product or price (what a webhook cannot order); one Stripe no longer has is left as is. */
-  syncProduct: (id: string, transaction?: TransactionOption) => Promise<void>;
-  syncPrice: (id: string, transaction?: TransactionOption) => Promise<void>;
-  markProductDeleted: (id: string, transaction?: TransactionOption) => Promise<void>;
-  markPriceDeleted: (id: string, transaction?: TransactionOption) => Promise<void>;
+  syncProduct: (db: Queryable, id: string) => Promise<void>;
+  syncPrice: (db: Queryable, id: string) => Promise<void>;
+  markProductDeleted: (db: Queryable, id: string) => Promise<void>;
+  markPriceDeleted: (db: Queryable, id: string) => Promise<void>;
   /** Copies Stripe's products (the catalog sync's and the backfill's products); returns the ids listed. */
   copyProductsFromStripe: (listing?: ListingOptions) => Promise<string[]>;
   /** Copies Stripe's prices (the catalog sync's and the backfill's prices); returns the ids listed. */
@@ -40,10 +40,7 @@ export interface CatalogService {
   listCatalog: () => Promise<CatalogProduct[]>;
   /** The prices named by id or lookup key, with whether their product is active. */
   findPricesByReferences: (ids: string[], lookupKeys: string[]) => Promise<PriceWithProduct[]>;
-  listFeaturesByProductIds: (
-    productIds: string[],
-    transaction?: TransactionOption,
-  ) => Promise<Map<string, string[]>>;
+  listFeaturesByProductIds: (productIds: string[]) => Promise<Map<string, string[]>>;
 }
 
 export function parseFeatures(metadata: Record<string, string> | null | undefined): string[] {
@@ -90,16 +87,16 @@ export function createCatalogService(options: {
   logger: Logger;
 }): CatalogService {
   const { pool, stripe } = options;
-  const db = (transaction?: TransactionOption) => transaction?.client ?? pool;
-
-  async function syncProduct(id: string, transaction?: TransactionOption): Promise<void> {
+  /** Applies Stripe's current product (what a webhook cannot order); one Stripe no longer has is left as is. */
+  async function syncProduct(db: Queryable, id: string): Promise<void> {
     const product = await unlessNotFound(stripe.retrieveProduct(id));
-    if (product !== undefined) await repo.upsertProduct(db(transaction), productInput(product));
+    if (product !== undefined) await repo.upsertProduct(db, productInput(product));
   }
 
-  async function syncPrice(id: string, transaction?: TransactionOption): Promise<void> {
+  /** Applies Stripe's current price; one Stripe no longer has is left as is. */
+  async function syncPrice(db: Queryable, id: string): Promise<void> {
     const price = await unlessNotFound(stripe.retrievePrice(id));
-    if (price !== undefined) await repo.upsertPrice(db(transaction), priceInput(price));
+    if (price !== undefined) await repo.upsertPrice(db, priceInput(price));
   }
 
   const copyProductsFromStripe = (listing: ListingOptions = {}) =>
@@ -108,7 +105,7 @@ export function createCatalogService(options: {
       (request) => stripe.listProducts(request),
       {
         listed: (client, product) => repo.upsertProduct(client, productInput(product)),
-        current: (client, id) => syncProduct(id, { client }),
+        current: syncProduct,
       },
       listing,
     );
@@ -119,18 +116,19 @@ export function createCatalogService(options: {
       (request) => stripe.listPrices(request),
       {
         listed: (client, price) => repo.upsertPrice(client, priceInput(price)),
-        current: (client, id) => syncPrice(id, { client }),
+        current: syncPrice,
       },
       listing,
     );
 
   return {
-    applyStripeProduct: (product, transaction) => repo.upsertProduct(db(transaction), productInput(product)),
-    applyStripePrice: (price, transaction) => repo.upsertPrice(db(transaction), priceInput(price)),
+    applyStripeProduct: (db: Queryable, product: StripeProduct) =>
+      repo.upsertProduct(db, productInput(product)),
+    applyStripePrice: (db: Queryable, price: StripePrice) => repo.upsertPrice(db, priceInput(price)),
     syncProduct,
     syncPrice,
-    markProductDeleted: (id, transaction) => repo.markProductDeleted(db(transaction), id),
-    markPriceDeleted: (id, transaction) => repo.markPriceDeleted(db(transaction), id),
+    markProductDeleted: (db: Queryable, id: string) => repo.markProductDeleted(db, id),
+    markPriceDeleted: (db: Queryable, id: string) => repo.markPriceDeleted(db, id),
 
     copyProductsFromStripe,
     copyPricesFromStripe,
@@ -160,8 +158,8 @@ export function createCatalogService(options: {
 
     findPricesByReferences: (ids, lookupKeys) => repo.findPricesByReferences(pool, ids, lookupKeys),
 
-    async listFeaturesByProductIds(productIds, transaction) {
-      const rows = await repo.findFeaturesByProductIds(db(transaction), productIds);
+    async listFeaturesByProductIds(productIds: string[]): Promise<Map<string, string[]>> {
+      const rows = await repo.findFeaturesByProductIds(pool, productIds);
       return new Map(rows.map((row) => [row.id, row.features]));
     },
   };

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import type { CustomersService } from '../customers/customers.service.js';
 import type { Pool } from '../db/pool.js';
-import type { TransactionOption } from '../db/queryable.js';
+import type { Queryable } from '../db/queryable.js';
 import { AppError } from '../errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import { isRefusedByStripe, retryWhileInFlight } from '../stripe/call-outcomes.js';
@@ -44,9 +44,9 @@ export interface CheckoutService {
   create: (request: CheckoutRequest) => Promise<CheckoutResult>;
   /** Webhook outcome (checkout.session.completed, .expired, .async_payment_failed); no-op when not ours. */
   markSessionStatus: (
+    db: Queryable,
     stripeSessionId: string,
     status: 'complete' | 'expired' | 'payment_failed',
-    transaction?: TransactionOption,
   ) => Promise<boolean>;
 }
 
@@ -203,8 +203,8 @@ export function createCheckoutService(options: {
       return sessionResult(await createAtStripe(row, customer.stripe_customer_id), false);
     },
 
-    markSessionStatus: (stripeSessionId, status, transaction) =>
-      repo.updateCheckoutSessionStatus(transaction?.client ?? pool, stripeSessionId, status),
+    markSessionStatus: (db, stripeSessionId, status) =>
+      repo.updateCheckoutSessionStatus(db, stripeSessionId, status),
   };
 }
 

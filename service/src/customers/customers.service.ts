@@ -2,7 +2,7 @@
 // Our row is inserted first (the unique external_id serialises concurrent creates); the Stripe customer is
 // created with an idempotency key derived from our row's id, so every concurrent or retried request for that
 // row gets the same Stripe customer, and the link is written once.
-import type { TransactionOption } from '../db/queryable.js';
+import type { Queryable } from '../db/queryable.js';
 import type { Pool } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
@@ -33,19 +33,14 @@ export interface CustomersService {
    * names the request field in the error when there is none.
    */
   getBillableByExternalId: (externalId: string, param?: string) => Promise<BillableCustomer>;
-  findByExternalId: (externalId: string, transaction?: TransactionOption) => Promise<CustomerRow | undefined>;
-  findByStripeCustomerId: (
-    stripeId: string,
-    transaction?: TransactionOption,
-  ) => Promise<CustomerRow | undefined>;
+  findByExternalId: (externalId: string) => Promise<CustomerRow | undefined>;
+  /** Read inside the caller's transaction (webhook handlers link what they store to our customer). */
+  findByStripeCustomerId: (db: Queryable, stripeId: string) => Promise<CustomerRow | undefined>;
   /** Webhook updates: email and name from Stripe; a deleted Stripe customer marks ours deleted. */
-  applyStripeCustomer: (
-    customer: StripeCustomer | StripeDeletedCustomer,
-    transaction?: TransactionOption,
-  ) => Promise<void>;
+  applyStripeCustomer: (db: Queryable, customer: StripeCustomer | StripeDeletedCustomer) => Promise<void>;
   /** Applies Stripe's current customer (what a webhook cannot order); one Stripe does not know is left alone. */
-  syncStripeCustomer: (stripeId: string, transaction?: TransactionOption) => Promise<void>;
-  markStripeCustomerDeleted: (stripeId: string, transaction?: TransactionOption) => Promise<void>;
+  syncStripeCustomer: (db: Queryable, stripeId: string) => Promise<void>;
+  markStripeCustomerDeleted: (db: Queryable, stripeId: string) => Promise<void>;
   /** Copies Stripe's customers onto ours (the backfill); returns the Stripe ids listed. */
   copyCustomersFromStripe: (listing?: ListingOptions) => Promise<string[]>;
   /** Our ids of every customer not deleted (the backfill recomputes their entitlements). */
@@ -61,7 +56,6 @@ export function stripeCustomerIdempotencyKey(customerId: string): string {
 
 export function createCustomersService(options: { pool: Pool; stripe: StripeGateway }): CustomersService {
   const { pool, stripe } = options;
-  const db = (transaction?: TransactionOption) => transaction?.client ?? pool;
 
   async function createStripeCustomer(row: CustomerRow): Promise<string> {
     if (Date.now() - row.created_at.getTime() > IDEMPOTENCY_KEY_SAFE_MS) {
@@ -102,18 +96,19 @@ export function createCustomersService(options: { pool: Pool; stripe: StripeGate
   }
 
   async function applyStripeCustomer(
+    db: Queryable,
     customer: StripeCustomer | StripeDeletedCustomer,
-    transaction?: TransactionOption,
   ): Promise<void> {
-    if (customer.deleted === true) return repo.markCustomerDeleted(db(transaction), customer.id);
-    return repo.updateCustomerFromStripe(db(transaction), customer.id, {
+    if (customer.deleted === true) return repo.markCustomerDeleted(db, customer.id);
+    return repo.updateCustomerFromStripe(db, customer.id, {
       email: customer.email ?? null,
       name: customer.name ?? null,
     });
   }
-  async function syncStripeCustomer(stripeId: string, transaction?: TransactionOption): Promise<void> {
+  /** Applies Stripe's current customer (what a webhook cannot order); one Stripe does not know is left alone. */
+  async function syncStripeCustomer(db: Queryable, stripeId: string): Promise<void> {
     const customer = await unlessNotFound(stripe.retrieveCustomer(stripeId));
-    if (customer !== undefined) await applyStripeCustomer(customer, transaction);
+    if (customer !== undefined) await applyStripeCustomer(db, customer);
   }
 
   return {
@@ -144,19 +139,22 @@ export function createCustomersService(options: { pool: Pool; stripe: StripeGate
       return ensureStripeCustomer(row);
     },
 
-    findByExternalId: (externalId, transaction) => repo.findCustomerByExternalId(db(transaction), externalId),
-    findByStripeCustomerId: (stripeId, transaction) => repo.findCustomerByStripeId(db(transaction), stripeId),
+    findByExternalId: (externalId: string) => repo.findCustomerByExternalId(pool, externalId),
+    /** Read inside the caller's transaction (webhook handlers link what they store to our customer). */
+    findByStripeCustomerId: (db: Queryable, stripeId: string) => repo.findCustomerByStripeId(db, stripeId),
 
     applyStripeCustomer,
     syncStripeCustomer,
-    markStripeCustomerDeleted: (stripeId, transaction) => repo.markCustomerDeleted(db(transaction), stripeId),
-    copyCustomersFromStripe: (listing = {}) =>
+    markStripeCustomerDeleted: (db: Queryable, stripeId: string) => repo.markCustomerDeleted(db, stripeId),
+
+    /** Copies Stripe's customers onto ours (the backfill); returns the Stripe ids listed. */
+    copyCustomersFromStripe: (listing: ListingOptions = {}) =>
       copyListedObjects(
         pool,
         (request) => stripe.listCustomers(request),
         {
-          listed: (client, customer) => applyStripeCustomer(customer, { client }),
-          current: (client, id) => syncStripeCustomer(id, { client }),
+          listed: applyStripeCustomer,
+          current: syncStripeCustomer,
         },
         listing,
       ),

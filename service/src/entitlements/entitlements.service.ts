@@ -1,8 +1,7 @@
 // Entitlements: derived from active, trialing (and past_due within a grace period) subscriptions and paid
 // one-time orders, through the features each product declares. Recomputed inside the transaction of every
 // event that touches a customer; read through an in-process cache invalidated by NOTIFY.
-import type { Pool } from '../db/pool.js';
-import type { TransactionOption } from '../db/queryable.js';
+import type { Pool, PoolClient } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { EntitlementCache } from './entitlement-cache.js';
 import * as repo from './entitlements.repo.js';
@@ -16,9 +15,9 @@ export interface EntitlementCheck {
 
 export interface EntitlementsService {
   /** Recomputes the customer's entitlements from its subscriptions and orders, in the caller's transaction. */
-  recomputeForCustomer: (customerId: string, transaction: Required<TransactionOption>) => Promise<void>;
+  recomputeForCustomer: (client: PoolClient, customerId: string) => Promise<void>;
   /** Recomputes those of every customer holding the product; returns how many. */
-  recomputeForProduct: (productId: string, transaction: Required<TransactionOption>) => Promise<number>;
+  recomputeForProduct: (client: PoolClient, productId: string) => Promise<number>;
   /** The fast check: served from the cache when it can be. */
   check: (externalId: string, feature: string) => Promise<EntitlementCheck>;
   /** Every current entitlement of a customer, one per feature (its longest-lasting source). */
@@ -55,13 +54,13 @@ export function createEntitlementsService(options: {
   }
 
   return {
-    recomputeForCustomer: (customerId, transaction) =>
-      repo.recomputeEntitlements(transaction.client, customerId, options.pastDueGraceHours),
+    recomputeForCustomer: (client: PoolClient, customerId: string) =>
+      repo.recomputeEntitlements(client, customerId, options.pastDueGraceHours),
 
-    async recomputeForProduct(productId, transaction) {
-      const customerIds = await repo.listCustomersHoldingProduct(transaction.client, productId);
+    async recomputeForProduct(client: PoolClient, productId: string): Promise<number> {
+      const customerIds = await repo.listCustomersHoldingProduct(client, productId);
       for (const customerId of customerIds) {
-        await repo.recomputeEntitlements(transaction.client, customerId, options.pastDueGraceHours);
+        await repo.recomputeEntitlements(client, customerId, options.pastDueGraceHours);
       }
       return customerIds.length;
     },

@@ -1,7 +1,6 @@
 // One-time orders, from checkout sessions in payment mode and refunds of their charges. The session is always
 // refetched (with its line items) through the gateway: the event says only which session changed.
-import type { TransactionOption } from '../db/queryable.js';
-import type { Pool } from '../db/pool.js';
+import type { Pool, PoolClient } from '../db/pool.js';
 import type { CustomersService } from '../customers/customers.service.js';
 import { unlessNotFound } from '../stripe/call-outcomes.js';
 import type { StripeGateway } from '../stripe/gateway.js';
@@ -12,21 +11,21 @@ import type { OrderItemRow, OrderRow, OrderStatus } from './orders.repo.js';
 export type { OrderRow, OrderItemRow } from './orders.repo.js';
 export type OrderWithItems = OrderRow & { items: OrderItemRow[] };
 
-/** `transaction` is the webhook's transaction where required: the order commits with the event. */
+/** `client` is the webhook's transaction: the order commits with the event. */
 export interface OrdersService {
   /** Creates or advances the order of a payment-mode session; undefined for other modes. */
   applyCheckoutSession: (
+    client: PoolClient,
     stripeSessionId: string,
     outcome: SessionOutcome,
-    transaction: Required<TransactionOption>,
   ) => Promise<OrderRow | undefined>;
   /**
    * Applies the charge's cumulative refunded amount to its order (undefined when no order has it);
    * `invoiceCharge` says whether the charge paid an invoice (or is unknown to Stripe), so no order is to come.
    */
   applyChargeRefund: (
+    client: PoolClient,
     stripeChargeId: string,
-    transaction: Required<TransactionOption>,
   ) => Promise<{ order: OrderRow | undefined; invoiceCharge: boolean }>;
   listForCustomer: (customerId: string) => Promise<OrderWithItems[]>;
 }
@@ -50,15 +49,23 @@ export function createOrdersService(options: {
   }
 
   return {
-    async applyCheckoutSession(stripeSessionId, outcome, transaction) {
+    /**
+     * Creates or advances the order of a payment-mode session; undefined for other modes. `transaction.client`
+     * is the webhook's transaction (required: the order commits with the event).
+     */
+    async applyCheckoutSession(
+      client: PoolClient,
+      stripeSessionId: string,
+      outcome: SessionOutcome,
+    ): Promise<OrderRow | undefined> {
       const session = await unlessNotFound(stripe.retrieveCheckoutSession(stripeSessionId));
       if (session === undefined || session.mode !== 'payment') return undefined;
       const stripeCustomerId = idOf(session.customer);
       const customer =
         stripeCustomerId === null
           ? undefined
-          : await customers.findByStripeCustomerId(stripeCustomerId, transaction);
-      const order = await repo.upsertOrder(transaction.client, {
+          : await customers.findByStripeCustomerId(client, stripeCustomerId);
+      const order = await repo.upsertOrder(client, {
         stripeCheckoutSessionId: session.id,
         stripePaymentIntentId: idOf(session.payment_intent),
         customerId: customer?.id ?? null,
@@ -76,11 +83,15 @@ export function createOrdersService(options: {
         currency: line.currency,
         amount_total: line.amount_total,
       }));
-      await repo.replaceOrderItems(transaction.client, order.id, items);
+      await repo.replaceOrderItems(client, order.id, items);
       return order;
     },
 
-    async applyChargeRefund(stripeChargeId, transaction) {
+    /** Applies the charge's cumulative refunded amount to its order; undefined when no order has it. */
+    async applyChargeRefund(
+      client: PoolClient,
+      stripeChargeId: string,
+    ): Promise<{ order: OrderRow | undefined; invoiceCharge: boolean }> {
       const charge = await unlessNotFound(stripe.retrieveCharge(stripeChargeId));
       // Unknown to Stripe (another account's or a deleted test object): nothing of ours to change.
       if (charge === undefined) return { order: undefined, invoiceCharge: true };
@@ -88,8 +99,8 @@ export function createOrdersService(options: {
       const order =
         paymentIntentId === null
           ? undefined
-          : await repo.applyRefundedAmount(transaction.client, paymentIntentId, charge.amount_refunded);
-      const invoiceId = charge.invoice;
+          : await repo.applyRefundedAmount(client, paymentIntentId, charge.amount_refunded);
+      const invoiceId = (charge as { invoice?: string | { id: string } | null }).invoice;
       return { order, invoiceCharge: invoiceId !== undefined && invoiceId !== null };
     },
 

@@ -4,7 +4,6 @@
 import { withTransaction } from '../db/transaction.js';
 import { forEachStripePage } from '../stripe/stripe-list-paging.js';
 import type { Pool, PoolClient } from '../db/pool.js';
-import type { TransactionOption } from '../db/queryable.js';
 import type { CustomersService } from '../customers/customers.service.js';
 import { AppError } from '../errors.js';
 import { unlessNotFound } from '../stripe/call-outcomes.js';
@@ -19,10 +18,13 @@ export interface SubscriptionRecord extends SubscriptionRow {
 }
 
 export interface SubscriptionsService {
-  /** Refetches and stores one subscription; undefined when Stripe does not know it (nothing changes then). */
+  /**
+   * Refetches and stores one subscription under its lock, in the caller's transaction; undefined when Stripe
+   * does not know it (nothing changes then).
+   */
   syncSubscription: (
+    client: PoolClient,
     stripeSubscriptionId: string,
-    transaction?: TransactionOption,
   ) => Promise<SubscriptionRecord | undefined>;
   /** Pulls every subscription of a customer from Stripe (repair or backfill; webhooks keep it current). */
   syncCustomerSubscriptions: (stripeCustomerId: string) => Promise<number>;
@@ -56,7 +58,7 @@ export function createSubscriptionsService(options: {
     if (subscription === undefined) return undefined;
     const stripeCustomerId =
       typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
-    const customer = await customers.findByStripeCustomerId(stripeCustomerId, { client });
+    const customer = await customers.findByStripeCustomerId(client, stripeCustomerId);
     const row = await repo.upsertSubscription(
       client,
       subscriptionInputOf(subscription, customer?.id ?? null),
@@ -67,10 +69,11 @@ export function createSubscriptionsService(options: {
   }
 
   return {
-    syncSubscription(stripeSubscriptionId, transaction) {
-      if (transaction?.client !== undefined) return syncOn(transaction.client, stripeSubscriptionId);
-      return withTransaction(pool, (client) => syncOn(client, stripeSubscriptionId));
-    },
+    /**
+     * Refetches and stores one subscription under its lock, in the caller's transaction; undefined when Stripe
+     * does not know it (nothing changes then).
+     */
+    syncSubscription: syncOn,
 
     async syncCustomerSubscriptions(stripeCustomerId) {
       let count = 0;

@@ -14,14 +14,13 @@ export async function applyProductEvent(
   context: HandlerContext,
 ): Promise<void> {
   const product = parseStripeProduct(event.data.object);
-  const transaction = { client: context.client };
   const applied = await applyLatestVersion(event, context, 'catalog.product', {
-    fromPayload: () => services.catalog.applyStripeProduct(product, transaction),
-    fromStripe: () => services.catalog.syncProduct(product.id, transaction),
+    fromPayload: () => services.catalog.applyStripeProduct(context.client, product),
+    fromStripe: () => services.catalog.syncProduct(context.client, product.id),
   });
   if (!applied) return;
   await context.recordEffect('entitlements.recompute_product');
-  await services.entitlements.recomputeForProduct(product.id, transaction);
+  await services.entitlements.recomputeForProduct(context.client, product.id);
 }
 
 /** product.deleted: the product is marked deleted; its holders' entitlements are recomputed. */
@@ -30,11 +29,10 @@ export async function deleteEventProduct(
   event: StripeEvent,
   context: HandlerContext,
 ): Promise<void> {
-  const transaction = { client: context.client };
   await context.recordEffect('catalog.product_deleted');
-  await services.catalog.markProductDeleted(objectIdOf(event), transaction);
+  await services.catalog.markProductDeleted(context.client, objectIdOf(event));
   await context.recordEffect('entitlements.recompute_product');
-  await services.entitlements.recomputeForProduct(objectIdOf(event), transaction);
+  await services.entitlements.recomputeForProduct(context.client, objectIdOf(event));
 }
 
 /** price.created, price.updated */
@@ -44,10 +42,9 @@ export async function applyPriceEvent(
   context: HandlerContext,
 ): Promise<void> {
   const price = parseStripePrice(event.data.object);
-  const transaction = { client: context.client };
   await applyLatestVersion(event, context, 'catalog.price', {
-    fromPayload: () => services.catalog.applyStripePrice(price, transaction),
-    fromStripe: () => services.catalog.syncPrice(price.id, transaction),
+    fromPayload: () => services.catalog.applyStripePrice(context.client, price),
+    fromStripe: () => services.catalog.syncPrice(context.client, price.id),
   });
 }
 
@@ -60,8 +57,7 @@ export async function deleteEventPrice(
   event: StripeEvent,
   context: HandlerContext,
 ): Promise<void> {
-  const transaction = { client: context.client };
   await context.recordEffect('catalog.price_deleted');
-  await services.catalog.applyStripePrice(parseStripePrice(event.data.object), transaction);
-  await services.catalog.markPriceDeleted(objectIdOf(event), transaction);
+  await services.catalog.applyStripePrice(context.client, parseStripePrice(event.data.object));
+  await services.catalog.markPriceDeleted(context.client, objectIdOf(event));
 }

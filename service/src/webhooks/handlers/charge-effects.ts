@@ -14,9 +14,7 @@ export async function applyChargeRefund(
   context: HandlerContext,
 ): Promise<void> {
   await context.recordEffect('order.refund');
-  const { order, invoiceCharge } = await services.orders.applyChargeRefund(objectIdOf(event), {
-    client: context.client,
-  });
+  const { order, invoiceCharge } = await services.orders.applyChargeRefund(context.client, objectIdOf(event));
   if (order !== undefined) {
     await recomputeEntitlementsOf(services, order.customer_id, context);
     return;

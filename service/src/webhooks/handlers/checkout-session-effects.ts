@@ -20,16 +20,15 @@ async function applyCheckoutSessionPayment(
   sessionStatus: 'complete' | 'payment_failed',
 ): Promise<void> {
   const sessionId = objectIdOf(event);
-  const transaction = { client: context.client };
   await context.recordEffect('checkout_session.status');
-  await services.checkout.markSessionStatus(sessionId, sessionStatus, transaction);
+  await services.checkout.markSessionStatus(context.client, sessionId, sessionStatus);
   if (event.data.object.mode === 'subscription') {
     const subscriptionId = idOf(event.data.object.subscription);
     if (subscriptionId !== null) await syncSubscriptionAndEntitlements(services, subscriptionId, context);
     return;
   }
   await context.recordEffect('order.apply');
-  const order = await services.orders.applyCheckoutSession(sessionId, outcome, transaction);
+  const order = await services.orders.applyCheckoutSession(context.client, sessionId, outcome);
   await recomputeEntitlementsOf(services, order?.customer_id ?? null, context);
 }
 
@@ -67,5 +66,5 @@ export async function expireCheckoutSession(
   context: HandlerContext,
 ): Promise<void> {
   await context.recordEffect('checkout_session.status');
-  await services.checkout.markSessionStatus(objectIdOf(event), 'expired', { client: context.client });
+  await services.checkout.markSessionStatus(context.client, objectIdOf(event), 'expired');
 }

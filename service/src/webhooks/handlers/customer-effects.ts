@@ -12,10 +12,9 @@ export async function applyCustomerUpdate(
   context: HandlerContext,
 ): Promise<void> {
   const customer = parseStripeCustomer(event.data.object);
-  const transaction = { client: context.client };
   await applyLatestVersion(event, context, 'customer.update', {
-    fromPayload: () => services.customers.applyStripeCustomer(customer, transaction),
-    fromStripe: () => services.customers.syncStripeCustomer(customer.id, transaction),
+    fromPayload: () => services.customers.applyStripeCustomer(context.client, customer),
+    fromStripe: () => services.customers.syncStripeCustomer(context.client, customer.id),
   });
 }
 
@@ -26,5 +25,5 @@ export async function deleteEventCustomer(
   context: HandlerContext,
 ): Promise<void> {
   await context.recordEffect('customer.delete');
-  await services.customers.markStripeCustomerDeleted(objectIdOf(event), { client: context.client });
+  await services.customers.markStripeCustomerDeleted(context.client, objectIdOf(event));
 }

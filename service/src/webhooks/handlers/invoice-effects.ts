@@ -10,7 +10,7 @@ export async function syncEventInvoice(
   context: HandlerContext,
 ): Promise<void> {
   await context.recordEffect('invoice.sync');
-  const invoice = await services.invoices.syncInvoice(objectIdOf(event), { client: context.client });
+  const invoice = await services.invoices.syncInvoice(context.client, objectIdOf(event));
   if (invoice?.stripe_subscription_id != null) {
     await syncSubscriptionAndEntitlements(services, invoice.stripe_subscription_id, context);
   }

@@ -2,7 +2,8 @@
 // rows whose lease ran out (their worker died). SKIP LOCKED lets many workers claim at once without waiting on
 // or double-claiming each other's rows. Each claim counts as an attempt, so an event that crashes its worker
 // every time still reaches the dead letters.
-import type { ClaimedEvent, Queryable } from './inbox-event.js';
+import type { Queryable } from '../../db/queryable.js';
+import type { ClaimedEvent } from './inbox-event.js';
 import { inboxStatusSql, WAITING_STATUSES } from './inbox-statuses.js';
 
 export async function claimDueEvents(

@@ -1,7 +1,7 @@
 // Marks claimed events done — processed (a handler applied it, in the same transaction as its effects) or ignored
 // (no handler for its type) — but only while this worker still holds the claim. A worker whose lease ran out
 // and whose event was claimed again changes nothing: it gets false, and its transaction rolls back.
-import type { Queryable } from './inbox-event.js';
+import type { Queryable } from '../../db/queryable.js';
 import { inboxStatusSql, type InboxStatus } from './inbox-statuses.js';
 
 export async function completeEvent(

@@ -1,7 +1,7 @@
 // Stores a failed attempt on the row and schedules the next one: delay = base · 2^(attempts−1), capped, with
 // ±50 % jitter (so events that failed together do not retry together), all computed in SQL; once attempts reach
 // the maximum the event is dead. Only the worker that holds the claim can fail it.
-import type { Queryable } from './inbox-event.js';
+import type { Queryable } from '../../db/queryable.js';
 import { inboxStatusSql, type InboxStatus } from './inbox-statuses.js';
 
 const MAX_ERROR_LENGTH = 4000;

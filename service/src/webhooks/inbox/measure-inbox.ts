@@ -1,5 +1,5 @@
 // The inbox's backlog for the gauges: events not yet applied, the age of the oldest, and the dead ones.
-import type { Queryable } from './inbox-event.js';
+import type { Queryable } from '../../db/queryable.js';
 import { inboxStatusSql, WAITING_STATUSES } from './inbox-statuses.js';
 
 const waiting = inboxStatusSql(...WAITING_STATUSES);

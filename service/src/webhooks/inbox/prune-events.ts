@@ -1,6 +1,6 @@
 // Retention: deletes applied (processed or ignored) events older than the retention, with their ledger rows, a
 // bounded batch at a time. Dead, failed and pending events are never pruned.
-import type { Queryable } from './inbox-event.js';
+import type { Queryable } from '../../db/queryable.js';
 import { APPLIED_STATUSES, inboxStatusSql } from './inbox-statuses.js';
 
 export async function pruneEvents(

@@ -1,5 +1,5 @@
 // A stopping worker hands back the claimed events it has not started: due at once, the claim's attempt undone.
-import type { Queryable } from './inbox-event.js';
+import type { Queryable } from '../../db/queryable.js';
 import { inboxStatusSql } from './inbox-statuses.js';
 
 export async function releaseEvents(

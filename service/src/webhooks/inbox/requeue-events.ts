@@ -1,7 +1,7 @@
 // Replay: makes events due again at once with a fresh attempt count (their error history is kept). Only events
 // that were not applied — dead, failed (waiting for a retry) or ignored (a handler may exist now) — can be
 // requeued: a processed event's effects are in the ledger, and applying it again would double them.
-import type { Queryable } from './inbox-event.js';
+import type { Queryable } from '../../db/queryable.js';
 import { inboxStatusSql, REPLAYABLE_STATUSES, type ReplayableStatus } from './inbox-statuses.js';
 
 export async function requeueEvents(

@@ -49,7 +49,9 @@ function copiers(services: BackfillServices): Record<BackfillResource, CopyResou
       forEachStripePage(
         (request) => stripe.listSubscriptions(request),
         async (subscriptions) => {
-          for (const { id } of subscriptions) await services.subscriptions.syncSubscription(id);
+          for (const { id } of subscriptions) {
+            await withTransaction(pool, (client) => services.subscriptions.syncSubscription(client, id));
+          }
           await listing.onPage?.(subscriptions);
         },
         listing,
@@ -59,7 +61,7 @@ function copiers(services: BackfillServices): Record<BackfillResource, CopyResou
         (request) => stripe.listInvoices(request),
         async (invoices) => {
           for (const { id } of invoices) {
-            await withTransaction(pool, (client) => services.invoices.syncInvoice(id, { client }));
+            await withTransaction(pool, (client) => services.invoices.syncInvoice(client, id));
           }
           await listing.onPage?.(invoices);
         },
@@ -106,7 +108,7 @@ export async function backfillFromStripe(
     }
     current = undefined;
     for (const id of await services.customers.listActiveCustomerIds()) {
-      await withTransaction(pool, (client) => services.entitlements.recomputeForCustomer(id, { client }));
+      await withTransaction(pool, (client) => services.entitlements.recomputeForCustomer(client, id));
       counts.entitlements += 1;
     }
     // The next plain run starts over; a resumed one after this has nothing left to skip.

@@ -1,7 +1,7 @@
 // The worker's periodic jobs: the missed-event sweep (every WEBHOOK_SWEEP_INTERVAL_MS) and retention (hourly:
 // applied inbox events past WEBHOOK_RETENTION_DAYS, expired Idempotency-Key records). Each run is claimed in
 // sync_cursors first, so with several workers each job runs once per interval, not once per worker.
-import type { Config } from '../../config/load-config.js';
+import type { WebhooksConfig } from '../../config/webhooks.js';
 import type { Pool } from '../../db/pool.js';
 import type { IdempotencyService } from '../../idempotency/idempotency.service.js';
 import type { Logger } from '../../observability/logger.js';
@@ -24,7 +24,7 @@ export interface PeriodicJobsOptions {
   stripe: StripeGateway;
   logger: Logger;
   metrics: WebhookMetrics;
-  settings: Pick<Config['webhooks'], 'sweepIntervalMs' | 'sweepOverlapSeconds' | 'retentionDays'>;
+  settings: Pick<WebhooksConfig['webhooks'], 'sweepIntervalMs' | 'sweepOverlapSeconds' | 'retentionDays'>;
   idempotency: IdempotencyService;
 }
 
