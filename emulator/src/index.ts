@@ -6,7 +6,7 @@ import { EventLog, type StripeEvent } from './core/events.js';
 import { ApiFaults } from './core/faults.js';
 import { IdempotencyStore } from './core/idempotency.js';
 import { EmulatorState } from './core/store.js';
-import { createWebhookEndpoint } from './resources/webhook-endpoints.js';
+import { createWebhookEndpoint } from './resources/webhook-endpoint-object.js';
 import { applySeed, type SeedSummary } from './seed.js';
 import { buildEmulatorServer } from './server.js';
 import type { DeliveryAttempt, DeliveryFilter } from './webhooks/delivery-log.js';

@@ -21,7 +21,7 @@ import {
   setDefaultPaymentMethod,
   type PaymentMethod,
 } from './payment-methods.js';
-import { createSubscription } from './subscriptions.js';
+import { createSubscription } from './subscription-creation.js';
 import { customers, insertCustomer, newCustomer } from '../resources/customer-object.js';
 import { createSucceededSetupIntent } from './setup-intents.js';
 import { emitOn, nowOn, type ClockId } from './time.js';

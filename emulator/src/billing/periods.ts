@@ -1,4 +1,4 @@
-import type { Recurring } from './catalog.js';
+import type { Recurring } from '../resources/price-params.js';
 
 /**
  * Billing period arithmetic as Stripe does it: periods are counted from the billing cycle anchor, so a monthly

@@ -1,6 +1,6 @@
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
-import { findPrice } from './catalog.js';
+import { findPrice } from './line-item-prices.js';
 import {
   attachPaymentMethod,
   createCardPaymentMethod,

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import type { StripeEvent } from '../core/events.js';
-import { deletePrice } from '../resources/prices.js';
+import { deletePrice } from '../resources/catalog.js';
 
 /**
  * The platform's control routes under `/_emulator/`: reset, state counts, API faults, webhook faults, delivery

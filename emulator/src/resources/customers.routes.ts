@@ -20,8 +20,6 @@ import { requestParams } from '../core/request-params.js';
 import { addressFrom, invoiceSettingsFrom, shippingFrom } from './customer-fields.js';
 import { customers, insertCustomer, newCustomer, type Customer } from './customer-object.js';
 
-export { customers, type Customer } from './customer-object.js';
-
 const SHARED_PARAMS = [
   'address',
   'balance',
