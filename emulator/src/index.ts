@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { emulatorSummary } from './control/platform-control.js';
+import { emulatorSummary } from './core/summary.js';
 import { createClock, type Clock } from './core/clock.js';
 import type { EmulatorContext } from './core/context.js';
 import { EventLog, type StripeEvent } from './core/events.js';
