@@ -1,3 +1,4 @@
+// The library API: startEmulator() and what a running emulator offers.
 import pino from 'pino';
 import { emulatorSummary } from './core/summary.js';
 import { createClock, type Clock } from './core/clock.js';

@@ -1,3 +1,4 @@
+// The seed catalog created at start (`--seed FILE` or `startEmulator({ seed })`).
 import type { EmulatorContext } from './core/context.js';
 import { StripeError } from './core/errors.js';
 import type { Params } from './core/params.js';

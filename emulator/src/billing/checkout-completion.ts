@@ -1,3 +1,4 @@
+// Completing a checkout session (payment, setup or subscription mode), async payment settling, and expiry.
 import type { EmulatorContext } from '../core/context.js';
 import { cardDeclined, invalidRequest, missingParam } from '../core/errors.js';
 import {

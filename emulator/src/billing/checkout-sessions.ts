@@ -1,3 +1,4 @@
+// The checkout session and checkout line item objects, their tables and the session's internal settings.
 import type { EmulatorContext } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import { sideData, type StripeObject } from '../core/store.js';

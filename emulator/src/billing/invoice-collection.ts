@@ -1,3 +1,4 @@
+// Collecting invoices: finalization, payment attempts and retries, paid, void and uncollectible.
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { newId } from '../core/ids.js';

@@ -1,3 +1,4 @@
+// The invoice and invoice line objects, their table, and creating a draft invoice from line drafts.
 import type { EmulatorContext } from '../core/context.js';
 import { formatMoney } from '../core/money.js';
 import { newId } from '../core/ids.js';

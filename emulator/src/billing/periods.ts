@@ -1,3 +1,4 @@
+// Billing period arithmetic: intervals added from the cycle anchor, the period around a moment, prorated shares.
 import type { Recurring } from '../resources/price-params.js';
 
 /**

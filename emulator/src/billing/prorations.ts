@@ -1,3 +1,4 @@
+// Prorations: pending invoice items that credit unused time and charge the new plan for the rest of a period.
 import type { EmulatorContext } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import type { StripeObject } from '../core/store.js';

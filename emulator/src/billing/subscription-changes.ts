@@ -1,3 +1,4 @@
+// Planning and applying changes to a subscription's items, with the proration lines they produce.
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import type { Price } from '../resources/price-object.js';

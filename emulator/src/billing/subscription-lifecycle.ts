@@ -1,3 +1,4 @@
+// A subscription's life after creation: updates, reactions to invoice outcomes, renewal, trial end, cancellation.
 import type { EmulatorContext } from '../core/context.js';
 import { previousAttributes } from '../core/events.js';
 import { customerDefaultPaymentMethod } from './payment-methods.js';

@@ -1,3 +1,4 @@
+// The subscription and subscription item objects, their tables, items built from prices, current period lines.
 import type { EmulatorContext } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import type { StripeObject } from '../core/store.js';

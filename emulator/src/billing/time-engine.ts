@@ -1,3 +1,4 @@
+// The time engine: runs what falls due (renewals, retries, expiries, notices) when a clock moves.
 import type { EmulatorContext } from '../core/context.js';
 import { runOutsideRequest } from '../core/request-context.js';
 import { sideData } from '../core/store.js';

@@ -1,3 +1,4 @@
+// The billing portal page at a portal session's `url`, with the actions its configuration allows.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { productName } from '../billing/line-item-prices.js';
 import { invoices } from '../billing/invoices.js';

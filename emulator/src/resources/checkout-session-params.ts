@@ -1,3 +1,4 @@
+// Reading a checkout session's create params: line items per mode, expiry, mode-specific params.
 import { createInlinePrice, priceForParam } from '../billing/line-item-prices.js';
 import type { Price } from './price-object.js';
 import type { EmulatorContext } from '../core/context.js';

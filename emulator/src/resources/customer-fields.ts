@@ -1,3 +1,4 @@
+// Reading a customer's nested params: address, shipping, invoice settings.
 import { invalidRequest } from '../core/errors.js';
 import {
   optionalArray,

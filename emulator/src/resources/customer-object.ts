@@ -1,3 +1,4 @@
+// The customer object: its type, its table, and building and storing a new one.
 import type { EmulatorContext } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import type { StripeObject } from '../core/store.js';

@@ -1,3 +1,4 @@
+// The /v1/customers routes: create, retrieve, update, delete, list, search.
 import type { FastifyInstance } from 'fastify';
 import { attachPaymentMethod, paymentMethods, resolvePaymentMethod } from '../billing/payment-methods.js';
 import { nowOn } from '../billing/time.js';

@@ -1,3 +1,4 @@
+// The explicit list of /v1/ resource route modules.
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../core/context.js';
 import { registerBillingPortalRoutes } from './billing-portal.routes.js';

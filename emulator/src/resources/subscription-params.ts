@@ -1,3 +1,4 @@
+// Reading a subscription's item params: prices, item changes, proration behaviour, trial end.
 import { createInlinePrice, priceForParam } from '../billing/line-item-prices.js';
 import type { Price } from './price-object.js';
 import type { ItemChange, ProrationBehavior } from '../billing/subscription-changes.js';

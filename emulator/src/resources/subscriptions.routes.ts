@@ -1,3 +1,4 @@
+// The /v1/subscriptions routes: create, retrieve, update, list, search.
 import type { FastifyInstance } from 'fastify';
 import type { LineDraft } from '../billing/invoices.js';
 import {
