@@ -15,7 +15,7 @@ import {
   type Params,
 } from '../core/params.js';
 import { searchTable, type SearchField } from '../core/search.js';
-import type { StripeObject } from '../core/store.js';
+import { sideData, type StripeObject } from '../core/store.js';
 import { requestParams } from '../core/request-params.js';
 import { addressFrom, invoiceSettingsFrom, shippingFrom } from './customer-fields.js';
 import { customers, insertCustomer, newCustomer, type Customer } from './customer-object.js';
@@ -30,11 +30,13 @@ const SEARCHABLE_FIELDS: Record<string, SearchField<Customer>> = {
   phone: (row) => row.phone as string | null,
 };
 
+/** Tombstones of deleted customers, which retrieve still answers (`deleted: true`). */
+const deletedCustomerTombstones = sideData('deleted_customers', () => new Map<string, StripeObject>());
+
 export function registerCustomerRoutes(app: FastifyInstance, context: EmulatorContext): void {
   context.state.registerIdPrefix('cus', 'customer');
   const table = customers(context);
-  const deletedCustomers = new Map<string, StripeObject>();
-  context.state.onReset(() => deletedCustomers.clear());
+  const deletedCustomers = deletedCustomerTombstones(context);
 
   app.post('/v1/customers', async (request) => {
     const params = requestParams(request);

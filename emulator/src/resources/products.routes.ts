@@ -6,7 +6,7 @@ import { previousAttributes } from '../core/events.js';
 import { matchesCreated, paginate } from '../core/list.js';
 import { applyMetadata, optionalBoolean, optionalString, optionalStringArray } from '../core/params.js';
 import { searchTable, type SearchField } from '../core/search.js';
-import type { StripeObject } from '../core/store.js';
+import { sideData, type StripeObject } from '../core/store.js';
 import { requestParams } from '../core/request-params.js';
 import { createProduct } from './catalog.js';
 import { prices } from './price-object.js';
@@ -22,11 +22,13 @@ const SEARCHABLE_FIELDS: Record<string, SearchField<Product>> = {
   url: (row) => row.url,
 };
 
+/** Tombstones of deleted products, which retrieve still answers (`deleted: true`). */
+const deletedProducts = sideData('deleted_products', () => new Map<string, StripeObject>());
+
 export function registerProductRoutes(app: FastifyInstance, context: EmulatorContext): void {
   context.state.registerIdPrefix('prod', 'product');
   const table = products(context);
-  const deleted = new Map<string, StripeObject>();
-  context.state.onReset(() => deleted.clear());
+  const deleted = deletedProducts(context);
 
   app.post('/v1/products', async (request) => {
     const params = requestParams(request);
