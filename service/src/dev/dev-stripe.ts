@@ -3,7 +3,7 @@
 // The service never imports the emulator elsewhere; production never gets here (the config refuses it).
 import path from 'node:path';
 import { startEmulator } from 'stripe-emulator';
-import type { Config } from '../config.js';
+import type { Config } from '../config/load-config.js';
 import type { Logger } from '../observability/logger.js';
 import { DEMO_CATALOG } from './demo-catalog.js';
 
