@@ -1,20 +1,28 @@
 // Entitlements: derived from active, trialing (and past_due within a grace period) subscriptions and paid
 // one-time orders, through the features each product declares. Recomputed inside the transaction of every
 // event that touches a customer; read through an in-process cache invalidated by NOTIFY.
-import type { Pool } from '../db/pool.js';
-import type { TransactionOption } from '../db/queryable.js';
+import type { Pool, PoolClient } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { OutboxService } from '../outbox/outbox.service.js';
 import type { EntitlementCache } from './entitlement-cache.js';
 import * as repo from './entitlements.repo.js';
 import type { EntitlementRow } from './entitlements.repo.js';
 
-export type EntitlementsService = ReturnType<typeof createEntitlementsService>;
-
 export interface EntitlementCheck {
   entitled: boolean;
   source: { type: 'subscription' | 'order'; id: string } | null;
   expires_at: string | null;
+}
+
+export interface EntitlementsService {
+  /** Recomputes the customer's entitlements from its subscriptions and orders, in the caller's transaction. */
+  recomputeForCustomer: (client: PoolClient, customerId: string) => Promise<void>;
+  /** Recomputes those of every customer holding the product; returns how many. */
+  recomputeForProduct: (client: PoolClient, productId: string) => Promise<number>;
+  /** The fast check: served from the cache when it can be. */
+  check: (externalId: string, feature: string) => Promise<EntitlementCheck>;
+  /** Every current entitlement of a customer, one per feature (its longest-lasting source). */
+  listCurrent: (externalId: string) => Promise<Array<EntitlementCheck & { feature: string }>>;
 }
 
 const NOT_ENTITLED: EntitlementCheck = { entitled: false, source: null, expires_at: null };
@@ -42,21 +50,21 @@ export function createEntitlementsService(options: {
   cache: EntitlementCache;
   pastDueGraceHours: number;
   outbox: Pick<OutboxService, 'append'>;
-}) {
+}): EntitlementsService {
   const { pool, cache } = options;
 
   /** Recomputes in the caller's transaction; a change is announced as entitlements.changed with the new state. */
-  async function recompute(customerId: string, transaction: Required<TransactionOption>): Promise<void> {
-    const before = await repo.listEntitlementsOfCustomer(transaction.client, customerId);
-    await repo.recomputeEntitlements(transaction.client, customerId, options.pastDueGraceHours);
-    const after = await repo.listEntitlementsOfCustomer(transaction.client, customerId);
+  async function recompute(client: PoolClient, customerId: string): Promise<void> {
+    const before = await repo.listEntitlementsOfCustomer(client, customerId);
+    await repo.recomputeEntitlements(client, customerId, options.pastDueGraceHours);
+    const after = await repo.listEntitlementsOfCustomer(client, customerId);
     if (JSON.stringify(before) === JSON.stringify(after)) return;
     const entitlements = currentOf(after, Date.now()).map(({ feature, source, expires_at }) => ({
       feature,
       source,
       expires_at,
     }));
-    await options.outbox.append(transaction, {
+    await options.outbox.append(client, {
       customerId,
       type: 'entitlements.changed',
       data: { entitlements },
@@ -82,14 +90,13 @@ export function createEntitlementsService(options: {
   return {
     recomputeForCustomer: recompute,
 
-    async recomputeForProduct(productId: string, transaction: Required<TransactionOption>): Promise<number> {
-      const customerIds = await repo.listCustomersHoldingProduct(transaction.client, productId);
-      for (const customerId of customerIds) await recompute(customerId, transaction);
+    async recomputeForProduct(client, productId) {
+      const customerIds = await repo.listCustomersHoldingProduct(client, productId);
+      for (const customerId of customerIds) await recompute(client, customerId);
       return customerIds.length;
     },
 
-    /** The fast check: served from the cache when it can be. */
-    async check(externalId: string, feature: string): Promise<EntitlementCheck> {
+    async check(externalId, feature) {
       const now = Date.now();
       // Rows come ordered by feature, then the longest-lasting source first.
       const row = (await rowsOf(externalId)).find(
@@ -103,8 +110,7 @@ export function createEntitlementsService(options: {
       };
     },
 
-    /** Every current entitlement of a customer, one per feature (its longest-lasting source). */
-    async listCurrent(externalId: string): Promise<Array<EntitlementCheck & { feature: string }>> {
+    async listCurrent(externalId) {
       return currentOf(await rowsOf(externalId), Date.now());
     },
   };

@@ -4,25 +4,34 @@
 // older ones (top-level `subscription`) are both handled.
 import type { CustomersService } from '../customers/customers.service.js';
 import type { Pool } from '../db/pool.js';
-import type { TransactionOption } from '../db/queryable.js';
-import { unlessNotFound } from '../stripe/stripe-errors.js';
+import type { PoolClient } from '../db/pool.js';
+import { unlessNotFound } from '../stripe/call-outcomes.js';
 import type { StripeGateway } from '../stripe/gateway.js';
-import type { StripeInvoice } from '../stripe/types.js';
 import { AppError } from '../errors.js';
 import { pageOf, unknownCursor, type Page, type PageRequest } from '../db/page.js';
 import type { OutboxService } from '../outbox/outbox.service.js';
+import type { StripeInvoice } from '../stripe/stripe-objects.js';
 import * as repo from './invoices.repo.js';
 
 export type { InvoiceRow, InvoiceWithCustomer } from './invoices.repo.js';
-export type InvoicesService = ReturnType<typeof createInvoicesService>;
+export interface InvoicesService {
+  /**
+   * Refetches the invoice under its advisory lock and stores it, in the caller's transaction; undefined when
+   * Stripe does not know it.
+   */
+  syncInvoice: (client: PoolClient, stripeInvoiceId: string) => Promise<repo.InvoiceRow | undefined>;
+  /** The invoice from the mirror (404 for one we do not hold). */
+  get: (stripeInvoiceId: string) => Promise<repo.InvoiceWithCustomer>;
+  /** A customer's invoices, newest first, a page at a time. */
+  listForCustomer: (customerId: string, page: PageRequest) => Promise<Page<repo.InvoiceWithCustomer>>;
+}
 
 const toDate = (seconds: number | null | undefined) =>
   seconds === null || seconds === undefined ? null : new Date(seconds * 1000);
 
 /** The subscription of an invoice: `parent.subscription_details` now, top-level `subscription` before 2025. */
 export function subscriptionIdOfInvoice(invoice: StripeInvoice): string | null {
-  const legacy = (invoice as { subscription?: string | { id: string } | null }).subscription;
-  const current = invoice.parent?.subscription_details?.subscription ?? legacy ?? null;
+  const current = invoice.parent?.subscription_details?.subscription ?? invoice.subscription ?? null;
   return current === null ? null : typeof current === 'string' ? current : current.id;
 }
 
@@ -40,20 +49,16 @@ export function createInvoicesService(options: {
   stripe: StripeGateway;
   customers: CustomersService;
   outbox: Pick<OutboxService, 'append'>;
-}) {
+}): InvoicesService {
   const { pool, stripe, customers } = options;
   return {
-    async syncInvoice(
-      stripeInvoiceId: string,
-      transaction: Required<TransactionOption>,
-    ): Promise<repo.InvoiceRow | undefined> {
-      const { client } = transaction;
+    async syncInvoice(client: PoolClient, stripeInvoiceId: string): Promise<repo.InvoiceRow | undefined> {
       await repo.lockInvoice(client, stripeInvoiceId);
       const invoice = await unlessNotFound(stripe.retrieveInvoice(stripeInvoiceId));
-      if (invoice?.id === undefined) return undefined;
+      if (invoice === undefined) return undefined;
       const stripeCustomerId =
         typeof invoice.customer === 'string' ? invoice.customer : (invoice.customer?.id ?? '');
-      const customer = await customers.findByStripeCustomerId(stripeCustomerId, transaction);
+      const customer = await customers.findByStripeCustomerId(client, stripeCustomerId);
       const previous = await repo.findInvoice(client, invoice.id);
       const row = await repo.upsertInvoice(client, {
         stripe_invoice_id: invoice.id,
@@ -78,7 +83,7 @@ export function createInvoicesService(options: {
       });
       const type = invoiceEventType(previous, row);
       if (type !== undefined && row.customer_id !== null) {
-        await options.outbox.append(transaction, {
+        await options.outbox.append(client, {
           customerId: row.customer_id,
           type,
           data: {
@@ -100,8 +105,7 @@ export function createInvoicesService(options: {
       return row;
     },
 
-    /** The invoice from the mirror (404 for one we do not hold). */
-    async get(stripeInvoiceId: string): Promise<repo.InvoiceWithCustomer> {
+    async get(stripeInvoiceId) {
       const invoice = await repo.findInvoice(pool, stripeInvoiceId);
       if (invoice === undefined) {
         throw new AppError('not_found', `id: no invoice ${stripeInvoiceId}`, { param: 'id' });
@@ -109,8 +113,7 @@ export function createInvoicesService(options: {
       return invoice;
     },
 
-    /** A customer's invoices, newest first, a page at a time. */
-    async listForCustomer(customerId: string, page: PageRequest): Promise<Page<repo.InvoiceWithCustomer>> {
+    async listForCustomer(customerId, page) {
       if (
         page.startingAfter !== undefined &&
         !(await repo.isInvoiceOfCustomer(pool, customerId, page.startingAfter))

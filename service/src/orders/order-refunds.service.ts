@@ -8,7 +8,7 @@ import { withTransaction } from '../db/transaction.js';
 import type { Pool } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
-import { isCallerError, isInFlightConflict } from '../stripe/stripe-errors.js';
+import { isRefusedByStripe, retryWhileInFlight } from '../stripe/call-outcomes.js';
 import type { RefundRow } from './order-history.repo.js';
 import * as repo from './order-refunds.repo.js';
 import { refundStateOf } from './orders.service.js';
@@ -24,8 +24,6 @@ export interface RefundRequest {
 
 export type OrderRefundsService = ReturnType<typeof createOrderRefundsService>;
 
-const IN_FLIGHT_RETRIES = 40;
-const IN_FLIGHT_WAIT_MS = 150;
 /** A dispute in one of these states holds the charge: Stripe refuses refunds of it, so do we. */
 const OPEN_DISPUTE_STATUSES = [
   'warning_needs_response',
@@ -104,28 +102,22 @@ export function createOrderRefundsService(options: { pool: Pool; stripe: StripeG
       ...(refund.reason === null ? {} : { reason: refund.reason as RefundReason }),
       metadata: { billing_refund_id: refund.id, billing_order_id: refund.order_id },
     };
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        const created = await stripe.createRefund(params, stripeRefundIdempotencyKey(refund.id));
-        const linked = await repo.linkStripeRefund(
-          pool,
-          { id: refund.id, orderId: refund.order_id },
-          refundStateOf(created),
-        );
-        if (linked === undefined) throw new AppError('internal', `Refund ${refund.id} vanished`);
-        return linked;
-      } catch (error) {
-        if (isInFlightConflict(error) && attempt < IN_FLIGHT_RETRIES) {
-          await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_WAIT_MS));
-          continue;
-        }
-        // Refused by Stripe: the intent is failed and reserves nothing. An outage or a timeout leaves it
-        // "creating": the retry with the same Idempotency-Key resumes it with the same Stripe key.
-        if (error instanceof AppError && isCallerError(error.cause)) {
-          await repo.markRefundFailed(pool, refund.id, error.message);
-        }
-        throw error;
-      }
+    try {
+      const created = await retryWhileInFlight(() =>
+        stripe.createRefund(params, stripeRefundIdempotencyKey(refund.id)),
+      );
+      const linked = await repo.linkStripeRefund(
+        pool,
+        { id: refund.id, orderId: refund.order_id },
+        refundStateOf(created),
+      );
+      if (linked === undefined) throw new AppError('internal', `Refund ${refund.id} vanished`);
+      return linked;
+    } catch (error) {
+      // Refused by Stripe: the intent is failed and reserves nothing. An outage or a timeout leaves it
+      // "creating": the retry with the same Idempotency-Key resumes it with the same Stripe key.
+      if (isRefusedByStripe(error)) await repo.markRefundFailed(pool, refund.id, (error as Error).message);
+      throw error;
     }
   }
 

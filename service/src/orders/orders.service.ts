@@ -1,17 +1,17 @@
 // One-time orders, from checkout sessions in payment mode and refunds of their charges. The session is always
 // refetched (with its line items) through the gateway: the event says only which session changed.
-import type { TransactionOption } from '../db/queryable.js';
-import type { Pool } from '../db/pool.js';
+import type { Pool, PoolClient } from '../db/pool.js';
 import type { CustomersService } from '../customers/customers.service.js';
-import { unlessNotFound } from '../stripe/stripe-errors.js';
+import { unlessNotFound } from '../stripe/call-outcomes.js';
 import type { StripeGateway } from '../stripe/gateway.js';
-import type { StripeCheckoutSession, StripeRefund } from '../stripe/types.js';
 import { AppError } from '../errors.js';
 import { pageOf, unknownCursor, type Page, type PageRequest } from '../db/page.js';
 import type { OutboxService } from '../outbox/outbox.service.js';
 import * as history from './order-history.repo.js';
 import type { OrderWithCustomer, RefundRow } from './order-history.repo.js';
 import * as refundsRepo from './order-refunds.repo.js';
+import type { StripeCheckoutSession, StripeRefund } from '../stripe/stripe-objects.js';
+import type { Queryable } from '../db/queryable.js';
 import * as repo from './orders.repo.js';
 import type { OrderItemRow, OrderRow, OrderStatus } from './orders.repo.js';
 
@@ -20,7 +20,37 @@ export type { RefundRow } from './order-history.repo.js';
 
 /** An order as the history routes show it: its lines and its refunds. */
 export type OrderDetail = OrderWithCustomer & { items: OrderItemRow[]; refunds: RefundRow[] };
-export type OrdersService = ReturnType<typeof createOrdersService>;
+
+/** `client` is the webhook's transaction: the order commits with the event. */
+export interface OrdersService {
+  /** Creates or advances the order of a payment-mode session; undefined for other modes. */
+  applyCheckoutSession: (
+    client: PoolClient,
+    stripeSessionId: string,
+    outcome: SessionOutcome,
+  ) => Promise<OrderRow | undefined>;
+  /**
+   * Applies the charge's cumulative refunded amount to its order (undefined when no order has it);
+   * `invoiceCharge` says whether the charge paid an invoice (or is unknown to Stripe), so no order is to come.
+   */
+  applyChargeRefund: (
+    client: PoolClient,
+    stripeChargeId: string,
+  ) => Promise<{ order: OrderRow | undefined; invoiceCharge: boolean }>;
+  /**
+   * A dispute of the charge that paid an order (charge.dispute.*, applied from the event's dispute: a late
+   * "opened" never reopens one Stripe closed). Undefined when no order of ours has the charge.
+   */
+  applyDispute: (
+    client: PoolClient,
+    dispute: { id: string; status: string; charge: string | null; payment_intent: string | null },
+  ) => Promise<OrderRow | undefined>;
+  /** The order (404 for an unknown id). */
+  get: (orderId: string) => Promise<OrderDetail>;
+  findOfCheckoutSession: (stripeSessionId: string) => Promise<OrderWithCustomer | undefined>;
+  /** A customer's orders, newest first, a page at a time. */
+  listForCustomer: (customerId: string, page: PageRequest) => Promise<Page<OrderDetail>>;
+}
 
 /** What the event said happened, beside the session's own state. */
 export type SessionOutcome = 'completed' | 'payment_succeeded' | 'payment_failed';
@@ -33,16 +63,16 @@ export function createOrdersService(options: {
   stripe: StripeGateway;
   customers: CustomersService;
   outbox: Pick<OutboxService, 'append'>;
-}) {
+}): OrdersService {
   const { pool, stripe, customers } = options;
 
   async function announce(
     type: 'order.paid' | 'order.refunded',
     order: OrderRow,
-    transaction: Required<TransactionOption>,
+    db: Queryable,
   ): Promise<void> {
     if (order.customer_id === null) return;
-    await options.outbox.append(transaction, {
+    await options.outbox.append(db, {
       customerId: order.customer_id,
       type,
       data: {
@@ -82,9 +112,9 @@ export function createOrdersService(options: {
      * is the webhook's transaction (required: the order commits with the event).
      */
     async applyCheckoutSession(
+      client: PoolClient,
       stripeSessionId: string,
       outcome: SessionOutcome,
-      transaction: Required<TransactionOption>,
     ): Promise<OrderRow | undefined> {
       const session = await unlessNotFound(stripe.retrieveCheckoutSession(stripeSessionId));
       if (session === undefined || session.mode !== 'payment') return undefined;
@@ -92,10 +122,10 @@ export function createOrdersService(options: {
       const customer =
         stripeCustomerId === null
           ? undefined
-          : await customers.findByStripeCustomerId(stripeCustomerId, transaction);
-      await repo.lockOrderOfSession(transaction.client, session.id);
-      const previous = await history.findOrderOfCheckoutSession(transaction.client, session.id);
-      const order = await repo.upsertOrder(transaction.client, {
+          : await customers.findByStripeCustomerId(client, stripeCustomerId);
+      await repo.lockOrderOfSession(client, session.id);
+      const previous = await history.findOrderOfCheckoutSession(client, session.id);
+      const order = await repo.upsertOrder(client, {
         stripeCheckoutSessionId: session.id,
         stripePaymentIntentId: idOf(session.payment_intent),
         customerId: customer?.id ?? null,
@@ -108,15 +138,14 @@ export function createOrdersService(options: {
       const items: OrderItemRow[] = (session.line_items?.data ?? []).map((line) => ({
         stripe_line_item_id: line.id,
         stripe_price_id: line.price?.id ?? '',
-        stripe_product_id: idOf(line.price?.product as string | { id: string } | undefined) ?? '',
+        stripe_product_id: idOf(line.price?.product) ?? '',
         description: line.description ?? null,
         quantity: line.quantity ?? 1,
         currency: line.currency,
         amount_total: line.amount_total,
       }));
-      await repo.replaceOrderItems(transaction.client, order.id, items);
-      if (order.status === 'paid' && previous?.status !== 'paid')
-        await announce('order.paid', order, transaction);
+      await repo.replaceOrderItems(client, order.id, items);
+      if (order.status === 'paid' && previous?.status !== 'paid') await announce('order.paid', order, client);
       return order;
     },
 
@@ -125,8 +154,8 @@ export function createOrdersService(options: {
      * linked by their billing_refund_id); undefined when no order has it.
      */
     async applyChargeRefund(
+      client: PoolClient,
       stripeChargeId: string,
-      transaction: Required<TransactionOption>,
     ): Promise<{ order: OrderRow | undefined; invoiceCharge: boolean }> {
       const charge = await unlessNotFound(stripe.retrieveCharge(stripeChargeId));
       // Unknown to Stripe (another account's or a deleted test object): nothing of ours to change.
@@ -135,16 +164,16 @@ export function createOrdersService(options: {
       const order =
         paymentIntentId === null
           ? undefined
-          : await repo.applyRefundedAmount(transaction.client, paymentIntentId, charge.amount_refunded);
+          : await repo.applyRefundedAmount(client, paymentIntentId, charge.amount_refunded);
       if (order !== undefined) {
         for (const refund of charge.refunds?.data ?? []) {
-          await storeStripeRefund(order.id, refund, transaction);
+          await storeStripeRefund(client, order.id, refund);
         }
         if (Number(order.amount_refunded) > Number(order.previous_amount_refunded)) {
-          await announce('order.refunded', order, transaction);
+          await announce('order.refunded', order, client);
         }
       }
-      const invoiceId = (charge as { invoice?: string | { id: string } | null }).invoice;
+      const invoiceId = charge.invoice;
       return { order, invoiceCharge: invoiceId !== undefined && invoiceId !== null };
     },
 
@@ -152,17 +181,14 @@ export function createOrdersService(options: {
      * A dispute of the charge that paid an order (charge.dispute.*, applied from the event's dispute: a late
      * "opened" never reopens one Stripe closed). Undefined when no order of ours has the charge.
      */
-    async applyDispute(
-      dispute: { id: string; status: string; charge: string | null; payment_intent: string | null },
-      transaction: Required<TransactionOption>,
-    ): Promise<OrderRow | undefined> {
+    async applyDispute(client, dispute) {
       let paymentIntentId = dispute.payment_intent;
       if (paymentIntentId === null && dispute.charge !== null) {
         const charge = await unlessNotFound(stripe.retrieveCharge(dispute.charge));
         paymentIntentId = idOf(charge?.payment_intent);
       }
       if (paymentIntentId === null) return undefined;
-      return repo.applyDisputeStatus(transaction.client, paymentIntentId, dispute);
+      return repo.applyDisputeStatus(client, paymentIntentId, dispute);
     },
 
     /** The order (404 for an unknown id). */
@@ -215,16 +241,12 @@ export function refundStateOf(refund: StripeRefund): refundsRepo.StripeRefundSta
   };
 }
 
-async function storeStripeRefund(
-  orderId: string,
-  refund: StripeRefund,
-  transaction: Required<TransactionOption>,
-): Promise<void> {
+async function storeStripeRefund(client: PoolClient, orderId: string, refund: StripeRefund): Promise<void> {
   const state = refundStateOf(refund);
   const ours = refund.metadata?.billing_refund_id;
   if (ours !== undefined && UUID.test(ours)) {
-    const linked = await refundsRepo.linkStripeRefund(transaction.client, { id: ours, orderId }, state);
+    const linked = await refundsRepo.linkStripeRefund(client, { id: ours, orderId }, state);
     if (linked !== undefined) return;
   }
-  await refundsRepo.upsertStripeRefund(transaction.client, orderId, state);
+  await refundsRepo.upsertStripeRefund(client, orderId, state);
 }

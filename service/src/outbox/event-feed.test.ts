@@ -104,7 +104,7 @@ describe('the change feed', () => {
     let appended = () => {};
     const heldAppended = new Promise<void>((resolve) => (appended = resolve));
     const heldWriter = withTransaction(pool, async (client) => {
-      await outbox.append({ client }, { customerId: ids[4]!, type: 'order.paid', data: { held: true } });
+      await outbox.append(client, { customerId: ids[4]!, type: 'order.paid', data: { held: true } });
       appended();
       await held;
     });
@@ -113,10 +113,11 @@ describe('the change feed', () => {
     const writers = Array.from({ length: 24 }, (_, index) =>
       withTransaction(pool, async (client) => {
         await new Promise((resolve) => setTimeout(resolve, (index * 7) % 20));
-        await outbox.append(
-          { client },
-          { customerId: ids[index % 4]!, type: 'entitlements.changed', data: { writer: index } },
-        );
+        await outbox.append(client, {
+          customerId: ids[index % 4]!,
+          type: 'entitlements.changed',
+          data: { writer: index },
+        });
       }),
     );
     // Two readers follow the feed, each with its own cursor, while the writers commit.

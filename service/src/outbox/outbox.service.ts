@@ -3,7 +3,7 @@
 // fans them out to the webhook endpoints that take their type (`sequence`, run by the delivery worker and by
 // every feed read); the change feed reads them by position.
 import type { Pool, PoolClient } from '../db/pool.js';
-import type { TransactionOption } from '../db/queryable.js';
+import type { Queryable } from '../db/queryable.js';
 import { withTransaction } from '../db/transaction.js';
 import * as repo from './outbox.repo.js';
 import type { OutboxEventRow } from './outbox.repo.js';
@@ -56,9 +56,9 @@ export function createOutboxService(options: {
   return {
     /** Appends an event in the caller's transaction: it exists exactly when the change commits. */
     append: (
-      transaction: Required<TransactionOption>,
+      db: Queryable,
       event: { customerId: string; type: OutboxEventType; data: Record<string, unknown> },
-    ) => repo.appendEvent(transaction.client, event),
+    ) => repo.appendEvent(db, event),
 
     /** Numbers every committed event without a feed position; returns how many it numbered. */
     async sequence(): Promise<number> {

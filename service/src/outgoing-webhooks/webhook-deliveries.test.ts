@@ -136,7 +136,7 @@ describe('outgoing webhooks', () => {
   }
   const append = (customerId: string, data: Record<string, unknown>) =>
     withTransaction(world.dependencies.pool, (client) =>
-      world.dependencies.outbox.append({ client }, { customerId, type: 'entitlements.changed', data }),
+      world.dependencies.outbox.append(client, { customerId, type: 'entitlements.changed', data }),
     );
 
   it('delivers what a purchase changed, signed, and shows it in the delivery log', async () => {

@@ -14,11 +14,12 @@ export function startWorker(options: {
   shutdown: GracefulShutdown;
 }): InboxWorker {
   const { dependencies } = options;
+  const metrics = webhookMetricsFor(dependencies.metrics.registry);
   const worker = createInboxWorker({
     pool: dependencies.pool,
     databaseUrl: options.databaseUrl,
     logger: dependencies.logger,
-    metrics: webhookMetricsFor(dependencies.metrics.registry),
+    metrics,
     handlers: dependencies.eventHandlers,
     settings: dependencies.config.webhooks,
   });
@@ -32,7 +33,14 @@ export function startWorker(options: {
   });
   deliveries.start();
   options.shutdown.onShutdown('outgoing webhook deliveries', () => deliveries.stop());
-  const jobs = startPeriodicJobs(dependencies);
+  const jobs = startPeriodicJobs({
+    pool: dependencies.pool,
+    stripe: dependencies.stripe,
+    logger: dependencies.logger,
+    metrics,
+    settings: dependencies.config.webhooks,
+    idempotency: dependencies.idempotency,
+  });
   options.shutdown.onShutdown('periodic jobs', () => jobs.stop());
   return worker;
 }
