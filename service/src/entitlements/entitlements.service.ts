@@ -7,12 +7,21 @@ import type { EntitlementCache } from './entitlement-cache.js';
 import * as repo from './entitlements.repo.js';
 import type { EntitlementRow } from './entitlements.repo.js';
 
-export type EntitlementsService = ReturnType<typeof createEntitlementsService>;
-
 export interface EntitlementCheck {
   entitled: boolean;
   source: { type: 'subscription' | 'order'; id: string } | null;
   expires_at: string | null;
+}
+
+export interface EntitlementsService {
+  /** Recomputes the customer's entitlements from its subscriptions and orders, in the caller's transaction. */
+  recomputeForCustomer: (client: PoolClient, customerId: string) => Promise<void>;
+  /** Recomputes those of every customer holding the product; returns how many. */
+  recomputeForProduct: (client: PoolClient, productId: string) => Promise<number>;
+  /** The fast check: served from the cache when it can be. */
+  check: (externalId: string, feature: string) => Promise<EntitlementCheck>;
+  /** Every current entitlement of a customer, one per feature (its longest-lasting source). */
+  listCurrent: (externalId: string) => Promise<Array<EntitlementCheck & { feature: string }>>;
 }
 
 const NOT_ENTITLED: EntitlementCheck = { entitled: false, source: null, expires_at: null };
@@ -25,7 +34,7 @@ export function createEntitlementsService(options: {
   pool: Pool;
   cache: EntitlementCache;
   pastDueGraceHours: number;
-}) {
+}): EntitlementsService {
   const { pool, cache } = options;
 
   async function rowsOf(externalId: string): Promise<EntitlementRow[]> {
@@ -56,8 +65,7 @@ export function createEntitlementsService(options: {
       return customerIds.length;
     },
 
-    /** The fast check: served from the cache when it can be. */
-    async check(externalId: string, feature: string): Promise<EntitlementCheck> {
+    async check(externalId, feature) {
       const now = Date.now();
       // Rows come ordered by feature, then the longest-lasting source first.
       const row = (await rowsOf(externalId)).find(
@@ -71,8 +79,7 @@ export function createEntitlementsService(options: {
       };
     },
 
-    /** Every current entitlement of a customer, one per feature (its longest-lasting source). */
-    async listCurrent(externalId: string): Promise<Array<EntitlementCheck & { feature: string }>> {
+    async listCurrent(externalId) {
       const now = Date.now();
       const byFeature = new Map<string, EntitlementRow>();
       for (const row of await rowsOf(externalId)) {
