@@ -8,6 +8,7 @@ import { matchesCreated, paginate } from '../core/list.js';
 import {
   applyMetadata,
   optionalEnum,
+  optionalHash,
   optionalInteger,
   optionalString,
   optionalStringArray,
@@ -68,12 +69,24 @@ export function registerCustomerRoutes(app: FastifyInstance, context: EmulatorCo
       testClock,
       metadata: applyMetadata({}, params),
     });
-    applyCustomerFields(context, customer, params);
     const paymentMethodId = optionalString(params, 'payment_method');
     // Resolve before inserting, so an unknown payment method leaves no customer behind.
     const paymentMethod = paymentMethodId
       ? resolvePaymentMethod(context, paymentMethodId, 'payment_method', customer.created)
       : undefined;
+    const settings = optionalHash(params, 'invoice_settings');
+    // The payment method this request attaches may be named as the default too (a `pm_card_visa` test value
+    // included: it names the payment method minted from it).
+    const defaultIsAttached =
+      paymentMethod !== undefined && settings?.default_payment_method === paymentMethodId;
+    applyCustomerFields(
+      context,
+      customer,
+      defaultIsAttached
+        ? { ...params, invoice_settings: { ...settings, default_payment_method: undefined } }
+        : params,
+    );
+    if (defaultIsAttached) customer.invoice_settings.default_payment_method = paymentMethod.id;
     insertCustomer(context, customer);
     if (paymentMethod) attachPaymentMethod(context, paymentMethod, customer.id);
     return customer;

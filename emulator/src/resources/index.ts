@@ -5,6 +5,8 @@ import { registerChargeAndRefundRoutes } from './charges-refunds.js';
 import { registerCheckoutSessionRoutes } from './checkout-sessions.js';
 import { registerCustomerRoutes } from './customers.js';
 import { registerEventRoutes } from './events.js';
+import { registerInvoiceDraftRoutes } from './invoice-drafts.js';
+import { registerInvoiceItemRoutes } from './invoice-items.js';
 import { registerInvoiceRoutes } from './invoices.js';
 import { registerPaymentIntentRoutes } from './payment-intents.js';
 import { registerPaymentMethodRoutes } from './payment-methods.js';
@@ -28,6 +30,8 @@ export function registerResourceRoutes(app: FastifyInstance, context: EmulatorCo
   registerSubscriptionRoutes(app, context);
   registerSubscriptionItemRoutes(app, context);
   registerInvoiceRoutes(app, context);
+  registerInvoiceDraftRoutes(app, context);
+  registerInvoiceItemRoutes(app, context);
   registerTestClockRoutes(app, context);
   registerBillingPortalRoutes(app, context);
   registerProductRoutes(app, context);
