@@ -44,16 +44,9 @@ const NOT_YET_RUNNING = new Set([
   'customer.discount.updated',
   'customer.source.created',
   'customer.source.updated',
-  'invoice.payment_failed',
   'payment_intent.amount_capturable_updated',
   'payment_intent.partially_funded',
   'payment_intent.processing',
-  'payment_method.updated',
-  'setup_intent.canceled',
-  'setup_intent.created',
-  'setup_intent.requires_action',
-  'setup_intent.setup_failed',
-  'setup_intent.succeeded',
 ]);
 
 let emulator: RunningEmulator;

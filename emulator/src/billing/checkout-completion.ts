@@ -188,7 +188,7 @@ function paymentMethodFrom(
 
 function wouldDecline(context: EmulatorContext, paymentMethod: PaymentMethod): boolean {
   const card = behaviourOf(context, paymentMethod.id).card;
-  return card?.behaviour === 'declines';
+  return card?.behaviour === 'declines' || card?.behaviour === 'attaches_then_declines';
 }
 
 function paymentIntentFor(

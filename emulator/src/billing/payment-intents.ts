@@ -157,9 +157,7 @@ export function confirmPaymentIntent(
   }
 
   const card = behaviour.card;
-  const declines =
-    card?.behaviour === 'declines' ||
-    (card?.behaviour === 'fails_after_first' && behaviour.successfulCharges > 0);
+  const declines = card?.behaviour === 'declines' || card?.behaviour === 'attaches_then_declines';
   const chargeStatus: Charge['status'] = declines
     ? 'failed'
     : behaviour.bankOutcome

@@ -147,6 +147,14 @@ export function attachPaymentMethod(
 ): void {
   context.state.table('customer').get(customerId, 'customer');
   if (paymentMethod.customer === customerId) return;
+  // Stripe checks a card with its issuer when it is attached: a declining test card fails here already.
+  const card = behaviourOf(context, paymentMethod.id).card;
+  if (card?.behaviour === 'declines' && card.decline) {
+    throw new StripeError(402, 'card_error', card.decline.message, {
+      code: card.decline.code,
+      decline_code: card.decline.decline_code,
+    });
+  }
   if (paymentMethod.customer) {
     throw invalidRequest(
       'The payment method you provided has already been attached to a customer.',

@@ -7,8 +7,11 @@ export interface TestCard {
   brand: 'visa' | 'mastercard' | 'amex';
   funding: 'credit' | 'debit';
   country: string;
-  /** What happens on a charge. `fails_after_first`: the first charge pays, every later one declines. */
-  behaviour: 'pays' | 'declines' | 'fails_after_first' | 'requires_action';
+  /**
+   * What happens on a charge. `declines`: the card is declined already when attached to a customer (and on any
+   * charge without one); `attaches_then_declines`: attaching succeeds, every charge declines.
+   */
+  behaviour: 'pays' | 'declines' | 'attaches_then_declines' | 'requires_action';
   decline?: CardDecline;
   /** A succeeded charge is disputed at once: an inquiry or a fraudulent chargeback. */
   dispute?: 'inquiry' | 'chargeback';
@@ -85,7 +88,7 @@ const CARDS: TestCard[] = [
     brand: 'visa',
     funding: 'credit',
     country: 'US',
-    behaviour: 'fails_after_first',
+    behaviour: 'attaches_then_declines',
     decline: GENERIC,
   },
   // 3D Secure required on every charge: off-session renewals need the customer (invoice.payment_action_required).

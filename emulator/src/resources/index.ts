@@ -12,6 +12,7 @@ import { registerPaymentIntentRoutes } from './payment-intents.js';
 import { registerPaymentMethodRoutes } from './payment-methods.js';
 import { registerPriceRoutes } from './prices.js';
 import { registerProductRoutes } from './products.js';
+import { registerSetupIntentRoutes } from './setup-intents.js';
 import { registerSubscriptionItemRoutes } from './subscription-items.js';
 import { registerSubscriptionRoutes } from './subscriptions.js';
 import { registerTestClockRoutes } from './test-clocks.js';
@@ -25,6 +26,7 @@ export function registerResourceRoutes(app: FastifyInstance, context: EmulatorCo
   registerCustomerRoutes(app, context);
   registerPaymentMethodRoutes(app, context);
   registerPaymentIntentRoutes(app, context);
+  registerSetupIntentRoutes(app, context);
   registerChargeAndRefundRoutes(app, context);
   registerCheckoutSessionRoutes(app, context);
   registerSubscriptionRoutes(app, context);
