@@ -27,7 +27,7 @@ describe('setup intents', () => {
       usage: 'off_session',
       customer: customer.id,
     });
-    expect(created.client_secret).toMatch(new RegExp(`^${created.id}_secret_`));
+    expect(created.client_secret?.startsWith(`${created.id}_secret_`)).toBe(true);
     const confirmed = await stripe.setupIntents.confirm(created.id, { payment_method: 'pm_card_visa' });
     expect(confirmed.status).toBe('succeeded');
     const paymentMethod = await stripe.paymentMethods.retrieve(confirmed.payment_method as string);
