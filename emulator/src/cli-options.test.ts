@@ -1,3 +1,4 @@
+// Tests of the command-line flags and their errors.
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,3 +1,4 @@
+// The command-line flags of `stripe-emulator`, turned into startEmulator options.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { StartEmulatorOptions } from './index.js';

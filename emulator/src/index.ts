@@ -1,13 +1,14 @@
+// The library API: startEmulator() and what a running emulator offers.
 import pino from 'pino';
 import { catchUpGlobalClock } from './billing/time-engine.js';
-import { emulatorSummary } from './control/platform-control.js';
+import { emulatorSummary } from './core/summary.js';
 import { createClock, type Clock } from './core/clock.js';
 import type { EmulatorContext } from './core/context.js';
 import { EventLog, type StripeEvent } from './core/events.js';
 import { ApiFaults } from './core/faults.js';
 import { IdempotencyStore } from './core/idempotency.js';
 import { EmulatorState } from './core/store.js';
-import { createWebhookEndpoint } from './resources/webhook-endpoints.js';
+import { createWebhookEndpoint } from './resources/webhook-endpoint-object.js';
 import { applySeed, type SeedSummary } from './seed.js';
 import { buildEmulatorServer } from './server.js';
 import type { DeliveryAttempt, DeliveryFilter } from './webhooks/delivery-log.js';

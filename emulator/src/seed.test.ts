@@ -1,3 +1,4 @@
+// Tests of the seed catalog.
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from './index.js';
 import { stripeClientFor } from './test-support/sdk.js';

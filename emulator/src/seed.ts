@@ -1,8 +1,9 @@
+// The seed catalog created at start (`--seed FILE` or `startEmulator({ seed })`).
 import type { EmulatorContext } from './core/context.js';
 import { StripeError } from './core/errors.js';
 import type { Params } from './core/params.js';
-import { createPrice } from './resources/prices.js';
-import { createProduct, products } from './resources/products.js';
+import { createPrice, createProduct } from './resources/catalog.js';
+import { products } from './resources/product-object.js';
 
 /**
  * A catalog to create at start (`--seed FILE` or `startEmulator({ seed })`):

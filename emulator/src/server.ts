@@ -1,3 +1,4 @@
+// The emulator's Fastify app: wire format, API key, expand, error rendering, the /v1/ hooks.
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import qs from 'qs';
 import { catchUpGlobalClock } from './billing/time-engine.js';

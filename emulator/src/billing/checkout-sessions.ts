@@ -1,7 +1,9 @@
+// The checkout session and checkout line item objects, their tables and the session's internal settings.
 import type { EmulatorContext } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import { sideData, type StripeObject } from '../core/store.js';
-import { priceSnapshot, productName, type Price } from './catalog.js';
+import { priceSnapshot, productName } from './line-item-prices.js';
+import type { Price } from '../resources/price-object.js';
 
 export interface CheckoutSession extends StripeObject {
   object: 'checkout.session';

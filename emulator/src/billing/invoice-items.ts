@@ -2,7 +2,8 @@
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import { createInlinePrice, findPrice, type Price } from './catalog.js';
+import { createInlinePrice, findPrice } from './line-item-prices.js';
+import type { Price } from '../resources/price-object.js';
 import type { Invoice, LineDraft } from './invoices.js';
 import { invoiceItems, type InvoiceItem } from './prorations.js';
 import { emitOn, nowOn, type ClockId } from './time.js';

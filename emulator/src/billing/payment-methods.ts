@@ -1,3 +1,4 @@
+// The payment method object: cards and bank debits from test values, attach and detach, customer defaults.
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest, resourceMissing, StripeError } from '../core/errors.js';
 import { newId } from '../core/ids.js';

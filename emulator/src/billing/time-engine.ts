@@ -1,14 +1,19 @@
+// The time engine: runs what falls due (renewals, retries, expiries, notices) when a clock moves.
 import type { EmulatorContext } from '../core/context.js';
 import { runOutsideRequest } from '../core/request-context.js';
 import { sideData } from '../core/store.js';
 import { expireCheckoutSession, notifyAsyncPaymentSettled } from './checkout-completion.js';
 import { checkoutSessions, settingsOf } from './checkout-sessions.js';
-import { attemptInvoicePayment, syncInvoiceWithPaymentIntent, voidInvoice } from './invoice-collection.js';
+import {
+  attemptInvoicePayment,
+  finalizeAndCollect,
+  syncInvoiceWithPaymentIntent,
+  voidInvoice,
+} from './invoice-collection.js';
 import { invoices } from './invoices.js';
 import { BANK_DEBIT_SETTLE_SECONDS, paymentIntents, settleProcessingPayment } from './payment-intents.js';
 import {
   cancelSubscription,
-  finalizeAndCollect,
   renewSubscription,
   TRIAL_WILL_END_NOTICE_SECONDS,
   updateSubscription,

@@ -1,3 +1,4 @@
+// `invoice.upcoming`, sent the configured number of days before a subscription renews.
 import type { EmulatorContext } from '../core/context.js';
 import { sideData } from '../core/store.js';
 import { previewSubscriptionInvoice } from './invoice-preview.js';

@@ -1,3 +1,4 @@
+// Reading request parameters one at a time with Stripe's 400s, and applying metadata.
 import { invalidRequest, missingParam } from './errors.js';
 
 /**

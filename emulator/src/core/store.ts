@@ -1,3 +1,4 @@
+// The in-memory state: one table per Stripe object, id prefixes, and side data emptied on reset.
 import { resourceMissing } from './errors.js';
 
 /** Every stored Stripe object has at least these keys; resource modules declare their own richer types. */

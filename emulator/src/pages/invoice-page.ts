@@ -1,3 +1,4 @@
+// The hosted invoice page and PDF behind an invoice's `hosted_invoice_url` and `invoice_pdf`.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { invoices, type Invoice } from '../billing/invoices.js';
 import type { EmulatorContext } from '../core/context.js';

@@ -1,3 +1,4 @@
+// Reading a customer's nested params: address, shipping, invoice settings.
 import { invalidRequest } from '../core/errors.js';
 import {
   optionalArray,
@@ -7,22 +8,7 @@ import {
   requiredString,
   type Params,
 } from '../core/params.js';
-import type { Customer } from './customer-object.js';
-
-export interface Address {
-  city: string | null;
-  country: string | null;
-  line1: string | null;
-  line2: string | null;
-  postal_code: string | null;
-  state: string | null;
-}
-
-export interface Shipping {
-  address: Address;
-  name: string;
-  phone: string | null;
-}
+import type { Address, Customer, Shipping } from './customer-object.js';
 
 const ADDRESS_KEYS = ['city', 'country', 'line1', 'line2', 'postal_code', 'state'] as const;
 

@@ -1,3 +1,4 @@
+// Webhook delivery: queues per endpoint, signed attempts, retries with backoff, pause and resend.
 import type { FastifyBaseLogger } from 'fastify';
 import type { StripeEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';

@@ -1,3 +1,4 @@
+// The /v1/customers routes: create, retrieve, update, delete, list, search.
 import type { FastifyInstance } from 'fastify';
 import { attachPaymentMethod, paymentMethods, resolvePaymentMethod } from '../billing/payment-methods.js';
 import { nowOn } from '../billing/time.js';
@@ -20,8 +21,6 @@ import type { StripeObject } from '../core/store.js';
 import { requestParams } from '../core/request-params.js';
 import { addressFrom, invoiceSettingsFrom, shippingFrom } from './customer-fields.js';
 import { customers, insertCustomer, newCustomer, type Customer } from './customer-object.js';
-
-export { customers, type Customer } from './customer-object.js';
 
 const SHARED_PARAMS = [
   'address',

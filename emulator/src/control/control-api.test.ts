@@ -1,3 +1,4 @@
+// Tests of the control API: reset, state counts and waiting for webhook deliveries.
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../index.js';

@@ -1,3 +1,4 @@
+// The routes that cancel a subscription now and resume a paused one.
 import type { FastifyInstance } from 'fastify';
 import { creditUnusedTime } from '../billing/prorations.js';
 import { changeSubscription, invoiceNow } from '../billing/subscription-changes.js';

@@ -1,3 +1,4 @@
+// The /v1/payment_methods routes: create, retrieve, update, attach, detach, list.
 import type { FastifyInstance } from 'fastify';
 import {
   attachPaymentMethod,

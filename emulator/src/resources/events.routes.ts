@@ -1,3 +1,4 @@
+// The /v1/events routes: retrieve and list.
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';

@@ -1,3 +1,4 @@
+// The /v1/billing_portal routes: configurations and sessions.
 import type { FastifyInstance } from 'fastify';
 import {
   defaultPortalConfiguration,

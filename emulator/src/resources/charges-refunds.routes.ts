@@ -1,3 +1,4 @@
+// The /v1/charges routes (read and update) and the /v1/refunds routes.
 import type { FastifyInstance } from 'fastify';
 import { charges } from '../billing/charges.js';
 import { paymentIntents } from '../billing/payment-intents.js';

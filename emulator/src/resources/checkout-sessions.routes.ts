@@ -1,3 +1,4 @@
+// The /v1/checkout/sessions routes: create, retrieve, update, list, line items, expire.
 import type { FastifyInstance } from 'fastify';
 import { expireCheckoutSession, expireIfDue } from '../billing/checkout-completion.js';
 import {

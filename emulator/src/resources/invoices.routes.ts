@@ -1,3 +1,4 @@
+// The /v1/invoices routes: retrieve, list, search, preview, finalize, pay, void, mark uncollectible; invoice payments.
 import type { FastifyInstance } from 'fastify';
 import {
   attemptInvoicePayment,

@@ -1,45 +1,21 @@
+// Prices for line items: looking up an active price, and the inline prices and products `price_data` creates.
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import {
+  optionalEnum,
   optionalHash,
   optionalInteger,
   optionalString,
   requiredString,
   type Params,
 } from '../core/params.js';
-import type { StripeObject } from '../core/store.js';
-
-/**
- * Read access to the catalog (products and prices live in the platform's resource modules) and the inline prices
- * that `price_data` creates, shaped like the prices resource renders them.
- */
-export interface Recurring {
-  interval: 'day' | 'week' | 'month' | 'year';
-  interval_count: number;
-  usage_type?: string;
-  [key: string]: unknown;
-}
-
-export interface Price extends StripeObject {
-  object: 'price';
-  active: boolean;
-  currency: string;
-  product: string;
-  unit_amount: number | null;
-  recurring: Recurring | null;
-  type: 'one_time' | 'recurring';
-  nickname?: string | null;
-}
-
-export interface Product extends StripeObject {
-  object: 'product';
-  name: string;
-  active: boolean;
-}
+import { prices, type Price } from '../resources/price-object.js';
+import type { Recurring } from '../resources/price-params.js';
+import { products, type Product } from '../resources/product-object.js';
 
 export function findPrice(context: EmulatorContext, id: string): Price | undefined {
-  return context.state.table<Price>('price').find(id);
+  return prices(context).find(id);
 }
 
 /** A price for a line item; Stripe answers an unknown price inside a create call with a 400 on the item's param. */
@@ -65,7 +41,7 @@ export function priceSnapshot(price: Price): Price {
 }
 
 export function productName(context: EmulatorContext, productId: string): string {
-  const product = context.state.table<Product>('product').find(productId);
+  const product = products(context).find(productId);
   return product?.name ?? productId;
 }
 
@@ -85,7 +61,7 @@ export function createInlinePrice(context: EmulatorContext, data: Params, param:
   let productId = optionalString(data, 'product') ?? undefined;
   const productData = optionalHash(data, 'product_data');
   if (productId) {
-    if (!context.state.table('product').find(productId)) {
+    if (!products(context).find(productId)) {
       throw invalidRequest(`No such product: '${productId}'`, `${param}[product]`, 'resource_missing');
     }
   } else if (productData) {
@@ -121,14 +97,15 @@ export function createInlinePrice(context: EmulatorContext, data: Params, param:
     nickname: null,
     product: productId,
     recurring,
-    tax_behavior: optionalString(data, 'tax_behavior') ?? 'unspecified',
+    tax_behavior:
+      optionalEnum(data, 'tax_behavior', ['inclusive', 'exclusive', 'unspecified'] as const) ?? 'unspecified',
     tiers_mode: null,
     transform_quantity: null,
     type: recurring ? 'recurring' : 'one_time',
     unit_amount: amount,
     unit_amount_decimal: String(amount),
   };
-  context.state.table<Price>('price').insert(price);
+  prices(context).insert(price);
   return price;
 }
 
@@ -154,7 +131,7 @@ function createInlineProduct(context: EmulatorContext, data: Params, param: stri
     updated: now,
     url: null,
   };
-  context.state.table<Product>('product').insert(product);
+  products(context).insert(product);
   return product;
 }
 

@@ -1,3 +1,4 @@
+// The /v1/subscriptions routes: create, retrieve, update, list, search.
 import type { FastifyInstance } from 'fastify';
 import type { LineDraft } from '../billing/invoices.js';
 import {
@@ -7,7 +8,8 @@ import {
 } from '../billing/payment-methods.js';
 import { applyItemChanges, changeSubscription, endTrialNow } from '../billing/subscription-changes.js';
 import { scheduleCancellation, unscheduleCancellation } from '../billing/subscription-lifecycle.js';
-import { createSubscription, subscriptions, type Subscription } from '../billing/subscriptions.js';
+import { createSubscription } from '../billing/subscription-creation.js';
+import { subscriptions, type Subscription } from '../billing/subscriptions.js';
 import { clockOfCustomer, emitOn, nowOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest, missingParam } from '../core/errors.js';
@@ -24,7 +26,7 @@ import {
   type Params,
 } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
-import { registerSubscriptionCancelAndResumeRoutes } from './subscription-cancel-resume.js';
+import { registerSubscriptionCancelAndResumeRoutes } from './subscription-cancel-resume.routes.js';
 import {
   parseItemChanges,
   parseProrationBehavior,

@@ -1,8 +1,8 @@
+// The control routes that act for a customer or for time: completing a checkout session, moving the global clock.
 import type { FastifyInstance } from 'fastify';
 import { completeCheckoutSession, type CheckoutPayment } from '../billing/checkout-completion.js';
 import { checkoutSessions } from '../billing/checkout-sessions.js';
 import { advanceGlobalClock } from '../billing/time-engine.js';
-import { billingSettings, updateBillingSettings } from '../billing/settings.js';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { optionalInteger, optionalString, type Params } from '../core/params.js';
@@ -10,10 +10,10 @@ import { runOutsideRequest } from '../core/request-context.js';
 import { requestParams } from '../core/request-params.js';
 
 /**
- * The billing engineer's control routes: completing a checkout session without a browser, moving the global clock,
- * and the account's revenue-recovery settings. Bodies may be JSON or form-encoded.
+ * `POST /_emulator/checkout/sessions/:id/complete` (a checkout without a browser) and `POST /_emulator/clock/advance`.
+ * Bodies may be JSON or form-encoded.
  */
-export function registerBillingControlRoutes(app: FastifyInstance, context: EmulatorContext): void {
+export function registerSimulationRoutes(app: FastifyInstance, context: EmulatorContext): void {
   app.post<{ Params: { id: string } }>('/_emulator/checkout/sessions/:id/complete', async (request) => {
     const params = requestParams(request);
     const session = checkoutSessions(context).get(request.params.id, 'session');
@@ -30,35 +30,6 @@ export function registerBillingControlRoutes(app: FastifyInstance, context: Emul
     if (target < context.clock.now()) throw invalidRequest('The clock only moves forward.', 'to');
     runOutsideRequest(() => advanceGlobalClock(context, target));
     return { now: context.clock.now() };
-  });
-
-  app.get('/_emulator/billing/settings', async () => billingSettings(context));
-
-  app.post('/_emulator/billing/settings', async (request) => {
-    const params = requestParams(request);
-    const afterFinalFailure = optionalString(params, 'after_final_failure') ?? undefined;
-    if (afterFinalFailure !== undefined && !['canceled', 'unpaid', 'past_due'].includes(afterFinalFailure)) {
-      throw invalidRequest(
-        'after_final_failure must be canceled, unpaid or past_due.',
-        'after_final_failure',
-      );
-    }
-    const delays = params.retry_delays_days;
-    const retryDelaysDays = delays === undefined ? undefined : toNumbers(delays);
-    const upcoming = params.upcoming_renewal_days;
-    const upcomingRenewalDays =
-      upcoming === undefined
-        ? undefined
-        : upcoming === null || upcoming === ''
-          ? null
-          : toNumbers(upcoming)[0];
-    return updateBillingSettings(context, {
-      ...(upcomingRenewalDays !== undefined ? { upcomingRenewalDays } : {}),
-      ...(afterFinalFailure
-        ? { afterFinalFailure: afterFinalFailure as 'canceled' | 'unpaid' | 'past_due' }
-        : {}),
-      ...(retryDelaysDays ? { retryDelaysDays } : {}),
-    });
   });
 }
 
@@ -81,17 +52,4 @@ function paymentFrom(params: Params): CheckoutPayment {
     email: optionalString(params, 'email') ?? null,
     name: optionalString(params, 'name') ?? null,
   };
-}
-
-function toNumbers(value: unknown): number[] {
-  const list = Array.isArray(value)
-    ? value
-    : typeof value === 'object' && value !== null
-      ? Object.values(value)
-      : [value];
-  const numbers = list.map((entry) => Number(entry));
-  if (numbers.some((entry) => !Number.isFinite(entry) || entry < 0)) {
-    throw invalidRequest('retry_delays_days must be a list of non-negative day counts.', 'retry_delays_days');
-  }
-  return numbers;
 }

@@ -1,6 +1,6 @@
 // The /v1/invoiceitems routes: create, retrieve, update, delete and list invoice items.
 import type { FastifyInstance } from 'fastify';
-import { priceForParam } from '../billing/catalog.js';
+import { priceForParam } from '../billing/line-item-prices.js';
 import { createInvoiceItem, deleteInvoiceItem } from '../billing/invoice-items.js';
 import { invoiceItems } from '../billing/prorations.js';
 import { clockOfCustomer, emitOn } from '../billing/time.js';

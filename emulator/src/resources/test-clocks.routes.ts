@@ -1,3 +1,4 @@
+// The /v1/test_helpers/test_clocks routes: create, retrieve, advance, delete, list.
 import type { FastifyInstance } from 'fastify';
 import { processDueWork } from '../billing/time-engine.js';
 import { testClocks, type TestClock } from '../billing/time.js';

@@ -1,3 +1,4 @@
+// The /v1/subscription_items routes.
 import type { FastifyInstance } from 'fastify';
 import { applyItemChanges, changeSubscription } from '../billing/subscription-changes.js';
 import { subscriptionItemsTable, subscriptions, type Subscription } from '../billing/subscriptions.js';

@@ -1,3 +1,4 @@
+// The /v1/prices routes: create, retrieve, update, list, search.
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
@@ -11,13 +12,11 @@ import {
   optionalString,
   optionalStringArray,
   rejectUnknownParams,
-  type Params,
 } from '../core/params.js';
 import { searchTable, type SearchField } from '../core/search.js';
 import { requestParams } from '../core/request-params.js';
-import { createPriceObject, type Price } from './price-object.js';
-
-export type { Price } from './price-object.js';
+import { claimLookupKey, createPrice } from './catalog.js';
+import { prices, type Price } from './price-object.js';
 
 const UPDATE_PARAMS = [
   'active',
@@ -28,37 +27,6 @@ const UPDATE_PARAMS = [
   'tax_behavior',
   'transfer_lookup_key',
 ];
-
-export function prices(context: EmulatorContext) {
-  return context.state.table<Price>('price');
-}
-
-/**
- * Creates a price from create params (`product` or `product_data`), moving its lookup key from another price when
- * `transfer_lookup_key` is set. Emits `price.created` unless the caller emits it in its own order.
- */
-export function createPrice(
-  context: EmulatorContext,
-  params: Params,
-  paramPrefix = '',
-  options: { emit?: boolean } = {},
-): Price {
-  const price = createPriceObject(context, params, paramPrefix);
-  const transfer = optionalBoolean(params, 'transfer_lookup_key') ?? false;
-  if (price.lookup_key)
-    claimLookupKey(context, price, price.lookup_key, transfer, `${paramPrefix}lookup_key`);
-  prices(context).insert(price);
-  if (options.emit !== false) context.events.emit('price.created', price);
-  return price;
-}
-
-/** The Dashboard's "delete price" (there is no API for it): emits `price.deleted`. */
-export function deletePrice(context: EmulatorContext, id: string): Price {
-  const price = prices(context).get(id);
-  prices(context).delete(id);
-  context.events.emit('price.deleted', price);
-  return price;
-}
 
 /** What `/v1/prices/search` queries can name (metadata is always searchable). */
 const SEARCHABLE_FIELDS: Record<string, SearchField<Price>> = {
@@ -148,28 +116,4 @@ export function registerPriceRoutes(app: FastifyInstance, context: EmulatorConte
   app.get('/v1/prices/search', async (request) =>
     searchTable(table, requestParams(request), SEARCHABLE_FIELDS, '/v1/prices/search'),
   );
-}
-
-/**
- * A lookup key belongs to one price. Taking one that another price holds is a 400 unless `transfer_lookup_key`
- * moves it (that price then has no key, and `price.updated` says so).
- */
-function claimLookupKey(
-  context: EmulatorContext,
-  price: Price,
-  lookupKey: string,
-  transfer: boolean,
-  param: string,
-): void {
-  if (lookupKey.length > 200) throw invalidRequest('lookup_key must be at most 200 characters.', param);
-  const holder = prices(context).list((row) => row.lookup_key === lookupKey && row.id !== price.id)[0];
-  if (!holder) return;
-  if (!transfer) {
-    throw invalidRequest(
-      `A price (\`${holder.id}\`) already uses that lookup key. Pass transfer_lookup_key=true to move it to this price.`,
-      param,
-    );
-  }
-  holder.lookup_key = null;
-  context.events.emit('price.updated', holder, { previousAttributes: { lookup_key: lookupKey } });
 }

@@ -1,3 +1,4 @@
+// The /v1/payment_intents routes: create, retrieve, update, confirm, cancel, list, search.
 import type { FastifyInstance } from 'fastify';
 import { attachPaymentMethod, resolvePaymentMethod } from '../billing/payment-methods.js';
 import {
