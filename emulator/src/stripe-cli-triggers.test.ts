@@ -32,10 +32,6 @@ const BILLING_SCOPE = [
  * that starts working must leave it).
  */
 const NOT_YET_RUNNING = new Set([
-  'charge.captured',
-  'charge.dispute.closed',
-  'charge.dispute.created',
-  'charge.dispute.updated',
   'checkout.session.async_payment_failed',
   'checkout.session.async_payment_succeeded',
   'checkout.session.completed',
@@ -44,7 +40,6 @@ const NOT_YET_RUNNING = new Set([
   'customer.discount.updated',
   'customer.source.created',
   'customer.source.updated',
-  'payment_intent.amount_capturable_updated',
   'payment_intent.partially_funded',
   'payment_intent.processing',
 ]);

@@ -5,6 +5,7 @@ import { registerBillingPortalRoutes } from './billing-portal.routes.js';
 import { registerChargeAndRefundRoutes } from './charges-refunds.routes.js';
 import { registerCheckoutSessionRoutes } from './checkout-sessions.routes.js';
 import { registerCustomerRoutes } from './customers.routes.js';
+import { registerDisputeRoutes } from './disputes.routes.js';
 import { registerEventRoutes } from './events.routes.js';
 import { registerInvoiceDraftRoutes } from './invoice-drafts.routes.js';
 import { registerInvoiceItemRoutes } from './invoice-items.routes.js';
@@ -29,6 +30,7 @@ export function registerResourceRoutes(app: FastifyInstance, context: EmulatorCo
   registerPaymentIntentRoutes(app, context);
   registerSetupIntentRoutes(app, context);
   registerChargeAndRefundRoutes(app, context);
+  registerDisputeRoutes(app, context);
   registerCheckoutSessionRoutes(app, context);
   registerSubscriptionRoutes(app, context);
   registerSubscriptionItemRoutes(app, context);
