@@ -35,11 +35,6 @@ const NOT_YET_RUNNING = new Set([
   'checkout.session.async_payment_failed',
   'checkout.session.async_payment_succeeded',
   'checkout.session.completed',
-  'customer.discount.created',
-  'customer.discount.deleted',
-  'customer.discount.updated',
-  'customer.source.created',
-  'customer.source.updated',
   'payment_intent.partially_funded',
   'payment_intent.processing',
 ]);

@@ -1,5 +1,6 @@
 // The /v1/customers routes: create, retrieve, update, delete, list, search.
 import type { FastifyInstance } from 'fastify';
+import { applyCustomerCoupon, redeemableCoupon } from '../billing/discounts.js';
 import { attachPaymentMethod, paymentMethods, resolvePaymentMethod } from '../billing/payment-methods.js';
 import { nowOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
@@ -40,8 +41,8 @@ const SHARED_PARAMS = [
   'tax',
   'tax_exempt',
 ];
-const CREATE_PARAMS = [...SHARED_PARAMS, 'payment_method', 'tax_id_data', 'test_clock'];
-const UPDATE_PARAMS = [...SHARED_PARAMS, 'default_source'];
+const CREATE_PARAMS = [...SHARED_PARAMS, 'coupon', 'payment_method', 'tax_id_data', 'test_clock'];
+const UPDATE_PARAMS = [...SHARED_PARAMS, 'coupon', 'default_source'];
 const TAX_EXEMPT = ['none', 'exempt', 'reverse'] as const;
 
 /** What `/v1/customers/search` queries can name (metadata is always searchable). */
@@ -86,7 +87,10 @@ export function registerCustomerRoutes(app: FastifyInstance, context: EmulatorCo
         : params,
     );
     if (defaultIsAttached) customer.invoice_settings.default_payment_method = paymentMethod.id;
+    const couponId = optionalString(params, 'coupon');
+    if (couponId) redeemableCoupon(context, couponId, 'coupon', customer.created);
     insertCustomer(context, customer);
+    if (couponId) applyCustomerCoupon(context, customer, couponId);
     if (paymentMethod) attachPaymentMethod(context, paymentMethod, customer.id);
     return customer;
   });
@@ -102,6 +106,8 @@ export function registerCustomerRoutes(app: FastifyInstance, context: EmulatorCo
     const before = structuredClone(customer);
     applyCustomerFields(context, customer, params);
     customer.metadata = applyMetadata(customer.metadata, params);
+    const couponId = optionalString(params, 'coupon');
+    if (couponId !== undefined) applyCustomerCoupon(context, customer, couponId);
     const changed = previousAttributes(before, customer);
     if (Object.keys(changed).length > 0) {
       context.events.emit('customer.updated', customer, { previousAttributes: changed });

@@ -4,6 +4,8 @@ import type { EmulatorContext } from '../core/context.js';
 import { registerBillingPortalRoutes } from './billing-portal.routes.js';
 import { registerChargeAndRefundRoutes } from './charges-refunds.routes.js';
 import { registerCheckoutSessionRoutes } from './checkout-sessions.routes.js';
+import { registerCouponRoutes } from './coupons.routes.js';
+import { registerCustomerSourceRoutes } from './customer-sources.routes.js';
 import { registerCustomerRoutes } from './customers.routes.js';
 import { registerDisputeRoutes } from './disputes.routes.js';
 import { registerEventRoutes } from './events.routes.js';
@@ -26,6 +28,8 @@ import { registerWebhookEndpointRoutes } from './webhook-endpoints.routes.js';
  */
 export function registerResourceRoutes(app: FastifyInstance, context: EmulatorContext): void {
   registerCustomerRoutes(app, context);
+  registerCustomerSourceRoutes(app, context);
+  registerCouponRoutes(app, context);
   registerPaymentMethodRoutes(app, context);
   registerPaymentIntentRoutes(app, context);
   registerSetupIntentRoutes(app, context);
