@@ -204,6 +204,10 @@ function outcomeFor(status: Charge['status'], decline?: CardDecline): Record<str
 }
 
 function paymentMethodDetails(paymentMethod: PaymentMethod, amount: number): Record<string, unknown> {
+  if (paymentMethod.type === 'customer_balance') return { type: 'customer_balance', customer_balance: {} };
+  if (paymentMethod.type === 'sepa_debit') {
+    return { type: 'sepa_debit', sepa_debit: { ...paymentMethod.sepa_debit, mandate: null } };
+  }
   if (paymentMethod.type === 'us_bank_account') {
     return {
       type: 'us_bank_account',

@@ -11,10 +11,11 @@ export interface PaymentMethod extends StripeObject {
   object: 'payment_method';
   created: number;
   customer: string | null;
-  type: 'card' | 'us_bank_account';
+  type: 'card' | 'us_bank_account' | 'sepa_debit' | 'customer_balance';
   metadata: Record<string, string>;
   card?: Record<string, unknown>;
   us_bank_account?: Record<string, unknown>;
+  sepa_debit?: Record<string, unknown>;
   billing_details: Record<string, unknown>;
 }
 
@@ -23,6 +24,8 @@ export interface PaymentBehaviour {
   card?: TestCard;
   /** Bank debits settle later: `succeeds` or `fails` once processing ends. */
   bankOutcome?: 'succeeds' | 'fails';
+  /** Seconds a bank debit stays processing (default: BANK_DEBIT_SETTLE_SECONDS). */
+  settleAfterSeconds?: number;
   successfulCharges: number;
 }
 
@@ -30,6 +33,14 @@ const behaviourMap = sideData(() => new Map<string, PaymentBehaviour>());
 
 export function paymentMethods(context: EmulatorContext) {
   return context.state.table<PaymentMethod>('payment_method');
+}
+
+export function setPaymentBehaviour(
+  context: EmulatorContext,
+  paymentMethodId: string,
+  behaviour: PaymentBehaviour,
+): void {
+  behaviourMap(context).set(paymentMethodId, behaviour);
 }
 
 export function behaviourOf(context: EmulatorContext, paymentMethodId: string): PaymentBehaviour {

@@ -12,6 +12,7 @@ import {
 } from '../billing/payment-intents.js';
 import { syncInvoiceWithPaymentIntent } from '../billing/invoice-collection.js';
 import { clockOfCustomer, emitOn } from '../billing/time.js';
+import { awaitBankTransfer, createCustomerBalancePaymentMethod } from '../billing/customer-balance.js';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest, missingParam } from '../core/errors.js';
 import { previousAttributes } from '../core/events.js';
@@ -20,6 +21,7 @@ import {
   applyMetadata,
   optionalBoolean,
   optionalEnum,
+  optionalHash,
   optionalInteger,
   optionalString,
   requiredString,
@@ -55,6 +57,14 @@ export function registerPaymentIntentRoutes(app: FastifyInstance, context: Emula
     });
     const confirmationMethod = optionalEnum(params, 'confirmation_method', ['automatic', 'manual'] as const);
     if (confirmationMethod) paymentIntent.confirmation_method = confirmationMethod;
+    const methodData = optionalHash(params, 'payment_method_data');
+    if (methodData && optionalString(methodData, 'type') === 'customer_balance') {
+      // Bank transfers to the customer's balance: no charge until the funds arrive (fund_cash_balance).
+      paymentIntent.payment_method = createCustomerBalancePaymentMethod(context, context.clock.now()).id;
+      paymentIntent.status = 'requires_confirmation';
+      if (optionalBoolean(params, 'confirm')) awaitBankTransfer(context, paymentIntent);
+      return paymentIntent;
+    }
     if (optionalBoolean(params, 'confirm')) confirmFromParams(paymentIntent, params);
     else setPaymentMethodFromParams(paymentIntent, params);
     return paymentIntent;
