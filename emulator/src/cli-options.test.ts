@@ -19,6 +19,13 @@ describe('CLI flags', () => {
     });
   });
 
+  it('takes --data-dir for state kept on disk', () => {
+    expect(optionsFromArgs(['--data-dir', '/tmp/emulator-state'], {})).toMatchObject({
+      dataDir: '/tmp/emulator-state',
+    });
+    expect(optionsFromArgs([], {})).not.toHaveProperty('dataDir');
+  });
+
   it('pairs repeated --webhook and --webhook-secret in order', () => {
     const options = optionsFromArgs(
       [

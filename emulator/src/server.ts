@@ -14,6 +14,7 @@ import { isApiRequest, requestParams } from './core/request-params.js';
 import { runInRequest } from './core/request-context.js';
 import { registerControlRoutes } from './control/index.js';
 import { registerPageRoutes } from './pages/index.js';
+import { registerStrictParams } from './params/strict-params.js';
 import { registerResourceRoutes } from './resources/index.js';
 
 const QS_OPTIONS: qs.IParseOptions = { depth: 8, arrayLimit: 1000, parameterLimit: 10_000, allowDots: false };
@@ -69,6 +70,7 @@ export function buildEmulatorServer(context: EmulatorContext): FastifyInstance {
   const rejectedParams = new WeakSet<FastifyRequest>();
   registerIdempotencyHooks(app, context, (request) => apiKeys.get(request) ?? '', rejectedParams);
   registerFaultHooks(app, context);
+  registerStrictParams(app);
   // Work that fell due on the global clock as wall time passed (expiries, renewals) runs before each API call.
   app.addHook('onRequest', (request, _reply, done) => {
     if (!isApiRequest(request)) return done();

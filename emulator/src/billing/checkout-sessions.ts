@@ -53,8 +53,8 @@ export interface SessionSettings {
   setupFutureUsage: 'on_session' | 'off_session' | null;
 }
 
-const lineItemsBySession = sideData(() => new Map<string, CheckoutLineItem[]>());
-const settingsBySession = sideData(() => new Map<string, SessionSettings>());
+const lineItemsBySession = sideData('checkout_line_items', () => new Map<string, CheckoutLineItem[]>());
+const settingsBySession = sideData('checkout_session_settings', () => new Map<string, SessionSettings>());
 
 export function checkoutSessions(context: EmulatorContext) {
   return context.state.table<CheckoutSession>('checkout.session');

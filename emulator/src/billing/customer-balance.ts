@@ -9,9 +9,9 @@ import { paymentMethods, type PaymentMethod } from './payment-methods.js';
 import { clockOfCustomer, emitOn, nowOn } from './time.js';
 
 /** Each customer's cash balance per currency (Stripe's `cash_balance.available`). */
-const cashBalances = sideData(() => new Map<string, Record<string, number>>());
+const cashBalances = sideData('customer-balance.cash', () => new Map<string, Record<string, number>>());
 /** What is still owed on each waiting customer balance payment intent. */
-const remainingByIntent = sideData(() => new Map<string, number>());
+const remainingByIntent = sideData('customer-balance.remaining', () => new Map<string, number>());
 
 export function createCustomerBalancePaymentMethod(context: EmulatorContext, now: number): PaymentMethod {
   const paymentMethod: PaymentMethod = {

@@ -56,8 +56,6 @@ const EVIDENCE_FIELDS = [
   'uncategorized_text',
 ] as const;
 
-export const DISPUTE_EVIDENCE_FIELDS: readonly string[] = EVIDENCE_FIELDS;
-
 export function disputes(context: EmulatorContext) {
   return context.state.table<Dispute>('dispute');
 }

@@ -29,7 +29,7 @@ export interface PaymentBehaviour {
   successfulCharges: number;
 }
 
-const behaviourMap = sideData(() => new Map<string, PaymentBehaviour>());
+const behaviourMap = sideData('payment_method_behaviours', () => new Map<string, PaymentBehaviour>());
 
 export function paymentMethods(context: EmulatorContext) {
   return context.state.table<PaymentMethod>('payment_method');

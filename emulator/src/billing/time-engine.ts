@@ -36,7 +36,7 @@ interface DueWork {
 }
 
 /** Subscriptions whose `customer.subscription.trial_will_end` went out: the notice goes once per subscription. */
-const noticesSent = sideData(() => new Set<string>());
+const noticesSent = sideData('trial_end_notices', () => new Set<string>());
 
 /**
  * The time engine: runs, in time order, every piece of work due on one clock up to `until` — trial notices and ends,

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { fundCashBalance } from '../billing/customer-balance.js';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest, missingParam } from '../core/errors.js';
-import { optionalInteger, optionalString, rejectUnknownParams, requiredString } from '../core/params.js';
+import { optionalInteger, optionalString, requiredString } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
 import { customers } from './customer-object.js';
 
@@ -12,7 +12,6 @@ export function registerCustomerBalanceRoutes(app: FastifyInstance, context: Emu
     '/v1/test_helpers/customers/:id/fund_cash_balance',
     async (request) => {
       const params = requestParams(request);
-      rejectUnknownParams(params, ['amount', 'currency', 'reference']);
       const customer = customers(context).get(request.params.id, 'customer');
       const amount = optionalInteger(params, 'amount');
       if (amount === undefined || amount === null) throw missingParam('amount');

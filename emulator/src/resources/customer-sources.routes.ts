@@ -7,13 +7,7 @@ import { resourceMissing, StripeError } from '../core/errors.js';
 import { previousAttributes } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import { paginate } from '../core/list.js';
-import {
-  applyMetadata,
-  optionalInteger,
-  optionalString,
-  rejectUnknownParams,
-  requiredString,
-} from '../core/params.js';
+import { applyMetadata, optionalInteger, optionalString, requiredString } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
 import type { StripeObject } from '../core/store.js';
 import { customers } from './customer-object.js';
@@ -55,7 +49,6 @@ export function registerCustomerSourceRoutes(app: FastifyInstance, context: Emul
 
   app.post<{ Params: { id: string } }>('/v1/customers/:id/sources', async (request) => {
     const params = requestParams(request);
-    rejectUnknownParams(params, ['metadata', 'source', 'validate']);
     const customer = customers(context).get(request.params.id, 'customer');
     const token = requiredString(params, 'source');
     const number = cardNumberForToken(token);
@@ -119,7 +112,6 @@ export function registerCustomerSourceRoutes(app: FastifyInstance, context: Emul
     '/v1/customers/:id/sources/:source',
     async (request) => {
       const params = requestParams(request);
-      rejectUnknownParams(params, UPDATE_PARAMS);
       const source = sourceOf(request.params.id, request.params.source);
       const before = structuredClone(source);
       source.metadata = applyMetadata(source.metadata, params);

@@ -14,35 +14,14 @@ import {
   optionalInteger,
   optionalString,
   optionalStringArray,
-  rejectUnknownParams,
   type Params,
 } from '../core/params.js';
 import { searchTable, type SearchField } from '../core/search.js';
-import type { StripeObject } from '../core/store.js';
+import { sideData, type StripeObject } from '../core/store.js';
 import { requestParams } from '../core/request-params.js';
 import { addressFrom, invoiceSettingsFrom, shippingFrom } from './customer-fields.js';
 import { customers, insertCustomer, newCustomer, type Customer } from './customer-object.js';
 
-const SHARED_PARAMS = [
-  'address',
-  'balance',
-  'cash_balance',
-  'description',
-  'email',
-  'invoice_prefix',
-  'invoice_settings',
-  'metadata',
-  'name',
-  'next_invoice_sequence',
-  'phone',
-  'preferred_locales',
-  'shipping',
-  'source',
-  'tax',
-  'tax_exempt',
-];
-const CREATE_PARAMS = [...SHARED_PARAMS, 'coupon', 'payment_method', 'tax_id_data', 'test_clock'];
-const UPDATE_PARAMS = [...SHARED_PARAMS, 'coupon', 'default_source'];
 const TAX_EXEMPT = ['none', 'exempt', 'reverse'] as const;
 
 /** What `/v1/customers/search` queries can name (metadata is always searchable). */
@@ -53,15 +32,16 @@ const SEARCHABLE_FIELDS: Record<string, SearchField<Customer>> = {
   phone: (row) => row.phone as string | null,
 };
 
+/** Tombstones of deleted customers, which retrieve still answers (`deleted: true`). */
+const deletedCustomerTombstones = sideData('deleted_customers', () => new Map<string, StripeObject>());
+
 export function registerCustomerRoutes(app: FastifyInstance, context: EmulatorContext): void {
   context.state.registerIdPrefix('cus', 'customer');
   const table = customers(context);
-  const deletedCustomers = new Map<string, StripeObject>();
-  context.state.onReset(() => deletedCustomers.clear());
+  const deletedCustomers = deletedCustomerTombstones(context);
 
   app.post('/v1/customers', async (request) => {
     const params = requestParams(request);
-    rejectUnknownParams(params, CREATE_PARAMS);
     const testClock = optionalString(params, 'test_clock') ?? null;
     if (testClock) context.state.table('test_helpers.test_clock').get(testClock, 'test_clock');
     const customer = newCustomer({
@@ -102,7 +82,6 @@ export function registerCustomerRoutes(app: FastifyInstance, context: EmulatorCo
   app.post<{ Params: { id: string } }>('/v1/customers/:id', async (request) => {
     const params = requestParams(request);
     const customer = table.get(request.params.id);
-    rejectUnknownParams(params, UPDATE_PARAMS);
     const before = structuredClone(customer);
     applyCustomerFields(context, customer, params);
     customer.metadata = applyMetadata(customer.metadata, params);

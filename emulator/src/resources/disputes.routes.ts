@@ -1,19 +1,12 @@
 // The /v1/disputes routes: list, retrieve, update (metadata, evidence, submit) and close.
 import type { FastifyInstance } from 'fastify';
-import { closeDispute, DISPUTE_EVIDENCE_FIELDS, disputes } from '../billing/disputes.js';
+import { closeDispute, disputes } from '../billing/disputes.js';
 import { clockOfCustomer, emitOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { previousAttributes } from '../core/events.js';
 import { matchesCreated, paginate } from '../core/list.js';
-import {
-  applyMetadata,
-  optionalBoolean,
-  optionalHash,
-  optionalString,
-  rejectUnknownHashKeys,
-  rejectUnknownParams,
-} from '../core/params.js';
+import { applyMetadata, optionalBoolean, optionalHash, optionalString } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
 
 export function registerDisputeRoutes(app: FastifyInstance, context: EmulatorContext): void {
@@ -41,7 +34,6 @@ export function registerDisputeRoutes(app: FastifyInstance, context: EmulatorCon
 
   app.post<{ Params: { id: string } }>('/v1/disputes/:id', async (request) => {
     const params = requestParams(request);
-    rejectUnknownParams(params, ['evidence', 'metadata', 'submit']);
     const dispute = table.get(request.params.id, 'dispute');
     if (['won', 'lost', 'warning_closed'].includes(dispute.status)) {
       throw invalidRequest(
@@ -54,7 +46,6 @@ export function registerDisputeRoutes(app: FastifyInstance, context: EmulatorCon
     dispute.metadata = applyMetadata(dispute.metadata, params);
     const evidence = optionalHash(params, 'evidence');
     if (evidence) {
-      rejectUnknownHashKeys(evidence, 'evidence', DISPUTE_EVIDENCE_FIELDS);
       const stored = dispute.evidence as Record<string, unknown>;
       for (const field of Object.keys(evidence)) stored[field] = optionalString(evidence, field) ?? null;
       (dispute.evidence_details as Record<string, unknown>).has_evidence = true;

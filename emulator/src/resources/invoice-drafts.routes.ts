@@ -14,30 +14,16 @@ import {
   optionalEnum,
   optionalInteger,
   optionalString,
-  rejectUnknownParams,
   requiredString,
 } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
 import { customers } from './customer-object.js';
-
-const CREATE_PARAMS = [
-  'auto_advance',
-  'collection_method',
-  'currency',
-  'customer',
-  'days_until_due',
-  'default_payment_method',
-  'description',
-  'metadata',
-  'pending_invoice_items_behavior',
-];
 
 export function registerInvoiceDraftRoutes(app: FastifyInstance, context: EmulatorContext): void {
   const table = invoices(context);
 
   app.post('/v1/invoices', async (request) => {
     const params = requestParams(request);
-    rejectUnknownParams(params, CREATE_PARAMS);
     const customerId = requiredString(params, 'customer');
     const customer = customers(context).get(customerId, 'customer');
     const clock = clockOfCustomer(context, customerId);

@@ -5,7 +5,7 @@ import { checkoutSessions, lineItemsOf } from '../billing/checkout-sessions.js';
 import { paymentMethods } from '../billing/payment-methods.js';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
-import { optionalInteger, rejectUnknownParams, requiredString } from '../core/params.js';
+import { optionalInteger, requiredString } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
 
 /**
@@ -36,7 +36,6 @@ export function registerPaymentPageRoutes(app: FastifyInstance, context: Emulato
 
   app.post<{ Params: { id: string } }>('/v1/payment_pages/:id/confirm', async (request) => {
     const params = requestParams(request);
-    rejectUnknownParams(params, ['expected_amount', 'expected_payment_method_type', 'payment_method']);
     const session = sessions.get(request.params.id, 'session');
     const paymentMethod = paymentMethods(context).get(
       requiredString(params, 'payment_method'),

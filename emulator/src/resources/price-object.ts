@@ -9,8 +9,6 @@ import {
   optionalHash,
   optionalInteger,
   optionalString,
-  rejectUnknownHashKeys,
-  rejectUnknownParams,
   requiredString,
   type Params,
 } from '../core/params.js';
@@ -49,41 +47,8 @@ export function prices(context: EmulatorContext) {
   return context.state.table<Price>('price');
 }
 
-const CREATE_PARAMS = [
-  'active',
-  'billing_scheme',
-  'currency',
-  'currency_options',
-  'custom_unit_amount',
-  'lookup_key',
-  'metadata',
-  'nickname',
-  'product',
-  'product_data',
-  'recurring',
-  'tax_behavior',
-  'tiers',
-  'tiers_mode',
-  'transfer_lookup_key',
-  'transform_quantity',
-  'unit_amount',
-  'unit_amount_decimal',
-];
-/** What `default_price_data` takes (the product is the one being created). */
-const DEFAULT_PRICE_DATA_PARAMS = [
-  'currency',
-  'currency_options',
-  'custom_unit_amount',
-  'metadata',
-  'product',
-  'recurring',
-  'tax_behavior',
-  'unit_amount',
-  'unit_amount_decimal',
-];
 /** Validates create params and builds the price (creating `product_data`'s product on the way). */
 export function createPriceObject(context: EmulatorContext, params: Params, prefix: string): Price {
-  rejectUnknownParams(params, prefix ? DEFAULT_PRICE_DATA_PARAMS : CREATE_PARAMS);
   const param = (name: string) => (prefix ? `${prefix}[${name}]` : name);
   const currency = requiredString(params, 'currency').toLowerCase();
   if (!/^[a-z]{3}$/.test(currency)) throw invalidRequest(`Invalid currency: ${currency}`, param('currency'));
@@ -156,15 +121,6 @@ function productFor(context: EmulatorContext, params: Params, param: (name: stri
     return productId;
   }
   if (!productData) throw missingParam(param('product'));
-  rejectUnknownHashKeys(productData, param('product_data'), [
-    'id',
-    'name',
-    'active',
-    'metadata',
-    'statement_descriptor',
-    'tax_code',
-    'unit_label',
-  ]);
   const product = insertProduct(context, productData, param('product_data'));
   context.events.emit('product.created', product);
   return product.id;

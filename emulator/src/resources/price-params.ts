@@ -1,12 +1,6 @@
 // Reading a price's nested create params: recurring, custom_unit_amount, the amount, transform_quantity.
 import { invalidRequest, missingParam } from '../core/errors.js';
-import {
-  optionalBoolean,
-  optionalInteger,
-  optionalString,
-  rejectUnknownHashKeys,
-  type Params,
-} from '../core/params.js';
+import { optionalBoolean, optionalInteger, optionalString, type Params } from '../core/params.js';
 
 /** A recurring price's `recurring` hash. */
 export interface Recurring {
@@ -28,13 +22,6 @@ const INTERVAL_LIMITS = { day: 1095, week: 156, month: 36, year: 3 } as const;
 
 export function recurringFrom(hash: Params | null | undefined, param: string): Recurring | null {
   if (!hash) return null;
-  rejectUnknownHashKeys(hash, param, [
-    'interval',
-    'interval_count',
-    'usage_type',
-    'meter',
-    'trial_period_days',
-  ]);
   const interval = optionalString(hash, 'interval');
   if (!interval) throw missingParam(`${param}[interval]`);
   if (!isInterval(interval)) {
@@ -61,7 +48,6 @@ export function recurringFrom(hash: Params | null | undefined, param: string): R
 
 export function customAmountFrom(hash: Params | null | undefined, param: string): CustomUnitAmount | null {
   if (!hash) return null;
-  rejectUnknownHashKeys(hash, param, ['enabled', 'maximum', 'minimum', 'preset']);
   if (optionalBoolean(hash, 'enabled') !== true) throw missingParam(`${param}[enabled]`);
   return {
     maximum: optionalInteger(hash, 'maximum') ?? null,

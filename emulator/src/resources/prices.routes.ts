@@ -11,22 +11,11 @@ import {
   optionalHash,
   optionalString,
   optionalStringArray,
-  rejectUnknownParams,
 } from '../core/params.js';
 import { searchTable, type SearchField } from '../core/search.js';
 import { requestParams } from '../core/request-params.js';
 import { claimLookupKey, createPrice } from './catalog.js';
 import { prices, type Price } from './price-object.js';
-
-const UPDATE_PARAMS = [
-  'active',
-  'currency_options',
-  'lookup_key',
-  'metadata',
-  'nickname',
-  'tax_behavior',
-  'transfer_lookup_key',
-];
 
 /** What `/v1/prices/search` queries can name (metadata is always searchable). */
 const SEARCHABLE_FIELDS: Record<string, SearchField<Price>> = {
@@ -49,7 +38,6 @@ export function registerPriceRoutes(app: FastifyInstance, context: EmulatorConte
   app.post<{ Params: { id: string } }>('/v1/prices/:id', async (request) => {
     const params = requestParams(request);
     const price = table.get(request.params.id);
-    rejectUnknownParams(params, UPDATE_PARAMS);
     const before = structuredClone(price);
     const active = optionalBoolean(params, 'active');
     if (active !== undefined) price.active = active;

@@ -9,7 +9,6 @@ import {
   optionalHash,
   optionalString,
   optionalStringArray,
-  rejectUnknownHashKeys,
   requiredString,
   type Params,
 } from '../core/params.js';
@@ -101,12 +100,10 @@ export function applyProductFields(product: Product, params: Params): void {
 function marketingFeature(value: unknown, index: number): { name: string } {
   const param = `marketing_features[${index}]`;
   if (typeof value !== 'object' || value === null) throw invalidRequest(`Invalid hash: ${param}`, param);
-  rejectUnknownHashKeys(value as Params, param, ['name']);
   return { name: requiredString(value as Params, 'name') };
 }
 
 function packageDimensions(hash: Params): NonNullable<Product['package_dimensions']> {
-  rejectUnknownHashKeys(hash, 'package_dimensions', ['height', 'length', 'weight', 'width']);
   const read = (key: string): number => {
     const number = Number(hash[key]);
     if (hash[key] === undefined || !Number.isFinite(number) || number <= 0) {

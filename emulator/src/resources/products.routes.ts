@@ -4,37 +4,13 @@ import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { previousAttributes } from '../core/events.js';
 import { matchesCreated, paginate } from '../core/list.js';
-import {
-  applyMetadata,
-  optionalBoolean,
-  optionalString,
-  optionalStringArray,
-  rejectUnknownParams,
-} from '../core/params.js';
+import { applyMetadata, optionalBoolean, optionalString, optionalStringArray } from '../core/params.js';
 import { searchTable, type SearchField } from '../core/search.js';
-import type { StripeObject } from '../core/store.js';
+import { sideData, type StripeObject } from '../core/store.js';
 import { requestParams } from '../core/request-params.js';
 import { createProduct } from './catalog.js';
 import { prices } from './price-object.js';
 import { applyProductFields, products, type Product } from './product-object.js';
-
-const SHARED_PARAMS = [
-  'active',
-  'description',
-  'images',
-  'marketing_features',
-  'metadata',
-  'name',
-  'package_dimensions',
-  'shippable',
-  'statement_descriptor',
-  'tax_code',
-  'tax_details',
-  'unit_label',
-  'url',
-];
-const CREATE_PARAMS = [...SHARED_PARAMS, 'id', 'default_price_data', 'type'];
-const UPDATE_PARAMS = [...SHARED_PARAMS, 'default_price'];
 
 /** What `/v1/products/search` queries can name (metadata is always searchable). */
 const SEARCHABLE_FIELDS: Record<string, SearchField<Product>> = {
@@ -46,15 +22,16 @@ const SEARCHABLE_FIELDS: Record<string, SearchField<Product>> = {
   url: (row) => row.url,
 };
 
+/** Tombstones of deleted products, which retrieve still answers (`deleted: true`). */
+const deletedProducts = sideData('deleted_products', () => new Map<string, StripeObject>());
+
 export function registerProductRoutes(app: FastifyInstance, context: EmulatorContext): void {
   context.state.registerIdPrefix('prod', 'product');
   const table = products(context);
-  const deleted = new Map<string, StripeObject>();
-  context.state.onReset(() => deleted.clear());
+  const deleted = deletedProducts(context);
 
   app.post('/v1/products', async (request) => {
     const params = requestParams(request);
-    rejectUnknownParams(params, CREATE_PARAMS);
     return createProduct(context, params);
   });
 
@@ -65,7 +42,6 @@ export function registerProductRoutes(app: FastifyInstance, context: EmulatorCon
   app.post<{ Params: { id: string } }>('/v1/products/:id', async (request) => {
     const params = requestParams(request);
     const product = table.get(request.params.id);
-    rejectUnknownParams(params, UPDATE_PARAMS);
     const before = structuredClone(product);
     const name = optionalString(params, 'name');
     if (name === null) throw invalidRequest('You cannot unset the name of a product.', 'name');

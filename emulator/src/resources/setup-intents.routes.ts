@@ -19,33 +19,10 @@ import {
   optionalEnum,
   optionalString,
   optionalStringArray,
-  rejectUnknownParams,
   type Params,
 } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
 
-const CREATE_PARAMS = [
-  'automatic_payment_methods',
-  'confirm',
-  'customer',
-  'description',
-  'mandate_data',
-  'metadata',
-  'payment_method',
-  'payment_method_options',
-  'payment_method_types',
-  'return_url',
-  'usage',
-  'use_stripe_sdk',
-];
-const UPDATE_PARAMS = ['customer', 'description', 'metadata', 'payment_method', 'payment_method_types'];
-const CONFIRM_PARAMS = [
-  'mandate_data',
-  'payment_method',
-  'payment_method_options',
-  'return_url',
-  'use_stripe_sdk',
-];
 const CONFIRMABLE = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
 
 export function registerSetupIntentRoutes(app: FastifyInstance, context: EmulatorContext): void {
@@ -53,7 +30,6 @@ export function registerSetupIntentRoutes(app: FastifyInstance, context: Emulato
 
   app.post('/v1/setup_intents', async (request) => {
     const params = requestParams(request);
-    rejectUnknownParams(params, CREATE_PARAMS);
     const customer = optionalString(params, 'customer') ?? null;
     if (customer) context.state.table('customer').get(customer, 'customer');
     const clock = clockOfCustomer(context, customer);
@@ -80,7 +56,6 @@ export function registerSetupIntentRoutes(app: FastifyInstance, context: Emulato
 
   app.post<{ Params: { id: string } }>('/v1/setup_intents/:id', async (request) => {
     const params = requestParams(request);
-    rejectUnknownParams(params, UPDATE_PARAMS);
     const setupIntent = table.get(request.params.id, 'intent');
     const before = structuredClone(setupIntent);
     const description = optionalString(params, 'description');
@@ -107,7 +82,6 @@ export function registerSetupIntentRoutes(app: FastifyInstance, context: Emulato
 
   app.post<{ Params: { id: string } }>('/v1/setup_intents/:id/confirm', async (request) => {
     const params = requestParams(request);
-    rejectUnknownParams(params, CONFIRM_PARAMS);
     const setupIntent = table.get(request.params.id, 'intent');
     confirm(setupIntent, params);
     return setupIntent;
@@ -115,7 +89,6 @@ export function registerSetupIntentRoutes(app: FastifyInstance, context: Emulato
 
   app.post<{ Params: { id: string } }>('/v1/setup_intents/:id/cancel', async (request) => {
     const params = requestParams(request);
-    rejectUnknownParams(params, ['cancellation_reason']);
     const setupIntent = table.get(request.params.id, 'intent');
     if (
       setupIntent.status === 'succeeded' ||

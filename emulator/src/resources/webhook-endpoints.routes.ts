@@ -8,16 +8,12 @@ import {
   optionalBoolean,
   optionalString,
   optionalStringArray,
-  rejectUnknownParams,
   requiredString,
   type Params,
 } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
 import { webhookEndpoints } from '../webhooks/endpoints.js';
 import { createWebhookEndpoint, validUrl } from './webhook-endpoint-object.js';
-
-const CREATE_PARAMS = ['url', 'enabled_events', 'api_version', 'description', 'metadata', 'connect'];
-const UPDATE_PARAMS = ['url', 'enabled_events', 'description', 'metadata', 'disabled'];
 
 export function registerWebhookEndpointRoutes(app: FastifyInstance, context: EmulatorContext): void {
   context.state.registerIdPrefix('we', 'webhook_endpoint');
@@ -26,7 +22,6 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, context: Emu
   // The secret is part of the create response only, as on Stripe.
   app.post('/v1/webhook_endpoints', async (request) => {
     const params = requestParams(request);
-    rejectUnknownParams(params, CREATE_PARAMS);
     return createWebhookEndpoint(context, {
       url: requiredString(params, 'url'),
       enabled_events: enabledEvents(params, true) ?? ['*'],
@@ -43,7 +38,6 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, context: Emu
   app.post<{ Params: { id: string } }>('/v1/webhook_endpoints/:id', async (request) => {
     const params = requestParams(request);
     const endpoint = table.get(request.params.id);
-    rejectUnknownParams(params, UPDATE_PARAMS);
     const url = optionalString(params, 'url');
     if (url) endpoint.url = validUrl(url);
     const events = enabledEvents(params, false);

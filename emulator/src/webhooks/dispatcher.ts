@@ -100,6 +100,11 @@ export class WebhookDispatcher {
   }
 
   /** Drops every queued delivery, timer and log entry (the state they refer to is gone). */
+  /** Every endpoint's signing secret, for a snapshot on disk. */
+  secretEntries(): Array<[string, string]> {
+    return [...this.secrets];
+  }
+
   reset(): void {
     this.abort.abort();
     this.abort = new AbortController();
