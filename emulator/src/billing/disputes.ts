@@ -94,7 +94,12 @@ export function openDispute(
     metadata: {},
     payment_intent: charge.payment_intent,
     payment_method_details: {
-      card: { brand: details?.card?.brand ?? 'visa', case_type: kind, network_reason_code: '10.4' },
+      card: {
+        brand: details?.card?.brand ?? 'visa',
+        case_type: kind,
+        network: details?.card?.brand ?? 'visa',
+        network_reason_code: '10.4',
+      },
       type: 'card',
     },
     reason: kind === 'inquiry' ? 'general' : 'fraudulent',
