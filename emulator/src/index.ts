@@ -2,6 +2,7 @@
 import pino from 'pino';
 import { catchUpGlobalClock } from './billing/time-engine.js';
 import { emulatorSummary } from './core/summary.js';
+import { CURRENT_API_VERSION } from './versions/api-versions.js';
 import { attachPersistence, type Persistence } from './core/persistence.js';
 import { webhookEndpoints } from './webhooks/endpoints.js';
 import { createClock, type Clock } from './core/clock.js';
@@ -27,7 +28,7 @@ export { createClock } from './core/clock.js';
 export type { Clock } from './core/clock.js';
 
 /** The API version the emulator renders objects and events in: the one the pinned `stripe` SDK sends. */
-export const EMULATOR_API_VERSION = '2026-10-28.endive';
+export const EMULATOR_API_VERSION = CURRENT_API_VERSION;
 
 export interface StartEmulatorOptions {
   /** 0 (the default) picks a free port. */

@@ -15,6 +15,7 @@ import { runInRequest } from './core/request-context.js';
 import { registerControlRoutes } from './control/index.js';
 import { registerPageRoutes } from './pages/index.js';
 import { registerStrictParams } from './params/strict-params.js';
+import { assertKnownApiVersion, renderForVersion } from './versions/api-versions.js';
 import { registerResourceRoutes } from './resources/index.js';
 
 const QS_OPTIONS: qs.IParseOptions = { depth: 8, arrayLimit: 1000, parameterLimit: 10_000, allowDots: false };
@@ -53,12 +54,19 @@ export function buildEmulatorServer(context: EmulatorContext): FastifyInstance {
   });
 
   const apiKeys = new WeakMap<FastifyRequest, string>();
+  /** The `Stripe-Version` a request named, when it is not the emulator's own. */
+  const olderVersions = new WeakMap<FastifyRequest, string>();
   // Hooks without an await take Fastify's callback form: no promise and no microtask per hook and request.
   app.addHook('onRequest', (request, reply, done) => {
     if (!isApiRequest(request)) return done();
-    void reply.header('stripe-version', context.apiVersion);
+    const version = request.headers['stripe-version'];
+    void reply.header('stripe-version', typeof version === 'string' ? version : context.apiVersion);
     try {
       apiKeys.set(request, apiKeyOf(request.headers.authorization));
+      if (typeof version === 'string' && version !== context.apiVersion) {
+        assertKnownApiVersion(version);
+        olderVersions.set(request, version);
+      }
     } catch (error) {
       return done(error as Error);
     }
@@ -95,7 +103,9 @@ export function buildEmulatorServer(context: EmulatorContext): FastifyInstance {
     }
     try {
       const paths = optionalStringArray(requestParams(request), 'expand') ?? [];
-      done(null, expandResponse(context.state, payload, paths));
+      const expanded = expandResponse(context.state, payload, paths);
+      const version = olderVersions.get(request);
+      done(null, version === undefined ? expanded : renderForVersion(expanded, version));
     } catch (error) {
       done(error as Error);
     }

@@ -12,6 +12,7 @@ import {
   type Params,
 } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
+import { assertKnownApiVersion } from '../versions/api-versions.js';
 import { webhookEndpoints } from '../webhooks/endpoints.js';
 import { createWebhookEndpoint, validUrl } from './webhook-endpoint-object.js';
 
@@ -25,7 +26,7 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, context: Emu
     return createWebhookEndpoint(context, {
       url: requiredString(params, 'url'),
       enabled_events: enabledEvents(params, true) ?? ['*'],
-      api_version: optionalString(params, 'api_version') ?? null,
+      api_version: apiVersionParam(params),
       description: optionalString(params, 'description') ?? null,
       metadata: applyMetadata({}, params),
     });
@@ -82,4 +83,11 @@ function enabledEvents(params: Params, required: boolean): string[] | undefined 
 function isEventTypeName(type: string): boolean {
   const words = type.split('.');
   return words.length >= 2 && words.every((word) => /^[a-z0-9_]+$/.test(word));
+}
+
+/** `api_version`: the version this endpoint's events are rendered in (Stripe's 400 for one it does not know). */
+function apiVersionParam(params: Params): string | null {
+  const version = optionalString(params, 'api_version') ?? null;
+  if (version !== null) assertKnownApiVersion(version, 'api_version');
+  return version;
 }

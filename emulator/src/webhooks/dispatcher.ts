@@ -9,6 +9,7 @@ import { retryDelayMs, type WebhookRetryOptions, DEFAULT_WEBHOOK_RETRY } from '.
 import { sendWebhook } from './send-attempt.js';
 import { UnsettledDeliveries } from './unsettled-deliveries.js';
 import { shuffled, WebhookFaults } from './webhook-faults.js';
+import { renderForVersion } from '../versions/api-versions.js';
 
 interface Delivery {
   id: string;
@@ -192,7 +193,7 @@ export class WebhookDispatcher {
     const { statusCode, error } =
       !endpoint || endpoint.status !== 'enabled' || !secret
         ? { statusCode: null, error: 'endpoint deleted or disabled' }
-        : await sendWebhook(endpoint.url, delivery.event, secret, signedAt, {
+        : await sendWebhook(endpoint.url, eventForEndpoint(delivery.event, endpoint), secret, signedAt, {
             timeoutMs: this.retry.timeoutMs,
             signal,
           });
@@ -246,4 +247,10 @@ export class WebhookDispatcher {
     timer.unref();
     this.timers.add(timer);
   }
+}
+
+/** An endpoint created with an `api_version` gets its events rendered in that version (`api_version` says so). */
+function eventForEndpoint(event: StripeEvent, endpoint: WebhookEndpoint): StripeEvent {
+  if (endpoint.api_version === null || endpoint.api_version === event.api_version) return event;
+  return { ...renderForVersion(event, endpoint.api_version), api_version: endpoint.api_version };
 }
