@@ -13,6 +13,7 @@ import { registerErrorHandler } from './http/error-handler.js';
 import { logCompletedRequest } from './http/request-log.js';
 import { REQUEST_ID_HEADER, generateRequestId, registerRequestIdHeader } from './http/request-id.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
+import { registerStringRule } from './http/string-rule.js';
 import { registerHttpMetrics } from './observability/http-metrics.js';
 import { registerAdminEventRoutes } from './admin/admin-events.routes.js';
 import { registerAuthentication } from './auth/authentication.js';
@@ -67,13 +68,14 @@ export function buildApp(dependencies: Dependencies): AppInstance {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // What every route has: its request id echoed, metrics, one log line, Connection: close while draining, the
-  // one error shape, browser security headers and CORS. Hooks are callback-style: an async hook costs a promise
-  // on every request.
+  // one error shape, one rule for the strings it accepts (no NUL, no lone surrogate), browser security headers
+  // and CORS. Hooks are callback-style: an async hook costs a promise on every request.
   registerRequestIdHeader(app);
   registerHttpMetrics(app, dependencies.metrics);
   app.addHook('onResponse', logCompletedRequest);
   registerConnectionDraining(app, dependencies.readiness);
   registerErrorHandler(app);
+  registerStringRule(app);
   registerSecurityHeaders(app);
   void app.register(cors, {
     origin: http.corsAllowedOrigins.length > 0 ? http.corsAllowedOrigins : false,
