@@ -8,7 +8,7 @@ export interface ErrorBody {
   error: { code: ErrorCode; message: string; request_id: string; param?: string };
 }
 
-interface RenderedError {
+export interface RenderedError {
   statusCode: number;
   code: ErrorCode;
   message: string;
@@ -36,7 +36,7 @@ export function registerErrorHandler(app: AppInstance): void {
   );
 }
 
-function sendError(request: FastifyRequest, reply: FastifyReply, rendered: RenderedError) {
+export function sendError(request: FastifyRequest, reply: FastifyReply, rendered: RenderedError) {
   const body: ErrorBody = {
     error: { code: rendered.code, message: rendered.message, request_id: request.id },
   };
