@@ -2,10 +2,10 @@
 import { hostname } from 'node:os';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { LogLevel } from '../config.js';
+import { REDACTED, redactCredentialShapes } from './credential-redaction.js';
 
 export type { Logger } from 'pino';
-
-export const REDACTED = '[REDACTED]';
+export { REDACTED } from './credential-redaction.js';
 
 export interface LoggerOptions {
   level: LogLevel;
@@ -32,9 +32,9 @@ export function createLogger(options: LoggerOptions, destination?: DestinationSt
     level: options.level,
     base: { service: 'billing-service', pid: process.pid, hostname: hostname() },
     redact: { paths: redactedPaths, censor: REDACTED },
-    // Paths cannot catch a password inside a connection string or an error message; masking the finished
-    // line can. It runs once per written line.
-    hooks: { streamWrite: maskSecrets },
+    // Paths cannot catch a password inside a connection string or an error message, nor a key in a URL;
+    // masking the finished line can. It runs once per written line.
+    hooks: { streamWrite: (line) => redactCredentialShapes(maskSecrets(line)) },
   };
   if (destination !== undefined) return pino(pinoOptions, destination);
   if (options.pretty) {
