@@ -7,31 +7,11 @@ export const REDACTED = '[REDACTED]';
 // bsk_ (ours), sk_/rk_ test and live keys, whsec_ webhook signing secrets. Publishable keys (pk_) are public.
 const keyShapes = /\b(?:bsk_[A-Za-z0-9]{16,}|[sr]k_(?:test|live)_[A-Za-z0-9]{8,}|whsec_[A-Za-z0-9+/=]{8,})/g;
 
-const credentialParameterNames = [
-  'key',
-  'api_key',
-  'apikey',
-  'api-key',
-  'access_token',
-  'refresh_token',
-  'id_token',
-  'token',
-  'auth',
-  'authorization',
-  'secret',
-  'client_secret',
-  'password',
-  'passwd',
-  'pwd',
-  'signature',
-  'session',
-  'session_id',
-];
-// `?name=value` or `&name=value` up to the next separator, quote, backslash (JSON escapes) or space.
-const credentialParameters = new RegExp(
-  `([?&;](?:${credentialParameterNames.join('|')})=)[^&;#\\s"\\\\]*`,
-  'gi',
-);
+// `?name=value` or `&name=value` up to the next separator, quote, backslash (JSON escapes) or space, for names
+// that carry credentials: key, api_key, apikey, api-key, access/refresh/id_token, token, auth, authorization,
+// secret, client_secret, password, passwd, pwd, signature, session, session_id.
+const credentialParameters =
+  /([?&;](?:key|api_key|apikey|api-key|access_token|refresh_token|id_token|token|auth|authorization|secret|client_secret|password|passwd|pwd|signature|session|session_id)=)[^&;#\s"\\]*/gi;
 
 export function redactCredentialShapes(text: string): string {
   return text.replace(keyShapes, REDACTED).replace(credentialParameters, `$1${REDACTED}`);
