@@ -22,6 +22,7 @@ export const httpStatusByErrorCode = {
   internal: 500,
   upstream_failed: 502,
   service_unavailable: 503,
+  database_unavailable: 503,
   stripe_unavailable: 503,
   stripe_rate_limited: 503,
   upstream_timeout: 504,

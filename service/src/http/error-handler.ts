@@ -1,8 +1,12 @@
 // The one error handler: every failure becomes { "error": { "code", "message", "request_id" } }.
 // Validation errors name the field and the rule; 5xx answers never carry stacks, SQL or driver messages.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailableError } from '../db/database-errors.js';
 import { AppError, errorCodeForStatus, httpStatusByErrorCode, type ErrorCode } from '../errors.js';
 import type { AppInstance } from './app-instance.js';
+
+/** How soon a caller may retry after the database was unreachable: a restart or failover takes seconds. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; request_id: string; param?: string };
@@ -19,7 +23,13 @@ export interface RenderedError {
 export function registerErrorHandler(app: AppInstance): void {
   app.setErrorHandler((error: unknown, request, reply) => {
     const rendered = renderError(error);
-    if (rendered.statusCode >= 500) {
+    if (rendered.code === 'database_unavailable') {
+      // An outage fails every request: the reason only, not a stack per request.
+      request.log.warn(
+        { reason: error instanceof Error ? error.message : String(error) },
+        'database unavailable',
+      );
+    } else if (rendered.statusCode >= 500) {
       request.log.error({ err: error }, 'request failed');
     } else {
       request.log.info({ code: rendered.code, reason: rendered.message }, 'request rejected');
@@ -69,6 +79,16 @@ function renderError(error: unknown): RenderedError {
     if (statusCode >= 400 && statusCode < 500) {
       return { statusCode, code: errorCodeForStatus(statusCode), message: error.message };
     }
+  }
+  // A database outage (connection refused or lost, server restarting, out of connections) is not a bug of the
+  // request: 503 with Retry-After, on every route, wherever the query ran (a route, a hook, a plugin).
+  if (isDatabaseUnavailableError(error)) {
+    return {
+      statusCode: 503,
+      code: 'database_unavailable',
+      message: 'The database is unavailable; retry later',
+      retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+    };
   }
   return { statusCode: 500, code: 'internal', message: 'Internal server error' };
 }
