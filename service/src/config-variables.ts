@@ -69,6 +69,12 @@ export const variables = {
     default: '5000',
     description: 'How long to wait for a pooled connection before failing.',
   }),
+  DATABASE_STARTUP_TIMEOUT_MS: variable({
+    schema: milliseconds(0),
+    default: '60000',
+    description:
+      'At start-up, how long to keep retrying (with backoff) to reach PostgreSQL before exiting non-zero; 0: try once.',
+  }),
   DATABASE_IDLE_TIMEOUT_MS: variable({
     schema: milliseconds(0),
     default: '30000',
@@ -227,6 +233,12 @@ export const variables = {
     default: '100000',
     description:
       'Customers whose entitlements each API process keeps in memory (LRU, invalidated through LISTEN/NOTIFY; 0 disables the cache).',
+  }),
+  ENTITLEMENTS_MAX_STALENESS_SECONDS: variable({
+    schema: integer(0, 86_400),
+    default: '300',
+    description:
+      'While the database cannot be read, entitlement checks answer from memory for at most this long after it was last reachable, with an `Entitlements-Age` header (0: answer 503 instead).',
   }),
   ...sellingVariables,
 } as const;

@@ -32,6 +32,7 @@ export interface Config extends SellingConfig {
     idleTimeoutMs: number;
     statementTimeoutMs: number;
     migrateOnStart: boolean;
+    startupTimeoutMs: number;
   };
   embeddedPostgres: { dataDir: string; port: number };
   readiness: { timeoutMs: number };
@@ -52,7 +53,7 @@ export interface Config extends SellingConfig {
     sweepOverlapSeconds: number;
     retentionDays: number;
   };
-  entitlements: { pastDueGraceHours: number; cacheMax: number };
+  entitlements: { pastDueGraceHours: number; cacheMax: number; maxStalenessSeconds: number };
   /** Every secret value (and its encoded forms) to mask in logs and errors. */
   secrets: string[];
 }
@@ -125,6 +126,7 @@ function toConfig(environment: Environment): Config {
       idleTimeoutMs: environment.DATABASE_IDLE_TIMEOUT_MS,
       statementTimeoutMs: environment.DATABASE_STATEMENT_TIMEOUT_MS,
       migrateOnStart: environment.MIGRATE_ON_START,
+      startupTimeoutMs: environment.DATABASE_STARTUP_TIMEOUT_MS,
     },
     embeddedPostgres: {
       dataDir: path.resolve(repositoryRoot, environment.EMBEDDED_POSTGRES_DATA_DIR),
@@ -150,6 +152,7 @@ function toConfig(environment: Environment): Config {
     entitlements: {
       pastDueGraceHours: environment.ENTITLEMENTS_PAST_DUE_GRACE_HOURS,
       cacheMax: environment.ENTITLEMENTS_CACHE_MAX,
+      maxStalenessSeconds: environment.ENTITLEMENTS_MAX_STALENESS_SECONDS,
     },
     ...toSellingConfig(environment),
     secrets: collectSecrets(environment),
