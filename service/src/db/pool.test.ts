@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../config.js';
+import { parseConfig } from '../config/load-config.js';
 import { createLogger } from '../observability/logger.js';
 import { terminateOtherBackends } from '../test-support/terminate-backends.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/test-database.js';

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSellingTestApp, SHOP, type SellingTestApp } from '../test-support/selling-test-app.js';
+import { startSeededTestApp, SHOP, type SeededTestApp } from '../test-support/seeded-test-app.js';
 import { findUnacceptableString } from './string-rule.js';
 
 const NUL = '\u0000';
 const LONE_SURROGATE = '\uD800';
 
 describe('one rule for every accepted string: no NUL byte, no lone surrogate', () => {
-  let world: SellingTestApp;
+  let world: SeededTestApp;
 
   beforeAll(async () => {
-    world = await startSellingTestApp();
+    world = await startSeededTestApp();
     await world.call('POST', '/v1/customers', { external_id: 'user_1', email: 'ada@example.com' });
   });
 
