@@ -50,7 +50,7 @@ export function buildApp(dependencies: Dependencies): AppInstance {
     bodyLimit: http.bodyLimitBytes,
     // A path parameter may be as long as its schema allows (external ids: 255 characters, percent-encoded up to
     // three times that); longer ones get 414 from the router.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     // Stripe's webhooks are answered by node:http ahead of the app (webhooks/webhook-endpoint.ts says why);
     // every other request is the app's. With a server factory, the server's timeouts are set here.
     serverFactory: (appHandler) => {
