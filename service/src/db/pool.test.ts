@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/load-config.js';
 import { createLogger } from '../observability/logger.js';
@@ -53,10 +54,23 @@ describe('the pool survives the server ending its connections', () => {
   });
 
   it('a query in flight when its backend is terminated rejects; the pool serves the next one', async () => {
-    const slow = pool.query('SELECT pg_sleep(5)');
+    const slow = pool.query('SELECT pg_sleep(5) AS slept');
     const rejected = expect(slow).rejects.toThrow(/terminat/);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    await terminateOtherBackends(database.url);
+    // Only that backend: the pool's idle clients stay as they are.
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      for (let attempt = 0; attempt < 50; attempt += 1) {
+        const ended = await admin.query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+            WHERE datname = current_database() AND query = 'SELECT pg_sleep(5) AS slept' AND state = 'active'`,
+        );
+        if ((ended.rowCount ?? 0) > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      await admin.end();
+    }
     await rejected;
     expect((await pool.query('SELECT 1')).rowCount).toBe(1);
   });

@@ -27,11 +27,12 @@ describe('API and worker processes through backend terminations and a database o
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
       DATABASE_URL: proxy.url,
-      DATABASE_CONNECTION_TIMEOUT_MS: '500',
+      // Generous: on a loaded machine a connection can take a while even when the database is up.
+      DATABASE_CONNECTION_TIMEOUT_MS: '3000',
       MIGRATE_ON_START: 'false',
       CATALOG_SYNC_ON_START: 'false',
       METRICS_PORT: '0',
-      HTTP_PORT: '0',
+      PORT: '0',
       STRIPE_API_BASE: world.emulator.url,
       STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
       ALLOWED_REDIRECT_ORIGINS: SHOP,
@@ -54,7 +55,9 @@ describe('API and worker processes through backend terminations and a database o
   });
 
   it('neither process exits, the API never answers 500, and the state converges with Stripe', async () => {
-    const port = await waitForApiPort(api);
+    const port = await waitForApiPort(api).catch((error: unknown) => {
+      throw new Error(`${String(error)}; API log: ${JSON.stringify(api.logs.slice(-5))}`);
+    });
     const buyers = Array.from({ length: BUYERS }, (_, index) => `failover_${index}`);
     const sessions: string[] = [];
     for (const [index, buyer] of buyers.entries()) {
