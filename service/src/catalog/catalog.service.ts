@@ -1,10 +1,10 @@
 // The catalog: a mirror of Stripe's products and prices, synced at start and on demand (and by webhooks).
 // Products declare the features they grant in their metadata `features` (comma-separated).
-import type { TransactionOption } from '../db/queryable.js';
+import type { Queryable } from '../db/queryable.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../observability/logger.js';
 import type { StripeGateway } from '../stripe/gateway.js';
-import { applyListedObject, listingVersion } from '../stripe/object-versions.repo.js';
+import { copyListedObjects, type ListingOptions } from '../stripe/stripe-list-paging.js';
 import { unlessNotFound } from '../stripe/stripe-errors.js';
 import type { StripePrice, StripeProduct } from '../stripe/types.js';
 import * as repo from './catalog.repo.js';
@@ -57,67 +57,62 @@ function priceInput(price: StripePrice): repo.PriceInput {
 
 export function createCatalogService(options: { pool: Pool; stripe: StripeGateway; logger: Logger }) {
   const { pool, stripe } = options;
-  const db = (transaction?: TransactionOption) => transaction?.client ?? pool;
-
   /** Applies Stripe's current product (what a webhook cannot order); one Stripe no longer has is left as is. */
-  async function syncProduct(id: string, transaction?: TransactionOption): Promise<void> {
+  async function syncProduct(db: Queryable, id: string): Promise<void> {
     const product = await unlessNotFound(stripe.retrieveProduct(id));
-    if (product !== undefined) await repo.upsertProduct(db(transaction), productInput(product));
+    if (product !== undefined) await repo.upsertProduct(db, productInput(product));
   }
 
   /** Applies Stripe's current price; one Stripe no longer has is left as is. */
-  async function syncPrice(id: string, transaction?: TransactionOption): Promise<void> {
+  async function syncPrice(db: Queryable, id: string): Promise<void> {
     const price = await unlessNotFound(stripe.retrievePrice(id));
-    if (price !== undefined) await repo.upsertPrice(db(transaction), priceInput(price));
+    if (price !== undefined) await repo.upsertPrice(db, priceInput(price));
   }
 
+  /** Copies Stripe's products (the catalog sync's and the backfill's products); returns the ids listed. */
+  const copyProductsFromStripe = (listing: ListingOptions = {}) =>
+    copyListedObjects(
+      pool,
+      (request) => stripe.listProducts(request),
+      {
+        listed: (client, product) => repo.upsertProduct(client, productInput(product)),
+        current: syncProduct,
+      },
+      listing,
+    );
+
+  /** Copies Stripe's prices (the catalog sync's and the backfill's prices); returns the ids listed. */
+  const copyPricesFromStripe = (listing: ListingOptions = {}) =>
+    copyListedObjects(
+      pool,
+      (request) => stripe.listPrices(request),
+      {
+        listed: (client, price) => repo.upsertPrice(client, priceInput(price)),
+        current: syncPrice,
+      },
+      listing,
+    );
+
   return {
-    applyStripeProduct: (product: StripeProduct, transaction?: TransactionOption) =>
-      repo.upsertProduct(db(transaction), productInput(product)),
-    applyStripePrice: (price: StripePrice, transaction?: TransactionOption) =>
-      repo.upsertPrice(db(transaction), priceInput(price)),
+    applyStripeProduct: (db: Queryable, product: StripeProduct) =>
+      repo.upsertProduct(db, productInput(product)),
+    applyStripePrice: (db: Queryable, price: StripePrice) => repo.upsertPrice(db, priceInput(price)),
     syncProduct,
     syncPrice,
-    markProductDeleted: (id: string, transaction?: TransactionOption) =>
-      repo.markProductDeleted(db(transaction), id),
-    markPriceDeleted: (id: string, transaction?: TransactionOption) =>
-      repo.markPriceDeleted(db(transaction), id),
+    markProductDeleted: (db: Queryable, id: string) => repo.markProductDeleted(db, id),
+    markPriceDeleted: (db: Queryable, id: string) => repo.markPriceDeleted(db, id),
+
+    copyProductsFromStripe,
+    copyPricesFromStripe,
 
     /**
-     * Copies every product and price from Stripe, and marks deleted what Stripe no longer lists; returns how many
-     * of each were seen.
+     * Copies every product and price from Stripe (at start and on POST /v1/catalog/sync; the backfill copies them
+     * the same way), and marks deleted what Stripe no longer lists; returns how many of each were seen.
      */
     async syncFromStripe(): Promise<{ products: number; prices: number }> {
       const listedSince = new Date();
-      const productIds: string[] = [];
-      const priceIds: string[] = [];
-      // Each listed object is written unless a webhook applied a later version meanwhile (object-versions.repo.ts).
-      for (let startingAfter: string | undefined; ;) {
-        const listedAt = listingVersion();
-        const page = await stripe.listProducts({ startingAfter, limit: 100 });
-        for (const product of page.data) {
-          await applyListedObject(pool, product.id, listedAt, {
-            listed: (client) => repo.upsertProduct(client, productInput(product)),
-            current: (client) => syncProduct(product.id, { client }),
-          });
-        }
-        productIds.push(...page.data.map((product) => product.id));
-        startingAfter = page.data.at(-1)?.id;
-        if (!page.has_more || startingAfter === undefined) break;
-      }
-      for (let startingAfter: string | undefined; ;) {
-        const listedAt = listingVersion();
-        const page = await stripe.listPrices({ startingAfter, limit: 100 });
-        for (const price of page.data) {
-          await applyListedObject(pool, price.id, listedAt, {
-            listed: (client) => repo.upsertPrice(client, priceInput(price)),
-            current: (client) => syncPrice(price.id, { client }),
-          });
-        }
-        priceIds.push(...page.data.map((price) => price.id));
-        startingAfter = page.data.at(-1)?.id;
-        if (!page.has_more || startingAfter === undefined) break;
-      }
+      const productIds = await copyProductsFromStripe();
+      const priceIds = await copyPricesFromStripe();
       await repo.markUnlistedCatalogDeleted(pool, { productIds, priceIds, listedSince });
       options.logger.info(
         { products: productIds.length, prices: priceIds.length },
@@ -141,11 +136,8 @@ export function createCatalogService(options: { pool: Pool; stripe: StripeGatewa
     findPricesByReferences: (ids: string[], lookupKeys: string[]) =>
       repo.findPricesByReferences(pool, ids, lookupKeys),
 
-    async listFeaturesByProductIds(
-      productIds: string[],
-      transaction?: TransactionOption,
-    ): Promise<Map<string, string[]>> {
-      const rows = await repo.findFeaturesByProductIds(db(transaction), productIds);
+    async listFeaturesByProductIds(productIds: string[]): Promise<Map<string, string[]>> {
+      const rows = await repo.findFeaturesByProductIds(pool, productIds);
       return new Map(rows.map((row) => [row.id, row.features]));
     },
   };

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { CatalogService } from '../catalog/catalog.service.js';
 import type { CustomersService } from '../customers/customers.service.js';
 import type { Pool } from '../db/pool.js';
-import type { TransactionOption } from '../db/queryable.js';
+import type { Queryable } from '../db/queryable.js';
 import { AppError } from '../errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import { isCallerError, isInFlightConflict } from '../stripe/stripe-errors.js';
@@ -206,10 +206,10 @@ export function createCheckoutService(options: {
 
     /** Webhook outcome (checkout.session.completed, .expired, .async_payment_failed); no-op when not ours. */
     markSessionStatus: (
+      db: Queryable,
       stripeSessionId: string,
       status: 'complete' | 'expired' | 'payment_failed',
-      transaction?: TransactionOption,
-    ) => repo.updateCheckoutSessionStatus(transaction?.client ?? pool, stripeSessionId, status),
+    ) => repo.updateCheckoutSessionStatus(db, stripeSessionId, status),
   };
 }
 

@@ -2,11 +2,12 @@
 // Our row is inserted first (the unique external_id serialises concurrent creates); the Stripe customer is
 // created with an idempotency key derived from our row's id, so every concurrent or retried request for that
 // row gets the same Stripe customer, and the link is written once.
-import type { TransactionOption } from '../db/queryable.js';
+import type { Queryable } from '../db/queryable.js';
 import type { Pool } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import { isInFlightConflict, unlessNotFound } from '../stripe/stripe-errors.js';
+import { copyListedObjects, type ListingOptions } from '../stripe/stripe-list-paging.js';
 import type { StripeCustomer, StripeDeletedCustomer } from '../stripe/types.js';
 import * as repo from './customers.repo.js';
 import type { CustomerRow } from './customers.repo.js';
@@ -32,7 +33,6 @@ export function stripeCustomerIdempotencyKey(customerId: string): string {
 
 export function createCustomersService(options: { pool: Pool; stripe: StripeGateway }) {
   const { pool, stripe } = options;
-  const db = (transaction?: TransactionOption) => transaction?.client ?? pool;
 
   async function createStripeCustomer(row: CustomerRow): Promise<string> {
     if (Date.now() - row.created_at.getTime() > IDEMPOTENCY_KEY_SAFE_MS) {
@@ -81,15 +81,21 @@ export function createCustomersService(options: { pool: Pool; stripe: StripeGate
   }
 
   async function applyStripeCustomer(
+    db: Queryable,
     customer: StripeCustomer | StripeDeletedCustomer,
-    transaction?: TransactionOption,
   ): Promise<void> {
-    if (customer.deleted === true) return repo.markCustomerDeleted(db(transaction), customer.id);
-    return repo.updateCustomerFromStripe(db(transaction), customer.id, {
+    if (customer.deleted === true) return repo.markCustomerDeleted(db, customer.id);
+    return repo.updateCustomerFromStripe(db, customer.id, {
       email: customer.email ?? null,
       name: customer.name ?? null,
     });
   }
+  /** Applies Stripe's current customer (what a webhook cannot order); one Stripe does not know is left alone. */
+  async function syncStripeCustomer(db: Queryable, stripeId: string): Promise<void> {
+    const customer = await unlessNotFound(stripe.retrieveCustomer(stripeId));
+    if (customer !== undefined) await applyStripeCustomer(db, customer);
+  }
+
   return {
     /** Creates our customer and its Stripe customer, or returns the existing one (`created: false`). */
     async createOrGet(input: CustomerInput): Promise<{ customer: CustomerRow; created: boolean }> {
@@ -120,19 +126,28 @@ export function createCustomersService(options: { pool: Pool; stripe: StripeGate
       return ensureStripeCustomer(row);
     },
 
-    findByExternalId: (externalId: string, transaction?: TransactionOption) =>
-      repo.findCustomerByExternalId(db(transaction), externalId),
-    findByStripeCustomerId: (stripeId: string, transaction?: TransactionOption) =>
-      repo.findCustomerByStripeId(db(transaction), stripeId),
+    findByExternalId: (externalId: string) => repo.findCustomerByExternalId(pool, externalId),
+    /** Read inside the caller's transaction (webhook handlers link what they store to our customer). */
+    findByStripeCustomerId: (db: Queryable, stripeId: string) => repo.findCustomerByStripeId(db, stripeId),
 
     /** Webhook updates: email and name from Stripe; a deleted Stripe customer marks ours deleted. */
     applyStripeCustomer,
-    /** Applies Stripe's current customer (what a webhook cannot order); one Stripe does not know is left alone. */
-    async syncStripeCustomer(stripeId: string, transaction?: TransactionOption): Promise<void> {
-      const customer = await unlessNotFound(stripe.retrieveCustomer(stripeId));
-      if (customer !== undefined) await applyStripeCustomer(customer, transaction);
-    },
-    markStripeCustomerDeleted: (stripeId: string, transaction?: TransactionOption) =>
-      repo.markCustomerDeleted(db(transaction), stripeId),
+    syncStripeCustomer,
+    markStripeCustomerDeleted: (db: Queryable, stripeId: string) => repo.markCustomerDeleted(db, stripeId),
+
+    /** Copies Stripe's customers onto ours (the backfill); returns the Stripe ids listed. */
+    copyCustomersFromStripe: (listing: ListingOptions = {}) =>
+      copyListedObjects(
+        pool,
+        (request) => stripe.listCustomers(request),
+        {
+          listed: applyStripeCustomer,
+          current: syncStripeCustomer,
+        },
+        listing,
+      ),
+
+    /** Our ids of every customer not deleted (the backfill recomputes their entitlements). */
+    listActiveCustomerIds: () => repo.listActiveCustomerIds(pool),
   };
 }

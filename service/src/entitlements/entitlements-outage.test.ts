@@ -46,7 +46,7 @@ describe('entitlement checks during a database outage', () => {
       [order.rows[0]!.id],
     );
     await withTransaction(pool, (client) =>
-      bounded.dependencies.entitlements.recomputeForCustomer(customerId, { client }),
+      bounded.dependencies.entitlements.recomputeForCustomer(client, customerId),
     );
     for (const app of [bounded, unbounded]) await app.dependencies.entitlementCache.ready();
   });

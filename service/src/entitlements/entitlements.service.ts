@@ -2,8 +2,7 @@
 // one-time orders, through the features each product declares. Recomputed inside the transaction of every
 // event that touches a customer; read through an in-process cache invalidated by NOTIFY.
 import { isDatabaseUnavailableError } from '../db/database-errors.js';
-import type { Pool } from '../db/pool.js';
-import type { TransactionOption } from '../db/queryable.js';
+import type { Pool, PoolClient } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { EntitlementCache } from './entitlement-cache.js';
 import * as repo from './entitlements.repo.js';
@@ -63,13 +62,13 @@ export function createEntitlementsService(options: {
   }
 
   return {
-    recomputeForCustomer: (customerId: string, transaction: Required<TransactionOption>) =>
-      repo.recomputeEntitlements(transaction.client, customerId, options.pastDueGraceHours),
+    recomputeForCustomer: (client: PoolClient, customerId: string) =>
+      repo.recomputeEntitlements(client, customerId, options.pastDueGraceHours),
 
-    async recomputeForProduct(productId: string, transaction: Required<TransactionOption>): Promise<number> {
-      const customerIds = await repo.listCustomersHoldingProduct(transaction.client, productId);
+    async recomputeForProduct(client: PoolClient, productId: string): Promise<number> {
+      const customerIds = await repo.listCustomersHoldingProduct(client, productId);
       for (const customerId of customerIds) {
-        await repo.recomputeEntitlements(transaction.client, customerId, options.pastDueGraceHours);
+        await repo.recomputeEntitlements(client, customerId, options.pastDueGraceHours);
       }
       return customerIds.length;
     },

@@ -4,7 +4,7 @@
 // older ones (top-level `subscription`) are both handled.
 import type { CustomersService } from '../customers/customers.service.js';
 import type { Pool } from '../db/pool.js';
-import type { TransactionOption } from '../db/queryable.js';
+import type { PoolClient } from '../db/pool.js';
 import { unlessNotFound } from '../stripe/stripe-errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import type { StripeInvoice } from '../stripe/types.js';
@@ -30,17 +30,13 @@ export function createInvoicesService(options: {
 }) {
   const { pool, stripe, customers } = options;
   return {
-    async syncInvoice(
-      stripeInvoiceId: string,
-      transaction: Required<TransactionOption>,
-    ): Promise<repo.InvoiceRow | undefined> {
-      const { client } = transaction;
+    async syncInvoice(client: PoolClient, stripeInvoiceId: string): Promise<repo.InvoiceRow | undefined> {
       await repo.lockInvoice(client, stripeInvoiceId);
       const invoice = await unlessNotFound(stripe.retrieveInvoice(stripeInvoiceId));
       if (invoice?.id === undefined) return undefined;
       const stripeCustomerId =
         typeof invoice.customer === 'string' ? invoice.customer : (invoice.customer?.id ?? '');
-      const customer = await customers.findByStripeCustomerId(stripeCustomerId, transaction);
+      const customer = await customers.findByStripeCustomerId(client, stripeCustomerId);
       return repo.upsertInvoice(client, {
         stripe_invoice_id: invoice.id,
         customer_id: customer?.id ?? null,

@@ -1,7 +1,6 @@
 // One-time orders, from checkout sessions in payment mode and refunds of their charges. The session is always
 // refetched (with its line items) through the gateway: the event says only which session changed.
-import type { TransactionOption } from '../db/queryable.js';
-import type { Pool } from '../db/pool.js';
+import type { Pool, PoolClient } from '../db/pool.js';
 import type { CustomersService } from '../customers/customers.service.js';
 import { unlessNotFound } from '../stripe/stripe-errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
@@ -36,9 +35,9 @@ export function createOrdersService(options: {
      * is the webhook's transaction (required: the order commits with the event).
      */
     async applyCheckoutSession(
+      client: PoolClient,
       stripeSessionId: string,
       outcome: SessionOutcome,
-      transaction: Required<TransactionOption>,
     ): Promise<OrderRow | undefined> {
       const session = await unlessNotFound(stripe.retrieveCheckoutSession(stripeSessionId));
       if (session === undefined || session.mode !== 'payment') return undefined;
@@ -46,8 +45,8 @@ export function createOrdersService(options: {
       const customer =
         stripeCustomerId === null
           ? undefined
-          : await customers.findByStripeCustomerId(stripeCustomerId, transaction);
-      const order = await repo.upsertOrder(transaction.client, {
+          : await customers.findByStripeCustomerId(client, stripeCustomerId);
+      const order = await repo.upsertOrder(client, {
         stripeCheckoutSessionId: session.id,
         stripePaymentIntentId: idOf(session.payment_intent),
         customerId: customer?.id ?? null,
@@ -65,14 +64,14 @@ export function createOrdersService(options: {
         currency: line.currency,
         amount_total: line.amount_total,
       }));
-      await repo.replaceOrderItems(transaction.client, order.id, items);
+      await repo.replaceOrderItems(client, order.id, items);
       return order;
     },
 
     /** Applies the charge's cumulative refunded amount to its order; undefined when no order has it. */
     async applyChargeRefund(
+      client: PoolClient,
       stripeChargeId: string,
-      transaction: Required<TransactionOption>,
     ): Promise<{ order: OrderRow | undefined; invoiceCharge: boolean }> {
       const charge = await unlessNotFound(stripe.retrieveCharge(stripeChargeId));
       // Unknown to Stripe (another account's or a deleted test object): nothing of ours to change.
@@ -81,7 +80,7 @@ export function createOrdersService(options: {
       const order =
         paymentIntentId === null
           ? undefined
-          : await repo.applyRefundedAmount(transaction.client, paymentIntentId, charge.amount_refunded);
+          : await repo.applyRefundedAmount(client, paymentIntentId, charge.amount_refunded);
       const invoiceId = (charge as { invoice?: string | { id: string } | null }).invoice;
       return { order, invoiceCharge: invoiceId !== undefined && invoiceId !== null };
     },

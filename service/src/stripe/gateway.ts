@@ -2,12 +2,13 @@
 // breaker, is timed, and has its errors mapped to AppError. Writes take our own idempotency key explicitly,
 // derived from a row we stored first, so a retry can never create a second object.
 import Stripe from 'stripe';
-import { Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { StripeSettings } from '../config/stripe.js';
 import type { Logger } from '../observability/logger.js';
 import { createStripeCircuit, type StripeCircuit } from './circuit-breaker.js';
 import { toAppError } from './stripe-errors.js';
 import type * as T from './types.js';
+import { stripeMetricsFor } from './stripe-metrics.js';
 
 /** The Stripe API version this service is written against; the SDK sends it with every request. */
 export const STRIPE_API_VERSION = '2026-10-28.endive' as const;
@@ -17,13 +18,7 @@ export type StripeGateway = ReturnType<typeof createStripeGateway>;
 export function createStripeGateway(settings: StripeSettings, logger: Logger, registry: Registry) {
   const client = createStripeClient(settings);
   const circuit = createStripeCircuit(settings.breaker);
-  const duration = new Histogram({
-    name: 'stripe_request_duration_seconds',
-    help: 'Stripe API calls by operation and outcome (ok, or our error code), including SDK retries.',
-    labelNames: ['operation', 'outcome'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [registry],
-  });
+  const duration = stripeMetricsFor(registry).requestDurationSeconds;
   const log = logger.child({ component: 'stripe' });
 
   async function call<Result>(operation: string, request: () => Promise<Result>): Promise<Result> {

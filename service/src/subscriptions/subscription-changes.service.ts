@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { CatalogService, PriceRow } from '../catalog/catalog.service.js';
 import type { Pool } from '../db/pool.js';
+import { withTransaction } from '../db/transaction.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { StripeGateway } from '../stripe/gateway.js';
@@ -116,9 +117,11 @@ export function createSubscriptionChangesService(options: {
       status: 'succeeded',
       result: { status: result.status, items: result.items.data.map((item) => item.price.id) },
     });
-    await subscriptions.syncSubscription(result.id).catch((error: unknown) => {
-      options.logger.warn({ err: error, subscription: result.id }, 'mirror refresh after a change failed');
-    });
+    await withTransaction(pool, (client) => subscriptions.syncSubscription(client, result.id)).catch(
+      (error: unknown) => {
+        options.logger.warn({ err: error, subscription: result.id }, 'mirror refresh after a change failed');
+      },
+    );
     return result;
   }
 

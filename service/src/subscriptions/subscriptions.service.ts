@@ -2,8 +2,8 @@
 // under a per-subscription advisory lock taken BEFORE the refetch: two concurrent syncs are serialised, and the
 // later one fetches later, so an older state can never be written last.
 import { withTransaction } from '../db/transaction.js';
+import { forEachStripePage } from '../stripe/stripe-list-paging.js';
 import type { Pool, PoolClient } from '../db/pool.js';
-import type { TransactionOption } from '../db/queryable.js';
 import type { CustomersService } from '../customers/customers.service.js';
 import { AppError } from '../errors.js';
 import { unlessNotFound } from '../stripe/stripe-errors.js';
@@ -39,7 +39,7 @@ export function createSubscriptionsService(options: {
     if (subscription === undefined) return undefined;
     const stripeCustomerId =
       typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
-    const customer = await customers.findByStripeCustomerId(stripeCustomerId, { client });
+    const customer = await customers.findByStripeCustomerId(client, stripeCustomerId);
     const row = await repo.upsertSubscription(
       client,
       subscriptionInputOf(subscription, customer?.id ?? null),
@@ -50,28 +50,25 @@ export function createSubscriptionsService(options: {
   }
 
   return {
-    /** Refetches and stores one subscription; undefined when Stripe does not know it (nothing changes then). */
-    syncSubscription(stripeSubscriptionId: string, transaction?: TransactionOption) {
-      if (transaction?.client !== undefined) return syncOn(transaction.client, stripeSubscriptionId);
-      return withTransaction(pool, (client) => syncOn(client, stripeSubscriptionId));
-    },
+    /**
+     * Refetches and stores one subscription under its lock, in the caller's transaction; undefined when Stripe
+     * does not know it (nothing changes then).
+     */
+    syncSubscription: syncOn,
 
     /** Pulls every subscription of a customer from Stripe (repair or backfill; webhooks keep it current). */
     async syncCustomerSubscriptions(stripeCustomerId: string): Promise<number> {
       let count = 0;
-      for (let startingAfter: string | undefined; ;) {
-        const page = await stripe.listSubscriptions({
-          customer: stripeCustomerId,
-          startingAfter,
-          limit: 100,
-        });
-        for (const subscription of page.data) {
-          await withTransaction(pool, (client) => syncOn(client, subscription.id));
-          count += 1;
-        }
-        startingAfter = page.data.at(-1)?.id;
-        if (!page.has_more || startingAfter === undefined) return count;
-      }
+      await forEachStripePage(
+        (request) => stripe.listSubscriptions({ ...request, customer: stripeCustomerId }),
+        async (subscriptions) => {
+          for (const subscription of subscriptions) {
+            await withTransaction(pool, (client) => syncOn(client, subscription.id));
+            count += 1;
+          }
+        },
+      );
+      return count;
     },
 
     async listForCustomer(customerId: string): Promise<SubscriptionRecord[]> {

@@ -19,6 +19,13 @@ export interface HandlerServices {
   entitlements: EntitlementsService;
 }
 
+/** What an event type does, given the services it applies the event through (handler-registry.ts binds them). */
+export type EventEffect = (
+  services: HandlerServices,
+  event: StripeEvent,
+  context: HandlerContext,
+) => Promise<void>;
+
 /** The id of the event's object (every Stripe object has one, in every API version). */
 export function objectIdOf(event: StripeEvent): string {
   const id = event.data.object.id;
@@ -60,12 +67,11 @@ export async function syncSubscriptionAndEntitlements(
   stripeSubscriptionId: string,
   context: HandlerContext,
 ): Promise<void> {
-  const transaction = { client: context.client };
   await context.recordEffect('subscription.sync');
-  const record = await services.subscriptions.syncSubscription(stripeSubscriptionId, transaction);
+  const record = await services.subscriptions.syncSubscription(context.client, stripeSubscriptionId);
   if (record?.customer_id != null) {
     await context.recordEffect('entitlements.recompute');
-    await services.entitlements.recomputeForCustomer(record.customer_id, transaction);
+    await services.entitlements.recomputeForCustomer(context.client, record.customer_id);
   }
 }
 
@@ -76,5 +82,5 @@ export async function recomputeEntitlementsOf(
 ): Promise<void> {
   if (customerId === null) return;
   await context.recordEffect('entitlements.recompute');
-  await services.entitlements.recomputeForCustomer(customerId, { client: context.client });
+  await services.entitlements.recomputeForCustomer(context.client, customerId);
 }
