@@ -4,17 +4,43 @@ import type { Queryable } from '../db/queryable.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../observability/logger.js';
 import type { StripeGateway } from '../stripe/gateway.js';
+import { unlessNotFound } from '../stripe/call-outcomes.js';
 import { copyListedObjects, type ListingOptions } from '../stripe/stripe-list-paging.js';
-import { unlessNotFound } from '../stripe/stripe-errors.js';
-import type { StripePrice, StripeProduct } from '../stripe/types.js';
+import type { StripePrice, StripeProduct } from '../stripe/stripe-objects.js';
 import * as repo from './catalog.repo.js';
 import type { PriceRow, ProductRow } from './catalog.repo.js';
 
 export type { PriceRow, ProductRow } from './catalog.repo.js';
-export type CatalogService = ReturnType<typeof createCatalogService>;
+/** A price with whether its product is active (null when we do not have the product). */
+export type PriceWithProduct = PriceRow & { product_active: boolean | null };
 
 export interface CatalogProduct extends ProductRow {
   prices: PriceRow[];
+}
+
+export interface CatalogService {
+  /** Writes a product or price as given (an event's payload, a listed object), in the caller's transaction. */
+  applyStripeProduct: (db: Queryable, product: StripeProduct) => Promise<void>;
+  applyStripePrice: (db: Queryable, price: StripePrice) => Promise<void>;
+  /** Applies Stripe's current product or price (what a webhook cannot order); one Stripe no longer has is left as is. */
+  syncProduct: (db: Queryable, id: string) => Promise<void>;
+  syncPrice: (db: Queryable, id: string) => Promise<void>;
+  markProductDeleted: (db: Queryable, id: string) => Promise<void>;
+  markPriceDeleted: (db: Queryable, id: string) => Promise<void>;
+  /** Copies Stripe's products (the catalog sync's and the backfill's products); returns the ids listed. */
+  copyProductsFromStripe: (listing?: ListingOptions) => Promise<string[]>;
+  /** Copies Stripe's prices (the catalog sync's and the backfill's prices); returns the ids listed. */
+  copyPricesFromStripe: (listing?: ListingOptions) => Promise<string[]>;
+  /**
+   * Copies every product and price from Stripe (at start and on POST /v1/catalog/sync; the backfill copies them
+   * the same way), and marks deleted what Stripe no longer lists; returns how many of each were seen.
+   */
+  syncFromStripe: () => Promise<{ products: number; prices: number }>;
+  /** Active products with their active prices. */
+  listCatalog: () => Promise<CatalogProduct[]>;
+  /** The prices named by id or lookup key, with whether their product is active. */
+  findPricesByReferences: (ids: string[], lookupKeys: string[]) => Promise<PriceWithProduct[]>;
+  listFeaturesByProductIds: (productIds: string[]) => Promise<Map<string, string[]>>;
 }
 
 export function parseFeatures(metadata: Record<string, string> | null | undefined): string[] {
@@ -55,7 +81,11 @@ function priceInput(price: StripePrice): repo.PriceInput {
   };
 }
 
-export function createCatalogService(options: { pool: Pool; stripe: StripeGateway; logger: Logger }) {
+export function createCatalogService(options: {
+  pool: Pool;
+  stripe: StripeGateway;
+  logger: Logger;
+}): CatalogService {
   const { pool, stripe } = options;
   /** Applies Stripe's current product (what a webhook cannot order); one Stripe no longer has is left as is. */
   async function syncProduct(db: Queryable, id: string): Promise<void> {
@@ -69,7 +99,6 @@ export function createCatalogService(options: { pool: Pool; stripe: StripeGatewa
     if (price !== undefined) await repo.upsertPrice(db, priceInput(price));
   }
 
-  /** Copies Stripe's products (the catalog sync's and the backfill's products); returns the ids listed. */
   const copyProductsFromStripe = (listing: ListingOptions = {}) =>
     copyListedObjects(
       pool,
@@ -81,7 +110,6 @@ export function createCatalogService(options: { pool: Pool; stripe: StripeGatewa
       listing,
     );
 
-  /** Copies Stripe's prices (the catalog sync's and the backfill's prices); returns the ids listed. */
   const copyPricesFromStripe = (listing: ListingOptions = {}) =>
     copyListedObjects(
       pool,
@@ -105,11 +133,7 @@ export function createCatalogService(options: { pool: Pool; stripe: StripeGatewa
     copyProductsFromStripe,
     copyPricesFromStripe,
 
-    /**
-     * Copies every product and price from Stripe (at start and on POST /v1/catalog/sync; the backfill copies them
-     * the same way), and marks deleted what Stripe no longer lists; returns how many of each were seen.
-     */
-    async syncFromStripe(): Promise<{ products: number; prices: number }> {
+    async syncFromStripe() {
       const listedSince = new Date();
       const productIds = await copyProductsFromStripe();
       const priceIds = await copyPricesFromStripe();
@@ -121,8 +145,7 @@ export function createCatalogService(options: { pool: Pool; stripe: StripeGatewa
       return { products: productIds.length, prices: priceIds.length };
     },
 
-    /** Active products with their active prices. */
-    async listCatalog(): Promise<CatalogProduct[]> {
+    async listCatalog() {
       const [products, prices] = await Promise.all([
         repo.listActiveProducts(pool),
         repo.listActivePrices(pool),
@@ -133,8 +156,7 @@ export function createCatalogService(options: { pool: Pool; stripe: StripeGatewa
       }));
     },
 
-    findPricesByReferences: (ids: string[], lookupKeys: string[]) =>
-      repo.findPricesByReferences(pool, ids, lookupKeys),
+    findPricesByReferences: (ids, lookupKeys) => repo.findPricesByReferences(pool, ids, lookupKeys),
 
     async listFeaturesByProductIds(productIds: string[]): Promise<Map<string, string[]>> {
       const rows = await repo.findFeaturesByProductIds(pool, productIds);

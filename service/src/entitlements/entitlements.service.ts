@@ -8,21 +8,32 @@ import type { EntitlementCache } from './entitlement-cache.js';
 import * as repo from './entitlements.repo.js';
 import type { EntitlementRow } from './entitlements.repo.js';
 
-export type EntitlementsService = ReturnType<typeof createEntitlementsService>;
-
 export interface EntitlementCheck {
   entitled: boolean;
   source: { type: 'subscription' | 'order'; id: string } | null;
   expires_at: string | null;
 }
 
-const NOT_ENTITLED: EntitlementCheck = { entitled: false, source: null, expires_at: null };
-
 /** An answer, and how old it is when it was served from memory during a database outage (else undefined). */
 export interface EntitlementAnswer<Value> {
   value: Value;
   ageSeconds: number | undefined;
 }
+
+export interface EntitlementsService {
+  /** Recomputes the customer's entitlements from its subscriptions and orders, in the caller's transaction. */
+  recomputeForCustomer: (client: PoolClient, customerId: string) => Promise<void>;
+  /** Recomputes those of every customer holding the product; returns how many. */
+  recomputeForProduct: (client: PoolClient, productId: string) => Promise<number>;
+  /** The fast check: served from the cache when it can be (and from memory, aged, in a database outage). */
+  check: (externalId: string, feature: string) => Promise<EntitlementAnswer<EntitlementCheck>>;
+  /** Every current entitlement of a customer, one per feature (its longest-lasting source). */
+  listCurrent: (
+    externalId: string,
+  ) => Promise<EntitlementAnswer<Array<EntitlementCheck & { feature: string }>>>;
+}
+
+const NOT_ENTITLED: EntitlementCheck = { entitled: false, source: null, expires_at: null };
 
 function isCurrent(row: EntitlementRow, now: number): boolean {
   return row.expires_at === null || row.expires_at.getTime() > now;
@@ -34,7 +45,7 @@ export function createEntitlementsService(options: {
   pastDueGraceHours: number;
   /** How old a cached answer may be to be served while the database cannot be read; 0 (default): never. */
   maxStalenessMs?: number;
-}) {
+}): EntitlementsService {
   const { pool, cache } = options;
 
   async function rowsOf(externalId: string): Promise<EntitlementAnswer<EntitlementRow[]>> {
@@ -73,8 +84,7 @@ export function createEntitlementsService(options: {
       return customerIds.length;
     },
 
-    /** The fast check: served from the cache when it can be. */
-    async check(externalId: string, feature: string): Promise<EntitlementAnswer<EntitlementCheck>> {
+    async check(externalId, feature) {
       const now = Date.now();
       const { value: rows, ageSeconds } = await rowsOf(externalId);
       // Rows come ordered by feature, then the longest-lasting source first.
@@ -90,10 +100,7 @@ export function createEntitlementsService(options: {
       };
     },
 
-    /** Every current entitlement of a customer, one per feature (its longest-lasting source). */
-    async listCurrent(
-      externalId: string,
-    ): Promise<EntitlementAnswer<Array<EntitlementCheck & { feature: string }>>> {
+    async listCurrent(externalId) {
       const now = Date.now();
       const byFeature = new Map<string, EntitlementRow>();
       const { value: rows, ageSeconds } = await rowsOf(externalId);

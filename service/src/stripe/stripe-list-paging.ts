@@ -4,8 +4,8 @@
 // guard for objects that webhooks apply from their payload.
 import { AppError } from '../errors.js';
 import type { Pool, PoolClient } from '../db/pool.js';
-import { applyListedObject, listingVersion } from './object-versions.repo.js';
-import type { PageRequest, StripePage } from './types.js';
+import { applyListedObject, listingVersion } from '../stripe-mirror/object-versions.js';
+import type { PageRequest, StripePage } from './stripe-objects.js';
 
 /** Stripe allows 25 read requests/s in test mode and 100 in live mode: 20 pages/s stays under both. */
 export const MIN_PAGE_INTERVAL_MS = 50;

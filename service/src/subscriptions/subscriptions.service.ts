@@ -6,7 +6,7 @@ import { forEachStripePage } from '../stripe/stripe-list-paging.js';
 import type { Pool, PoolClient } from '../db/pool.js';
 import type { CustomersService } from '../customers/customers.service.js';
 import { AppError } from '../errors.js';
-import { unlessNotFound } from '../stripe/stripe-errors.js';
+import { unlessNotFound } from '../stripe/call-outcomes.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import * as repo from './subscriptions.repo.js';
 import type { SubscriptionItemRow, SubscriptionRow } from './subscriptions.repo.js';
@@ -17,7 +17,26 @@ export interface SubscriptionRecord extends SubscriptionRow {
   product_ids: string[];
 }
 
-export type SubscriptionsService = ReturnType<typeof createSubscriptionsService>;
+export interface SubscriptionsService {
+  /**
+   * Refetches and stores one subscription under its lock, in the caller's transaction; undefined when Stripe
+   * does not know it (nothing changes then).
+   */
+  syncSubscription: (
+    client: PoolClient,
+    stripeSubscriptionId: string,
+  ) => Promise<SubscriptionRecord | undefined>;
+  /** Pulls every subscription of a customer from Stripe (repair or backfill; webhooks keep it current). */
+  syncCustomerSubscriptions: (stripeCustomerId: string) => Promise<number>;
+  listForCustomer: (customerId: string) => Promise<SubscriptionRecord[]>;
+  /** Ours, from the mirror (synced from Stripe first if the mirror does not have it yet). */
+  getOwned: (stripeSubscriptionId: string) => Promise<SubscriptionRecord>;
+  /** Which of the products the customer holds through a live subscription, and through which. */
+  findHeldProducts: (
+    customerId: string,
+    productIds: string[],
+  ) => Promise<Array<{ stripe_product_id: string; stripe_subscription_id: string }>>;
+}
 
 function recordOf(row: SubscriptionRow, items: SubscriptionItemRow[]): SubscriptionRecord {
   return { ...row, items, product_ids: [...new Set(items.map((item) => item.stripe_product_id))] };
@@ -27,7 +46,7 @@ export function createSubscriptionsService(options: {
   pool: Pool;
   stripe: StripeGateway;
   customers: CustomersService;
-}) {
+}): SubscriptionsService {
   const { pool, stripe, customers } = options;
 
   async function syncOn(
@@ -56,8 +75,7 @@ export function createSubscriptionsService(options: {
      */
     syncSubscription: syncOn,
 
-    /** Pulls every subscription of a customer from Stripe (repair or backfill; webhooks keep it current). */
-    async syncCustomerSubscriptions(stripeCustomerId: string): Promise<number> {
+    async syncCustomerSubscriptions(stripeCustomerId) {
       let count = 0;
       await forEachStripePage(
         (request) => stripe.listSubscriptions({ ...request, customer: stripeCustomerId }),
@@ -71,7 +89,7 @@ export function createSubscriptionsService(options: {
       return count;
     },
 
-    async listForCustomer(customerId: string): Promise<SubscriptionRecord[]> {
+    async listForCustomer(customerId) {
       const rows = await repo.listSubscriptionsOfCustomer(pool, customerId);
       const items = await repo.listItemsOfSubscriptions(
         pool,
@@ -85,8 +103,7 @@ export function createSubscriptionsService(options: {
       );
     },
 
-    /** Ours, from the mirror (synced from Stripe first if the mirror does not have it yet). */
-    async getOwned(stripeSubscriptionId: string): Promise<SubscriptionRecord> {
+    async getOwned(stripeSubscriptionId) {
       let row = await repo.findSubscriptionByStripeId(pool, stripeSubscriptionId);
       if (row === undefined) {
         const synced = /^sub_[A-Za-z0-9]+$/.test(stripeSubscriptionId)
@@ -103,7 +120,6 @@ export function createSubscriptionsService(options: {
       return recordOf(row, items);
     },
 
-    findHeldProducts: (customerId: string, productIds: string[]) =>
-      repo.findHeldProducts(pool, customerId, productIds),
+    findHeldProducts: (customerId, productIds) => repo.findHeldProducts(pool, customerId, productIds),
   };
 }

@@ -3,7 +3,7 @@
 // event); of a price only active, nickname, lookup key and metadata can change. A product's features may have
 // changed, so the entitlements of the customers holding it are recomputed. Deleted marks the object deleted
 // (checkout refuses it from then on).
-import type { StripePrice, StripeProduct } from '../../stripe/types.js';
+import { parseStripePrice, parseStripeProduct } from '../../stripe/event-payloads.js';
 import type { HandlerContext, StripeEvent } from './event-handler.js';
 import { applyLatestVersion, objectIdOf, type HandlerServices } from './handler-services.js';
 
@@ -13,7 +13,7 @@ export async function applyProductEvent(
   event: StripeEvent,
   context: HandlerContext,
 ): Promise<void> {
-  const product = event.data.object as unknown as StripeProduct;
+  const product = parseStripeProduct(event.data.object);
   const applied = await applyLatestVersion(event, context, 'catalog.product', {
     fromPayload: () => services.catalog.applyStripeProduct(context.client, product),
     fromStripe: () => services.catalog.syncProduct(context.client, product.id),
@@ -41,7 +41,7 @@ export async function applyPriceEvent(
   event: StripeEvent,
   context: HandlerContext,
 ): Promise<void> {
-  const price = event.data.object as unknown as StripePrice;
+  const price = parseStripePrice(event.data.object);
   await applyLatestVersion(event, context, 'catalog.price', {
     fromPayload: () => services.catalog.applyStripePrice(context.client, price),
     fromStripe: () => services.catalog.syncPrice(context.client, price.id),
@@ -58,6 +58,6 @@ export async function deleteEventPrice(
   context: HandlerContext,
 ): Promise<void> {
   await context.recordEffect('catalog.price_deleted');
-  await services.catalog.applyStripePrice(context.client, event.data.object as unknown as StripePrice);
+  await services.catalog.applyStripePrice(context.client, parseStripePrice(event.data.object));
   await services.catalog.markPriceDeleted(context.client, objectIdOf(event));
 }

@@ -1,7 +1,7 @@
 // What the customer.* events do. customer.updated gives our customer Stripe's email and name from the newest
 // version of the customer (see applyLatestVersion); customers Stripe knows but we do not are left alone.
 // customer.deleted marks our customer deleted (Stripe cancels its subscriptions, which arrive as their own events).
-import type { StripeCustomer } from '../../stripe/types.js';
+import { parseStripeCustomer } from '../../stripe/event-payloads.js';
 import type { HandlerContext, StripeEvent } from './event-handler.js';
 import { applyLatestVersion, objectIdOf, type HandlerServices } from './handler-services.js';
 
@@ -11,7 +11,7 @@ export async function applyCustomerUpdate(
   event: StripeEvent,
   context: HandlerContext,
 ): Promise<void> {
-  const customer = event.data.object as unknown as StripeCustomer;
+  const customer = parseStripeCustomer(event.data.object);
   await applyLatestVersion(event, context, 'customer.update', {
     fromPayload: () => services.customers.applyStripeCustomer(context.client, customer),
     fromStripe: () => services.customers.syncStripeCustomer(context.client, customer.id),

@@ -6,7 +6,7 @@ import type { EntitlementsService } from '../../entitlements/entitlements.servic
 import type { InvoicesService } from '../../invoices/invoices.service.js';
 import type { OrdersService } from '../../orders/orders.service.js';
 import type { SubscriptionsService } from '../../subscriptions/subscriptions.service.js';
-import { applyNewestVersion } from '../../stripe/object-versions.repo.js';
+import { applyNewestVersion } from '../../stripe-mirror/object-versions.js';
 import type { HandlerContext, StripeEvent } from './event-handler.js';
 
 export interface HandlerServices {
