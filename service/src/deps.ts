@@ -159,6 +159,7 @@ export async function createDependencies({
     cache: entitlementCache,
     pastDueGraceHours: config.entitlements.pastDueGraceHours,
     outbox,
+    maxStalenessMs: config.entitlements.maxStalenessSeconds * 1000,
   });
   const eventHandlers = createHandlerRegistry({
     catalog,
