@@ -1,9 +1,11 @@
 // Delivers outbox events to the calling application's endpoints: numbers what committed (the sequencer), claims
 // due deliveries (a customer's next one per endpoint only, so a receiver sees each customer's events in
 // sequence order), POSTs each signed body, and records the outcome: 2xx delivered; anything else retried with
-// exponential backoff until it has failed for `giveUpSeconds` (3 days), then failed and the endpoint disabled
-// (an admin enables it again; nothing is lost meanwhile: new deliveries wait for it).
+// exponential backoff until it has failed for `giveUpSeconds` (OUTGOING_WEBHOOK_MAX_AGE_HOURS, 3 days), then
+// failed and the endpoint disabled (an admin enables it again; nothing is lost meanwhile: new deliveries wait).
+// Its settings are config/outgoing-webhooks.ts.
 import { Counter, Histogram, type Registry } from 'prom-client';
+import type { OutgoingWebhookSettings } from '../config/outgoing-webhooks.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../observability/logger.js';
 import type { OutboxService } from '../outbox/outbox.service.js';
@@ -11,25 +13,6 @@ import * as deliveries from './webhook-deliveries.repo.js';
 import type { DeliveryRow } from './webhook-deliveries.repo.js';
 import * as endpoints from './webhook-endpoints.repo.js';
 import { SIGNATURE_HEADER, signBody } from './webhook-signature.js';
-
-export interface DeliverySettings {
-  pollIntervalMs: number;
-  /** Deliveries in flight at once. */
-  concurrency: number;
-  timeoutMs: number;
-  retryBaseSeconds: number;
-  retryMaxSeconds: number;
-  giveUpSeconds: number;
-}
-
-export const DEFAULT_DELIVERY_SETTINGS: DeliverySettings = {
-  pollIntervalMs: 1000,
-  concurrency: 8,
-  timeoutMs: 10_000,
-  retryBaseSeconds: 10,
-  retryMaxSeconds: 3600,
-  giveUpSeconds: 3 * 24 * 3600,
-};
 
 export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>;
 
@@ -59,10 +42,9 @@ export function createDeliveryWorker(options: {
   outbox: Pick<OutboxService, 'sequence' | 'findEvents'>;
   logger: Logger;
   registry: Registry;
-  settings?: Partial<DeliverySettings>;
+  settings: OutgoingWebhookSettings;
 }) {
-  const { pool } = options;
-  const settings = { ...DEFAULT_DELIVERY_SETTINGS, ...options.settings };
+  const { pool, settings } = options;
   const metrics = deliveryMetrics(options.registry);
   const log = options.logger.child({ component: 'outgoing-webhooks' });
   // A claim is leased for longer than one attempt can take; a crashed worker's claim comes due after it.

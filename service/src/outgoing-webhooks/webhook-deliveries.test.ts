@@ -99,6 +99,7 @@ describe('outgoing webhooks', () => {
       logger: world.dependencies.logger,
       registry: world.dependencies.metrics.registry,
       settings: {
+        ...world.dependencies.config.outgoingWebhooks,
         pollIntervalMs: 20,
         timeoutMs: 300,
         retryBaseSeconds: 0.05,

@@ -30,6 +30,7 @@ export function startWorker(options: {
     outbox: dependencies.outbox,
     logger: dependencies.logger,
     registry: dependencies.metrics.registry,
+    settings: dependencies.config.outgoingWebhooks,
   });
   deliveries.start();
   options.shutdown.onShutdown('outgoing webhook deliveries', () => deliveries.stop());
