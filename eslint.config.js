@@ -37,7 +37,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', 'bench/**/*.ts', '**/test-support/**/*.ts'],
+    files: ['**/*.test.ts', 'bench/**/*.ts', '**/test-support/**/*.ts', 'service/test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
