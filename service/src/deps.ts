@@ -15,6 +15,7 @@ import { createReadiness, type Readiness } from './health/readiness.js';
 import { createInvoicesService, type InvoicesService } from './invoices/invoices.service.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { registerPoolMetrics } from './observability/pool-metrics.js';
 import { createOrdersService, type OrdersService } from './orders/orders.service.js';
 import { createPortalService, type PortalService } from './portal/portal.service.js';
 import { createStripeGateway, type StripeGateway } from './stripe/gateway.js';
@@ -84,11 +85,16 @@ export async function createDependencies({
     );
   }
   const pool = createPool(databaseUrl, config.database, logger);
+  const asyncCommitPoolMax = Math.max(2, Math.ceil(config.database.poolMax / 2));
   const asyncCommitPool = createPool(databaseUrl, config.database, logger, {
     synchronousCommit: false,
-    max: Math.max(2, Math.ceil(config.database.poolMax / 2)),
+    max: asyncCommitPoolMax,
   });
   const metrics = createMetrics();
+  registerPoolMetrics(metrics.registry, {
+    main: { pool, max: config.database.poolMax },
+    async_commit: { pool: asyncCommitPool, max: asyncCommitPoolMax },
+  });
   const stripe = createStripeGateway(config.stripe, logger, metrics.registry);
   const readiness = createReadiness(
     [

@@ -1,5 +1,5 @@
 // Prometheus metrics on a registry owned by one app (not prom-client's global one), so tests can build many apps.
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The route label of requests that matched no route: raw URLs would make the label set unbounded. */
 export const UNMATCHED_ROUTE = 'unmatched';
@@ -9,6 +9,8 @@ type HttpLabel = 'method' | 'route' | 'status_code';
 export interface Metrics {
   registry: Registry;
   httpRequestDurationSeconds: Histogram<HttpLabel>;
+  /** POST /v1/checkout/sessions answers: created, reused, rejected (4xx), failed (5xx). */
+  checkoutRequests: Counter<'outcome'>;
 }
 
 export function createMetrics(): Metrics {
@@ -26,5 +28,11 @@ export function createMetrics(): Metrics {
     ],
     registers: [registry],
   });
-  return { registry, httpRequestDurationSeconds };
+  const checkoutRequests = new Counter({
+    name: 'checkout_requests_total',
+    help: 'Checkout session requests by outcome: created (201), reused (200), rejected (4xx), failed (5xx).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  return { registry, httpRequestDurationSeconds, checkoutRequests };
 }

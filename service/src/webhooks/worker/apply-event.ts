@@ -36,6 +36,7 @@ export interface ApplyEventOptions {
 
 export async function applyEvent(claimed: ClaimedEvent, options: ApplyEventOptions): Promise<ApplyOutcome> {
   const { metrics } = options;
+  const startedAt = performance.now();
   let outcome: ApplyOutcome;
   try {
     if (claimed.attempts > options.maxAttempts) {
@@ -59,6 +60,12 @@ export async function applyEvent(claimed: ClaimedEvent, options: ApplyEventOptio
     outcome = error instanceof ClaimLostError ? 'skipped' : await recordFailure(claimed, error, options);
   }
   metrics.processed.inc({ type: claimed.type, outcome });
+  metrics.processingDurationSeconds.observe(
+    { type: claimed.type, outcome },
+    (performance.now() - startedAt) / 1000,
+  );
+  if (outcome === 'failed' || outcome === 'dead')
+    metrics.failures.inc({ type: claimed.type, stage: 'apply' });
   if (outcome === 'processed' || outcome === 'ignored') {
     metrics.applyLagSeconds.observe(
       { type: claimed.type },
