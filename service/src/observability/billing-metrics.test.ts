@@ -47,9 +47,8 @@ describe('billing metrics', () => {
     const body = await scrape();
     expect(body).toMatch(/db_pool_max\{pool="main"\} [1-9]/);
     expect(body).toMatch(/db_pool_max\{pool="async_commit"\} [1-9]/);
-    for (const state of ['total', 'idle', 'waiting']) {
-      expect(body).toMatch(new RegExp(`db_pool_connections\\{pool="main",state="${state}"\\} \\d+`));
-    }
+    expect(body).toMatch(/db_pool_connections\{pool="main",state="idle"\} \d+/);
+    expect(body).toMatch(/db_pool_connections\{pool="main",state="waiting"\} \d+/);
     expect(body).toMatch(/db_pool_connections\{pool="main",state="total"\} [1-9]/);
   });
 });
