@@ -15,6 +15,7 @@ import { createReadiness, type Readiness } from './health/readiness.js';
 import { createInvoicesService, type InvoicesService } from './invoices/invoices.service.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { registerDependencyMetrics } from './observability/dependency-metrics.js';
 import { registerPoolMetrics } from './observability/pool-metrics.js';
 import { createOrdersService, type OrdersService } from './orders/orders.service.js';
 import { createPortalService, type PortalService } from './portal/portal.service.js';
@@ -96,6 +97,7 @@ export async function createDependencies({
     async_commit: { pool: asyncCommitPool, max: asyncCommitPoolMax },
   });
   const stripe = createStripeGateway(config.stripe, logger, metrics.registry);
+  registerDependencyMetrics(metrics.registry, { pool, stripeCircuit: stripe.circuit });
   const readiness = createReadiness(
     [
       databaseReachableCheck(pool, logger),

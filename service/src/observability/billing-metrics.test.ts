@@ -1,6 +1,7 @@
 // The roadmap's billing metrics: checkout outcomes, webhook intake failures and the pool gauges, as scraped.
 import { describe, expect, it } from 'vitest';
 import { useCheckoutWorld } from '../test-support/checkout-world.js';
+import { buildTestApp } from '../test-support/test-app.js';
 import { postWebhook } from '../test-support/webhook-delivery.js';
 
 describe('billing metrics', () => {
@@ -50,5 +51,15 @@ describe('billing metrics', () => {
     expect(body).toMatch(/db_pool_connections\{pool="main",state="idle"\} \d+/);
     expect(body).toMatch(/db_pool_connections\{pool="main",state="waiting"\} \d+/);
     expect(body).toMatch(/db_pool_connections\{pool="main",state="total"\} [1-9]/);
+  });
+
+  it('reports database_up 1 while PostgreSQL answers, and 0 when it does not', async () => {
+    expect(await scrape()).toContain('database_up 1');
+    const unreachable = await buildTestApp({ environment: { LOG_LEVEL: 'silent' } });
+    try {
+      expect(await unreachable.dependencies.metrics.registry.metrics()).toContain('database_up 0');
+    } finally {
+      await unreachable.close();
+    }
   });
 });
