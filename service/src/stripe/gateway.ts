@@ -111,6 +111,13 @@ export function createStripeGateway(settings: StripeSettings, logger: Logger, re
         }),
       ),
 
+    listWebhookEndpoints: (request?: T.PageRequest) =>
+      call('webhookEndpoints.list', () => client.webhookEndpoints.list(page(request))),
+    createWebhookEndpoint: (params: T.StripeWebhookEndpointCreateParams, idempotencyKey: string) =>
+      call('webhookEndpoints.create', () => client.webhookEndpoints.create(params, key(idempotencyKey))),
+    updateWebhookEndpoint: (id: string, params: T.StripeWebhookEndpointUpdateParams) =>
+      call('webhookEndpoints.update', () => client.webhookEndpoints.update(id, params)),
+
     listPortalConfigurations: () =>
       call('billingPortal.configurations.list', () =>
         client.billingPortal.configurations.list({ is_default: true, active: true, limit: 1 }),

@@ -19,6 +19,11 @@ export type StripeEvent = Stripe.Event;
 export type StripePortalConfiguration = Stripe.BillingPortal.Configuration;
 export type StripePortalConfigurationCreateParams = Stripe.BillingPortal.ConfigurationCreateParams;
 export type StripePortalSession = Stripe.BillingPortal.Session;
+export type StripeWebhookEndpoint = Stripe.WebhookEndpoint;
+export type StripeWebhookEndpointCreateParams = Stripe.WebhookEndpointCreateParams;
+export type StripeWebhookEndpointUpdateParams = Stripe.WebhookEndpointUpdateParams;
+/** An event type an endpoint can be enabled for ("*" included). */
+export type StripeWebhookEventType = Stripe.WebhookEndpointCreateParams.EnabledEvent;
 
 /** One page of a Stripe list. */
 export interface StripePage<Item> {
