@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import Fastify, { LogController } from 'fastify';
 import pino from 'pino';
 import { buildApp } from '../service/src/app.js';
-import { parseConfig } from '../service/src/config.js';
+import { parseConfig } from '../service/src/config/load-config.js';
 import { createDependencies, closeDependencies } from '../service/src/deps.js';
 import { logCompletedRequest } from '../service/src/http/request-log.js';
 import { createLogger } from '../service/src/observability/logger.js';

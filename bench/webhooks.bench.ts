@@ -17,7 +17,7 @@ import Fastify from 'fastify';
 import pg from 'pg';
 import Stripe from 'stripe';
 import { buildApp } from '../service/src/app.js';
-import { parseConfig } from '../service/src/config.js';
+import { parseConfig } from '../service/src/config/load-config.js';
 import { createDependencies } from '../service/src/deps.js';
 import { createLogger } from '../service/src/observability/logger.js';
 import { verifyWebhookSignature } from '../service/src/stripe/webhook-signature.js';

@@ -11,7 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { parseConfig } from '../service/src/config.js';
+import { parseConfig } from '../service/src/config/load-config.js';
 import { createDependencies, closeDependencies } from '../service/src/deps.js';
 import { insertEvents } from '../service/src/webhooks/inbox/insert-events.js';
 import type { NewInboxEvent } from '../service/src/webhooks/inbox/inbox-event.js';

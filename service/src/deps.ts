@@ -1,10 +1,10 @@
 // Composition root: builds everything the API and the worker need from config, with plain factories and no
-// container. Read top to bottom, it is the dependency graph: database, Stripe, selling services, billing state.
+// container. Read top to bottom, it is the dependency graph: database, Stripe, the services callers buy through, billing state.
 import { createAdminEventsService, type AdminEventsService } from './admin/admin-events.service.js';
 import { createApiKeysService, type ApiKeysService } from './auth/api-keys.service.js';
 import { createCatalogService, type CatalogService } from './catalog/catalog.service.js';
 import { createCheckoutService, type CheckoutService } from './checkout/checkout.service.js';
-import type { Config } from './config.js';
+import type { Config } from './config/load-config.js';
 import { createCustomersService, type CustomersService } from './customers/customers.service.js';
 import { listMigrationNames } from './db/migrations.js';
 import { createPool, type Pool } from './db/pool.js';
@@ -49,7 +49,7 @@ export interface Dependencies {
   metrics: Metrics;
   readiness: Readiness;
   stripe: StripeGateway;
-  // Selling: what callers buy through.
+  // What callers buy through.
   apiKeys: ApiKeysService;
   catalog: CatalogService;
   customers: CustomersService;

@@ -1,6 +1,6 @@
 // `npm start`: the whole product on one machine. Without DATABASE_URL it starts an embedded PostgreSQL
 // (data kept in EMBEDDED_POSTGRES_DATA_DIR), then runs the API exactly as server.ts does.
-import { loadConfigOrExit, type Config } from './config.js';
+import { loadConfigOrExit, type Config } from './config/load-config.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
 import { describeDevEnvironment, startDevStripe } from './dev/dev-stripe.js';
 import { createLogger } from './observability/logger.js';

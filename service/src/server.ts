@@ -1,6 +1,6 @@
 // Process entry of the API in production (`node dist/server.js`): needs DATABASE_URL, never embeds a database.
 // For a self-contained development start with an embedded PostgreSQL, see launcher.ts (`npm start`).
-import { loadConfigOrExit } from './config.js';
+import { loadConfigOrExit } from './config/load-config.js';
 import { createLogger } from './observability/logger.js';
 import { installGracefulShutdown } from './process/graceful-shutdown.js';
 import { startApi } from './process/start-api.js';

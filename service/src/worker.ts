@@ -1,6 +1,6 @@
 // Process entry of the inbox worker (`npm run worker`): applies stored webhook events and runs the periodic
 // jobs. Several may run against one database; they coordinate only through row locks. Needs DATABASE_URL.
-import { loadConfigOrExit } from './config.js';
+import { loadConfigOrExit } from './config/load-config.js';
 import { applyMigrations } from './db/migrations.js';
 import { closeDependencies, createDependencies } from './deps.js';
 import { createLogger } from './observability/logger.js';

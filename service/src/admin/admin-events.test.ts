@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repositoryRoot } from '../config.js';
+import { repositoryRoot } from '../config/repository-root.js';
 import { insertSyntheticEvents, webhookSettings } from '../test-support/inbox-fixtures.js';
 import { signPayload } from '../test-support/stripe-events.js';
 import { postWebhook } from '../test-support/webhook-delivery.js';

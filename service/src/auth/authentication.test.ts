@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSellingTestApp, type SellingTestApp } from '../test-support/selling-test-app.js';
+import { startSeededTestApp, type SeededTestApp } from '../test-support/seeded-test-app.js';
 
 describe('API key authentication', () => {
-  let world: SellingTestApp;
+  let world: SeededTestApp;
 
   beforeAll(async () => {
-    world = await startSellingTestApp({ API_KEY_CACHE_TTL_MS: '0' });
+    world = await startSeededTestApp({ API_KEY_CACHE_TTL_MS: '0' });
   });
   afterAll(async () => {
     await world.closeAll();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startSellingTestApp, type SellingTestApp } from '../test-support/selling-test-app.js';
+import { startSeededTestApp, type SeededTestApp } from '../test-support/seeded-test-app.js';
 import { buildTestApp } from '../test-support/test-app.js';
 
 // The Redis path runs when TEST_REDIS_URL is set (.ci/run sets it); the in-memory path always.
@@ -13,13 +13,13 @@ const stores = [
 ];
 
 describe.each(stores)('rate limits ($name)', ({ environment }) => {
-  const worlds: SellingTestApp[] = [];
+  const worlds: SeededTestApp[] = [];
   afterAll(async () => {
     for (const world of worlds) await world.closeAll();
   });
 
   it('answers 429 with our error body and Retry-After past the per-key limit, counting each key apart', async () => {
-    const world = await startSellingTestApp({
+    const world = await startSeededTestApp({
       ...environment,
       RATE_LIMIT_MAX: '3',
       RATE_LIMIT_WINDOW_MS: '60000',
@@ -43,7 +43,7 @@ describe.each(stores)('rate limits ($name)', ({ environment }) => {
   });
 
   it('limits requests without a valid key per client IP', async () => {
-    const world = await startSellingTestApp({ ...environment, RATE_LIMIT_ANONYMOUS_MAX: '2' });
+    const world = await startSeededTestApp({ ...environment, RATE_LIMIT_ANONYMOUS_MAX: '2' });
     worlds.push(world);
     const ip = `10.0.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
     const statuses: number[] = [];
@@ -65,7 +65,7 @@ if (redisUrl !== undefined && redisUrl !== '')
   describe('rate limits shared through Redis', () => {
     it('counts one key across two replicas', async () => {
       const environment = { REDIS_URL: redisUrl ?? '', RATE_LIMIT_MAX: '3' };
-      const world = await startSellingTestApp(environment);
+      const world = await startSeededTestApp(environment);
       // A second replica: same database (so the same key), same Redis.
       const replica = await buildTestApp({
         databaseUrl: world.database.url,

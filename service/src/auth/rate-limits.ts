@@ -3,7 +3,7 @@
 // of the counter store must not take billing down).
 import rateLimit from '@fastify/rate-limit';
 import { Redis } from 'ioredis';
-import type { Config } from '../config.js';
+import type { Config } from '../config/load-config.js';
 import { AppError } from '../errors.js';
 import type { AppInstance } from '../http/app-instance.js';
 import { isApiRoute } from './authentication.js';

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useCheckoutWorld } from '../test-support/checkout-world.js';
-import type { SellingTestApp } from '../test-support/selling-test-app.js';
+import type { SeededTestApp } from '../test-support/seeded-test-app.js';
 
 describe('checkout session rejections', () => {
   const checkout = useCheckoutWorld();
-  let world: SellingTestApp;
+  let world: SeededTestApp;
   beforeAll(() => {
     world = checkout.app;
   });

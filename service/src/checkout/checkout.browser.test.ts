@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSellingTestApp, type SellingTestApp } from '../test-support/selling-test-app.js';
+import { startSeededTestApp, type SeededTestApp } from '../test-support/seeded-test-app.js';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -25,7 +25,7 @@ interface SubscriptionView {
 }
 
 describe('buying through our API on the hosted pages, in a browser', () => {
-  let world: SellingTestApp;
+  let world: SeededTestApp;
   let browser: Browser;
   let shop: Server;
   let shopUrl: string;
@@ -38,7 +38,7 @@ describe('buying through our API on the hosted pages, in a browser', () => {
     );
     await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
     shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`;
-    world = await startSellingTestApp({ ALLOWED_REDIRECT_ORIGINS: shopUrl });
+    world = await startSeededTestApp({ ALLOWED_REDIRECT_ORIGINS: shopUrl });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   });
   afterAll(async () => {

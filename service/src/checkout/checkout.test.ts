@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { completeCheckoutSession, emulatorObject } from '../test-support/emulator-control.js';
 import { useCheckoutWorld, type CheckoutSessionAnswer } from '../test-support/checkout-world.js';
-import type { SellingTestApp } from '../test-support/selling-test-app.js';
+import type { SeededTestApp } from '../test-support/seeded-test-app.js';
 
 type Session = CheckoutSessionAnswer;
 
 describe('checkout sessions', () => {
   const checkout = useCheckoutWorld();
-  let world: SellingTestApp;
+  let world: SeededTestApp;
   beforeAll(() => {
     world = checkout.app;
   });

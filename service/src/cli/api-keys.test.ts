@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repositoryRoot } from '../config.js';
+import { repositoryRoot } from '../config/repository-root.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/test-database.js';
 
 const run = promisify(execFile);

@@ -1,5 +1,5 @@
 // What every CLI command gets: configuration, logger, database pool, the Stripe gateway and a way to print.
-import type { Config } from '../config.js';
+import type { Config } from '../config/load-config.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../observability/logger.js';
 import type { StripeGateway } from '../stripe/gateway.js';

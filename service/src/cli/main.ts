@@ -1,7 +1,7 @@
 // `npm run billing -- <command> [args]`: a small dispatcher over command modules (src/cli/<command>.ts), each
 // exporting `run(args, context)` that resolves to the exit code.
 import { AppError } from '../errors.js';
-import { loadConfigOrExit } from '../config.js';
+import { loadConfigOrExit } from '../config/load-config.js';
 import { createPool } from '../db/pool.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startSellingTestApp, type SellingTestApp } from '../test-support/selling-test-app.js';
+import { startSeededTestApp, type SeededTestApp } from '../test-support/seeded-test-app.js';
 
 describe('customers', () => {
-  let world: SellingTestApp;
+  let world: SeededTestApp;
 
   beforeAll(async () => {
-    world = await startSellingTestApp({ STRIPE_TIMEOUT_MS: '300' });
+    world = await startSeededTestApp({ STRIPE_TIMEOUT_MS: '300' });
   });
   afterEach(() => {
     world.emulator.faults.clear();

@@ -1,5 +1,5 @@
 // `npm run db:migrate`: applies pending migrations to DATABASE_URL, or to the embedded PostgreSQL when unset.
-import { loadConfigOrExit } from '../config.js';
+import { loadConfigOrExit } from '../config/load-config.js';
 import { createLogger } from '../observability/logger.js';
 import { startEmbeddedPostgres } from './embedded-postgres.js';
 import { applyMigrations } from './migrations.js';

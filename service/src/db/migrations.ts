@@ -4,7 +4,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { runner } from 'node-pg-migrate';
 import type pg from 'pg';
-import { repositoryRoot } from '../config.js';
+import { repositoryRoot } from '../config/repository-root.js';
 import type { Logger } from '../observability/logger.js';
 
 export const MIGRATIONS_DIRECTORY = path.join(repositoryRoot, 'service', 'migrations');

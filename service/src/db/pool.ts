@@ -1,6 +1,6 @@
 // The PostgreSQL pool: size, timeouts and statement_timeout all come from config.
 import pg from 'pg';
-import type { Config } from '../config.js';
+import type { Config } from '../config/load-config.js';
 import type { Logger } from '../observability/logger.js';
 
 export type Pool = pg.Pool;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../config.js';
+import { parseConfig } from '../config/load-config.js';
 import { createLogger } from '../observability/logger.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/test-database.js';
 import { createPool, type Pool } from './pool.js';

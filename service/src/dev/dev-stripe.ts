@@ -2,7 +2,7 @@
 // the service's webhook endpoint registered and signed with the configured secret (or a development one).
 // The service never imports the emulator elsewhere; production never gets here (the config refuses it).
 import { startEmulator } from 'stripe-emulator';
-import type { Config } from '../config.js';
+import type { Config } from '../config/load-config.js';
 import type { Logger } from '../observability/logger.js';
 import { DEMO_CATALOG } from './demo-catalog.js';
 

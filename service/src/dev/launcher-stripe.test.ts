@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DEV_API_KEY } from '../selling-config-variables.js';
+import { DEFAULT_DEV_API_KEY } from '../config/auth.js';
 import { findFreePort } from '../test-support/free-port.js';
 import { startServiceProcess, type ServiceProcess } from '../test-support/service-process.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/test-database.js';

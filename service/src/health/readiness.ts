@@ -1,5 +1,5 @@
 // Readiness: a list of named checks, each bounded by a timeout. The service is ready when every check passes
-// and it is not shutting down. Later features append their checks (e.g. Stripe's circuit) in deps.ts.
+// and it is not shutting down. deps.ts adds the checks of the parts it builds (e.g. Stripe's circuit).
 
 export interface ReadinessCheck {
   name: string;

@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import { buildApp } from '../app.js';
-import { parseConfig, repositoryRoot } from '../config.js';
+import { parseConfig } from '../config/load-config.js';
+import { repositoryRoot } from '../config/repository-root.js';
 import { closeDependencies, createDependencies } from '../deps.js';
 import { createLogger } from '../observability/logger.js';
 

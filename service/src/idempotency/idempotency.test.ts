@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSellingTestApp, type SellingTestApp } from '../test-support/selling-test-app.js';
+import { startSeededTestApp, type SeededTestApp } from '../test-support/seeded-test-app.js';
 
 describe('our Idempotency-Key', () => {
-  let world: SellingTestApp;
+  let world: SeededTestApp;
 
   beforeAll(async () => {
-    world = await startSellingTestApp();
+    world = await startSeededTestApp();
   });
   afterAll(async () => {
     world.emulator.faults.clear();

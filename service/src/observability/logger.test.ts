@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger, createSecretMasker } from './logger.js';
 
-function captureLogger(secrets: string[]) {
+function captureLogger(secrets: string[], pretty = false) {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -10,7 +10,7 @@ function captureLogger(secrets: string[]) {
       done();
     },
   });
-  return { logger: createLogger({ level: 'info', pretty: false, secrets }, destination), lines };
+  return { logger: createLogger({ level: 'info', pretty, secrets }, destination), lines };
 }
 
 describe('logger', () => {
@@ -49,5 +49,37 @@ describe('logger', () => {
     expect(mask(JSON.stringify({ msg: 'value quote"back\\slash here' }))).toBe(
       '{"msg":"value [REDACTED] here"}',
     );
+  });
+
+  it('writes a request as one readable line in development', () => {
+    const { logger, lines } = captureLogger([], true);
+    logger.info(
+      {
+        request_id: 'req-1',
+        req: { method: 'POST', url: '/v1/checkout/sessions', route: '/v1/checkout/sessions' },
+        res: { statusCode: 201 },
+        responseTime: 12.4,
+      },
+      'request completed',
+    );
+    expect(lines.join('')).toMatch(
+      /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: POST \/v1\/checkout\/sessions 201 12ms req=req-1\n$/,
+    );
+  });
+
+  it('writes any other record in development as its message and fields on one line, masked', () => {
+    const { logger, lines } = captureLogger(['s3cr3t-Pa55'], true);
+    logger.child({ component: 'inbox-worker' }).warn({ listed: 17, note: 'key s3cr3t-Pa55' }, 'sweep ran');
+    expect(lines.join('')).toMatch(
+      /^\[[\d:.]+\] WARN: sweep ran component=inbox-worker listed=17 note="key \[REDACTED\]"\n$/,
+    );
+  });
+
+  it("keeps an error's stack below its line in development", () => {
+    const { logger, lines } = captureLogger([], true);
+    logger.error({ err: new Error('boom'), request_id: 'req-2' }, 'request failed');
+    const [first, second] = lines.join('').split('\n');
+    expect(first).toMatch(/ ERROR: request failed err=boom req=req-2$/);
+    expect(second).toBe('    Error: boom');
   });
 });

@@ -1,7 +1,11 @@
-// The process logger: pino JSON on stdout (pretty only in development), with secrets masked in every line.
+// The process logger: pino JSON on stdout (in development one readable line per record instead), with secrets
+// masked in every line.
+import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import pino, { type DestinationStream, type Logger } from 'pino';
-import type { LogLevel } from '../config.js';
+import type PinoPretty from 'pino-pretty';
+import type { LogLevel } from '../config/observability.js';
+import { formatPrettyLogLine } from './pretty-log-line.js';
 
 export type { Logger } from 'pino';
 
@@ -36,17 +40,27 @@ export function createLogger(options: LoggerOptions, destination?: DestinationSt
     // line can. It runs once per written line.
     hooks: { streamWrite: maskSecrets },
   };
+  if (options.pretty) return pino(pinoOptions, createPrettyStream(destination));
   if (destination !== undefined) return pino(pinoOptions, destination);
-  if (options.pretty) {
-    return pino({
-      ...pinoOptions,
-      transport: {
-        target: 'pino-pretty',
-        options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
-      },
-    });
-  }
   return pino(pinoOptions);
+}
+
+/**
+ * pino-pretty in the main thread rather than as a transport, because its messageFormat is a function (a
+ * transport's options must be serialisable). It is a development dependency, so it is loaded only here.
+ */
+function createPrettyStream(destination: DestinationStream | undefined): DestinationStream {
+  const pinoPretty = createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty;
+  return pinoPretty({
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    hideObject: true,
+    messageFormat: (record) => formatPrettyLogLine(record),
+    colorize: destination === undefined ? pinoPretty.isColorSupported : false,
+    // Written at once, so the lines keep their order with what the launcher prints to stdout itself.
+    sync: true,
+    ...(destination === undefined ? {} : { destination }),
+  });
 }
 
 /** Replaces each secret, raw and as it appears JSON-escaped, by [REDACTED]. */

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSellingTestApp, SHOP, type SellingTestApp } from '../test-support/selling-test-app.js';
+import { startSeededTestApp, SHOP, type SeededTestApp } from '../test-support/seeded-test-app.js';
 
 describe('portal sessions', () => {
-  let world: SellingTestApp;
+  let world: SeededTestApp;
 
   beforeAll(async () => {
-    world = await startSellingTestApp();
+    world = await startSeededTestApp();
     await world.call('POST', '/v1/customers', { external_id: 'portal_user', email: 'portal@example.com' });
   });
   afterAll(async () => {

@@ -1,11 +1,11 @@
 // Starts the API process around an already-resolved database: migrations, dependencies, the API listener and
 // the metrics listener, each registered for graceful shutdown. Used by server.ts and launcher.ts.
 import { buildApp, type AppInstance } from '../app.js';
-import type { Config } from '../config.js';
+import type { Config } from '../config/load-config.js';
 import { applyMigrations } from '../db/migrations.js';
 import { closeDependencies, createDependencies, type Dependencies } from '../deps.js';
 import type { Logger } from '../observability/logger.js';
-import { isStripeConfigured } from '../selling-config.js';
+import { isStripeConfigured } from '../config/stripe.js';
 import { buildMetricsApp } from '../observability/metrics-app.js';
 import type { GracefulShutdown } from './graceful-shutdown.js';
 

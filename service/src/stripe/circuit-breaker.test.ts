@@ -2,7 +2,7 @@ import { startEmulator, type RunningEmulator } from 'stripe-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_CATALOG } from '../dev/demo-catalog.js';
 import { findFreePort } from '../test-support/free-port.js';
-import { CANCEL_URL, SHOP, SUCCESS_URL } from '../test-support/selling-test-app.js';
+import { CANCEL_URL, SHOP, SUCCESS_URL } from '../test-support/seeded-test-app.js';
 import { buildTestApp, type TestApp } from '../test-support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/test-database.js';
 

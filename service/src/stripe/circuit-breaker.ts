@@ -1,16 +1,11 @@
 // One opossum circuit breaker around every Stripe call. When too many calls fail, it opens: calls fail at
 // once with 503 stripe_unavailable and a Retry-After until the reset timeout, then one trial call decides.
 import CircuitBreaker from 'opossum';
+import type { BreakerSettings } from '../config/stripe.js';
 import { AppError } from '../errors.js';
 import { isCallerError } from './stripe-errors.js';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
-
-export interface BreakerSettings {
-  errorThresholdPercentage: number;
-  resetTimeoutMs: number;
-  volumeThreshold: number;
-}
 
 export interface StripeCircuit {
   run: <Result>(call: () => Promise<Result>) => Promise<Result>;

@@ -3,22 +3,14 @@
 // derived from a row we stored first, so a retry can never create a second object.
 import Stripe from 'stripe';
 import { Histogram, type Registry } from 'prom-client';
+import type { StripeSettings } from '../config/stripe.js';
 import type { Logger } from '../observability/logger.js';
-import { createStripeCircuit, type BreakerSettings, type StripeCircuit } from './circuit-breaker.js';
+import { createStripeCircuit, type StripeCircuit } from './circuit-breaker.js';
 import { toAppError } from './stripe-errors.js';
 import type * as T from './types.js';
 
 /** The Stripe API version this service is written against; the SDK sends it with every request. */
 export const STRIPE_API_VERSION = '2026-10-28.endive' as const;
-
-export interface StripeSettings {
-  secretKey: string;
-  /** The emulator's base URL, or undefined for api.stripe.com. */
-  apiBase: string | undefined;
-  timeoutMs: number;
-  maxNetworkRetries: number;
-  breaker: BreakerSettings;
-}
 
 export type StripeGateway = ReturnType<typeof createStripeGateway>;
 

@@ -2,10 +2,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { completeCheckoutSession } from '../test-support/emulator-control.js';
 import {
   CANCEL_URL,
-  startSellingTestApp,
+  startSeededTestApp,
   SUCCESS_URL,
-  type SellingTestApp,
-} from '../test-support/selling-test-app.js';
+  type SeededTestApp,
+} from '../test-support/seeded-test-app.js';
 
 interface SubscriptionView {
   id: string;
@@ -17,11 +17,11 @@ interface SubscriptionView {
 }
 
 describe('subscriptions', () => {
-  let world: SellingTestApp;
+  let world: SeededTestApp;
   let count = 0;
 
   beforeAll(async () => {
-    world = await startSellingTestApp({ STRIPE_TIMEOUT_MS: '300' });
+    world = await startSeededTestApp({ STRIPE_TIMEOUT_MS: '300' });
   });
   afterEach(() => {
     world.emulator.faults.clear();

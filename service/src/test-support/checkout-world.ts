@@ -1,7 +1,7 @@
 // The checkout test files' shared world: one app against the emulator with strict redirect and quantity settings,
 // faults cleared after each test, and helpers that make a fresh buyer and a two-line cart.
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { CANCEL_URL, startSellingTestApp, SUCCESS_URL, type SellingTestApp } from './selling-test-app.js';
+import { CANCEL_URL, startSeededTestApp, SUCCESS_URL, type SeededTestApp } from './seeded-test-app.js';
 
 export interface CheckoutSessionAnswer {
   id: string;
@@ -12,7 +12,7 @@ export interface CheckoutSessionAnswer {
 
 export interface CheckoutWorld {
   /** The running app; set by the file's beforeAll. */
-  readonly app: SellingTestApp;
+  readonly app: SeededTestApp;
   /** Creates a customer through our API and returns its external id. */
   newCustomer(): Promise<string>;
   /** A payment-mode cart of two lines with allowed redirect URLs; `overrides` replace any field. */
@@ -21,10 +21,10 @@ export interface CheckoutWorld {
 
 /** Registers the file's hooks and returns the world they maintain. Call once, at the top of a describe. */
 export function useCheckoutWorld(): CheckoutWorld {
-  let app: SellingTestApp | undefined;
+  let app: SeededTestApp | undefined;
   let customerNumber = 0;
   beforeAll(async () => {
-    app = await startSellingTestApp({
+    app = await startSeededTestApp({
       REQUIRE_HTTPS_REDIRECTS: 'true',
       CHECKOUT_MAX_QUANTITY: '50',
       STRIPE_TIMEOUT_MS: '300',
@@ -37,7 +37,7 @@ export function useCheckoutWorld(): CheckoutWorld {
     await app?.closeAll();
   });
   const world: CheckoutWorld = {
-    get app(): SellingTestApp {
+    get app(): SeededTestApp {
       if (app === undefined) throw new Error('the checkout world is not started yet');
       return app;
     },

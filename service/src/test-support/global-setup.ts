@@ -21,7 +21,7 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const logger = createLogger({ level: 'warn', pretty: false, secrets: [] });
-  // Test tooling, not the service: the service itself reads the environment only in config.ts.
+  // Test tooling, not the service: the service itself reads the environment only in config/load-config.ts.
   const configuredUrl = process.env.TEST_DATABASE_URL;
   let embedded: EmbeddedPostgres | undefined;
   let temporaryFolder: string | undefined;

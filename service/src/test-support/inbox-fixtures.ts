@@ -1,5 +1,5 @@
 // Helpers for tests that put events straight into the inbox and run a worker over them.
-import { parseConfig, type Config } from '../config.js';
+import { parseConfig, type Config } from '../config/load-config.js';
 import type { Pool } from '../db/pool.js';
 import { insertEvents } from '../webhooks/inbox/insert-events.js';
 

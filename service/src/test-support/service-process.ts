@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { repositoryRoot } from '../config.js';
+import { repositoryRoot } from '../config/repository-root.js';
 
 export type LogLine = Record<string, unknown> & { msg?: string };
 

@@ -1,7 +1,7 @@
 // The API process exactly as server.ts runs it, plus GET /test/slow?ms=N, so the shutdown test can hold
 // requests in flight while it sends SIGTERM to a real process.
 import { Type } from 'typebox';
-import { loadConfigOrExit } from '../config.js';
+import { loadConfigOrExit } from '../config/load-config.js';
 import { createLogger } from '../observability/logger.js';
 import { installGracefulShutdown } from '../process/graceful-shutdown.js';
 import { startApi } from '../process/start-api.js';

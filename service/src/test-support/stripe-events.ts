@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Stripe from 'stripe';
-import { repositoryRoot } from '../config.js';
+import { repositoryRoot } from '../config/repository-root.js';
 
 const stripe = new Stripe('sk_test_signing_only', { telemetry: false });
 

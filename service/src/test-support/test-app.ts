@@ -1,7 +1,7 @@
 // Builds the real app for a test, from a test environment, with logs captured in memory.
 import { Writable } from 'node:stream';
 import { buildApp, type AppInstance } from '../app.js';
-import { parseConfig } from '../config.js';
+import { parseConfig } from '../config/load-config.js';
 import { closeDependencies, createDependencies, type Dependencies } from '../deps.js';
 import { createLogger } from '../observability/logger.js';
 

@@ -1,4 +1,4 @@
-// The services handlers apply events through (selling's and ours), and the steps several handlers share.
+// The services handlers apply events through, and the steps several handlers share.
 import type { CatalogService } from '../../catalog/catalog.service.js';
 import type { CheckoutService } from '../../checkout/checkout.service.js';
 import type { CustomersService } from '../../customers/customers.service.js';

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repositoryRoot } from '../../config.js';
+import { repositoryRoot } from '../../config/repository-root.js';
 import {
   advanceClock,
   checkout,

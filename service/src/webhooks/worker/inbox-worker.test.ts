@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool, type Pool } from '../../db/pool.js';
-import { parseConfig } from '../../config.js';
+import { parseConfig } from '../../config/load-config.js';
 import { createLogger } from '../../observability/logger.js';
 import { createMetrics } from '../../observability/metrics.js';
 import { insertSyntheticEvents, webhookSettings } from '../../test-support/inbox-fixtures.js';

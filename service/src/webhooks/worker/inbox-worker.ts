@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
-import type { Config } from '../../config.js';
+import type { Config } from '../../config/load-config.js';
 import type { Pool } from '../../db/pool.js';
 import type { Logger } from '../../observability/logger.js';
 import type { HandlerRegistry } from '../handlers/event-handler.js';

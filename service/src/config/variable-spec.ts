@@ -1,4 +1,5 @@
-// The building blocks of the configuration schema: a variable's spec and the value schemas variables share.
+// The building blocks of the configuration schema: a variable's spec, the parsed values of a group of
+// variables, and the value schemas variables share.
 import { z } from 'zod';
 
 export interface VariableSpec<Schema extends z.ZodType = z.ZodType> {
@@ -13,6 +14,11 @@ export interface VariableSpec<Schema extends z.ZodType = z.ZodType> {
 export function variable<Schema extends z.ZodType>(spec: VariableSpec<Schema>): VariableSpec<Schema> {
   return spec;
 }
+
+/** The parsed value of each variable in a group, typed from its schema as zod's object would parse it. */
+export type ParsedVariables<Variables extends Record<string, VariableSpec>> = z.output<
+  z.ZodObject<{ [Name in keyof Variables]: Variables[Name]['schema'] }>
+>;
 
 export function integer(min: number, max: number) {
   return z
@@ -51,3 +57,9 @@ export const originList = z.string().transform((value, context) => {
   }
   return origins;
 });
+
+export const optionalUrl = (protocols: RegExp, message: string) =>
+  z
+    .string()
+    .refine((value) => URL.canParse(value) && protocols.test(new URL(value).protocol), { message })
+    .optional();

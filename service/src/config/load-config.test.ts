@@ -1,5 +1,6 @@
+// Parsing the environment: defaults, typed values, messages naming each bad variable, combinations refused.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './config.js';
+import { ConfigError, parseConfig } from './load-config.js';
 
 function problemsOf(environment: Record<string, string>): string[] {
   try {

@@ -1,7 +1,7 @@
 // `npm run docs:config`: rewrites .env.example and the configuration table in README.md from the schema.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { repositoryRoot } from './config.js';
+import { repositoryRoot } from './repository-root.js';
 import { renderEnvExample, renderReadme } from './config-docs.js';
 
 const readmePath = path.join(repositoryRoot, 'README.md');

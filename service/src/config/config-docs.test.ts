@@ -1,9 +1,10 @@
+// The generated configuration docs (.env.example, the README table) match the schema.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repositoryRoot } from './config.js';
+import { repositoryRoot } from './repository-root.js';
 import { renderEnvExample, renderReadme } from './config-docs.js';
-import { variables } from './config-variables.js';
+import { variables } from './schema.js';
 
 describe('configuration documentation', () => {
   it('.env.example lists exactly the variables of the schema, as generated', async () => {

@@ -1,6 +1,7 @@
+// The Stripe modes (Stripe, an emulator, the in-process one) and the refusals around keys and production.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './config.js';
-import { startServiceProcess } from './test-support/service-process.js';
+import { ConfigError, parseConfig } from './load-config.js';
+import { startServiceProcess } from '../test-support/service-process.js';
 
 function problemsOf(environment: Record<string, string>): string[] {
   try {

@@ -1,5 +1,5 @@
-// One test file's world for selling: a fresh database, an emulator seeded with the demo catalog (plus extras),
-// the real app pointed at both, the catalog synced, and an API key with every scope.
+// One test file's world against a seeded emulator: a fresh database, an emulator seeded with the demo catalog
+// (plus extras), the real app pointed at both, the catalog synced, and an API key with every scope.
 import { startEmulator, type RunningEmulator } from 'stripe-emulator';
 import { DEMO_CATALOG } from '../dev/demo-catalog.js';
 import type { LightMyRequestResponse } from 'fastify';
@@ -34,7 +34,7 @@ export const EXTRA_PRODUCTS = [
   },
 ];
 
-export interface SellingTestApp extends TestApp {
+export interface SeededTestApp extends TestApp {
   emulator: RunningEmulator;
   database: TestDatabase;
   apiKey: string;
@@ -50,7 +50,7 @@ export interface SellingTestApp extends TestApp {
   closeAll: () => Promise<void>;
 }
 
-export async function startSellingTestApp(environment: Record<string, string> = {}): Promise<SellingTestApp> {
+export async function startSeededTestApp(environment: Record<string, string> = {}): Promise<SeededTestApp> {
   const emulator = await startEmulator({
     seed: { products: [...DEMO_CATALOG.products, ...EXTRA_PRODUCTS] },
     logLevel: 'silent',

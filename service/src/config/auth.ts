@@ -1,0 +1,76 @@
+// API keys and rate limits: the development key, the verified-key cache, the limits and their shared Redis.
+import { z } from 'zod';
+import type { NodeEnvValues } from './node-env.js';
+import { integer, milliseconds, optionalUrl, variable, type ParsedVariables } from './variable-spec.js';
+
+/** The fixed development key `npm start` creates and prints; documented, so never valid in production. */
+export const DEFAULT_DEV_API_KEY = 'bsk_DevelopmentOnlyKeyNeverUseInProduction0';
+
+export const authVariables = {
+  DEV_API_KEY: variable({
+    schema: z
+      .string()
+      .regex(/^bsk_[A-Za-z0-9]{32,}$/, 'must look like bsk_ followed by 32+ letters or digits'),
+    default: DEFAULT_DEV_API_KEY,
+    description:
+      'The API key `npm start` creates (scopes billing, admin) and prints in development. Never created in production; setting it there is refused.',
+  }),
+  API_KEY_CACHE_TTL_MS: variable({
+    schema: milliseconds(0),
+    default: '10000',
+    description:
+      'Verified API keys are cached in each process for this long: a revoked key stops working within it.',
+  }),
+  RATE_LIMIT_MAX: variable({
+    schema: integer(1, 10_000_000),
+    default: '1200',
+    description: 'Requests per API key per `RATE_LIMIT_WINDOW_MS`; more get 429 with `Retry-After`.',
+  }),
+  RATE_LIMIT_ANONYMOUS_MAX: variable({
+    schema: integer(1, 10_000_000),
+    default: '60',
+    description: 'Requests per client IP per window to `/v1/` without a valid API key.',
+  }),
+  RATE_LIMIT_WINDOW_MS: variable({
+    schema: milliseconds(1000),
+    default: '60000',
+    description: 'Window of the rate limits.',
+  }),
+  REDIS_URL: variable({
+    schema: optionalUrl(/^rediss?:$/, 'must be a redis:// or rediss:// URL'),
+    default: undefined,
+    secret: true,
+    description:
+      'Redis for rate limits shared by every replica. Unset: each process counts on its own (in memory).',
+  }),
+} as const;
+
+export interface AuthConfig {
+  auth: { cacheTtlMs: number; devApiKey: string };
+  rateLimit: { max: number; anonymousMax: number; windowMs: number; redisUrl: string | undefined };
+}
+
+type AuthValues = ParsedVariables<typeof authVariables>;
+
+export function toAuthConfig(values: AuthValues): AuthConfig {
+  return {
+    auth: { cacheTtlMs: values.API_KEY_CACHE_TTL_MS, devApiKey: values.DEV_API_KEY },
+    rateLimit: {
+      max: values.RATE_LIMIT_MAX,
+      anonymousMax: values.RATE_LIMIT_ANONYMOUS_MAX,
+      windowMs: values.RATE_LIMIT_WINDOW_MS,
+      redisUrl: values.REDIS_URL,
+    },
+  };
+}
+
+/** DEV_API_KEY has a default, so the raw environment tells whether someone set it. */
+export function findAuthProblems(
+  values: NodeEnvValues,
+  rawEnvironment: Record<string, string | undefined>,
+): string[] {
+  if (values.NODE_ENV === 'production' && (rawEnvironment.DEV_API_KEY ?? '').trim() !== '') {
+    return ['DEV_API_KEY: the development key is refused when NODE_ENV=production'];
+  }
+  return [];
+}
