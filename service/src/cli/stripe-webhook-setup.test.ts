@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { startEmulator, type RunningEmulator } from 'stripe-emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repositoryRoot } from '../config.js';
+import { repositoryRoot } from '../config/repository-root.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { createStripeGateway, STRIPE_API_VERSION, type StripeGateway } from '../stripe/gateway.js';
