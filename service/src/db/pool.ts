@@ -1,4 +1,6 @@
 // The PostgreSQL pool: size, timeouts and statement_timeout all come from config.
+import { isTracingEnabled } from '../observability/tracing.js';
+import { traceClientQueries } from './query-tracing.js';
 import pg from 'pg';
 import type { Config } from '../config/load-config.js';
 import type { Logger } from '../observability/logger.js';
@@ -37,5 +39,6 @@ export function createPool(
   pool.on('error', (error) => {
     logger.warn({ error: error.message }, 'idle database connection failed; the pool will replace it');
   });
+  if (isTracingEnabled()) pool.on('connect', traceClientQueries);
   return pool;
 }

@@ -4,7 +4,9 @@
 import Stripe from 'stripe';
 import { Histogram, type Registry } from 'prom-client';
 import type { StripeSettings } from '../config/stripe.js';
+import { SpanKind } from '@opentelemetry/api';
 import type { Logger } from '../observability/logger.js';
+import { inSpan, isTracingEnabled } from '../observability/tracing.js';
 import { createStripeCircuit, type StripeCircuit } from './circuit-breaker.js';
 import { toAppError } from './stripe-errors.js';
 import type * as T from './types.js';
@@ -26,7 +28,13 @@ export function createStripeGateway(settings: StripeSettings, logger: Logger, re
   });
   const log = logger.child({ component: 'stripe' });
 
-  async function call<Result>(operation: string, request: () => Promise<Result>): Promise<Result> {
+  function call<Result>(operation: string, request: () => Promise<Result>): Promise<Result> {
+    if (!isTracingEnabled()) return timedCall(operation, request);
+    const attributes = { 'rpc.system': 'stripe', 'rpc.method': operation };
+    return inSpan(`stripe ${operation}`, attributes, () => timedCall(operation, request), SpanKind.CLIENT);
+  }
+
+  async function timedCall<Result>(operation: string, request: () => Promise<Result>): Promise<Result> {
     const stopTimer = duration.startTimer({ operation });
     try {
       const result = await circuit.run(request);
