@@ -1,6 +1,5 @@
 // Composition root: builds everything the API and the worker need from config, with plain factories and no
 // container. Read top to bottom, it is the dependency graph: database, Stripe, the services callers buy through, billing state.
-import { createAdminEventsService, type AdminEventsService } from './admin/admin-events.service.js';
 import { createApiKeysService, type ApiKeysService } from './auth/api-keys.service.js';
 import { createCatalogService, type CatalogService } from './catalog/catalog.service.js';
 import { createCheckoutService, type CheckoutService } from './checkout/checkout.service.js';
@@ -12,6 +11,7 @@ import { createEntitlementCache, type EntitlementCache } from './entitlements/en
 import { createEntitlementsService, type EntitlementsService } from './entitlements/entitlements.service.js';
 import { databaseReachableCheck, migrationsCurrentCheck } from './health/database-checks.js';
 import { createReadiness, type Readiness } from './health/readiness.js';
+import { createIdempotencyService, type IdempotencyService } from './idempotency/idempotency.service.js';
 import { createInvoicesService, type InvoicesService } from './invoices/invoices.service.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
@@ -31,6 +31,7 @@ import {
 } from './subscriptions/subscriptions.service.js';
 import type { HandlerRegistry } from './webhooks/handlers/event-handler.js';
 import { createHandlerRegistry } from './webhooks/handlers/handler-registry.js';
+import { createInboxService, type InboxService } from './webhooks/inbox/inbox.service.js';
 import { createWebhookIngestService, type WebhookIngestService } from './webhooks/webhook-ingest.service.js';
 import { webhookMetricsFor } from './webhooks/webhook-metrics.js';
 
@@ -51,6 +52,7 @@ export interface Dependencies {
   stripe: StripeGateway;
   // What callers buy through.
   apiKeys: ApiKeysService;
+  idempotency: IdempotencyService;
   catalog: CatalogService;
   customers: CustomersService;
   subscriptions: SubscriptionsService;
@@ -64,7 +66,7 @@ export interface Dependencies {
   entitlements: EntitlementsService;
   entitlementCache: EntitlementCache;
   eventHandlers: HandlerRegistry;
-  adminEvents: AdminEventsService;
+  inbox: InboxService;
 }
 
 export interface DependencyInputs {
@@ -108,6 +110,7 @@ export async function createDependencies({
   );
 
   const apiKeys = createApiKeysService({ pool, logger, cacheTtlMs: config.auth.cacheTtlMs });
+  const idempotency = createIdempotencyService({ pool });
   const catalog = createCatalogService({ pool, stripe, logger });
   const customers = createCustomersService({ pool, stripe });
   const subscriptions = createSubscriptionsService({ pool, stripe, customers });
@@ -159,7 +162,7 @@ export async function createDependencies({
     invoices,
     entitlements,
   });
-  const adminEvents = createAdminEventsService({ pool });
+  const inbox = createInboxService({ pool });
 
   return {
     config,
@@ -170,6 +173,7 @@ export async function createDependencies({
     readiness,
     stripe,
     apiKeys,
+    idempotency,
     catalog,
     customers,
     subscriptions,
@@ -182,7 +186,7 @@ export async function createDependencies({
     entitlements,
     entitlementCache,
     eventHandlers,
-    adminEvents,
+    inbox,
   };
 }
 

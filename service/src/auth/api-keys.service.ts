@@ -21,7 +21,19 @@ export interface VerifiedApiKey {
   scopes: ApiKeyScope[];
 }
 
-export type ApiKeysService = ReturnType<typeof createApiKeysService>;
+export interface ApiKeysService {
+  /** Creates a key; the returned `key` is shown once and never stored. */
+  create: (input: {
+    name: string;
+    scopes: readonly string[];
+  }) => Promise<{ key: string; record: ApiKeyRecord }>;
+  /** Makes sure a known key exists (the development key). */
+  ensure: (input: { key: string; name: string; scopes: readonly string[] }) => Promise<void>;
+  list: () => Promise<ApiKeyRecord[]>;
+  revoke: (id: string) => Promise<ApiKeyRecord>;
+  /** The key's identity, or undefined when the key is malformed, unknown or revoked. */
+  verify: (presented: string) => Promise<VerifiedApiKey | undefined>;
+}
 
 export function generateApiKey(): string {
   // Rejection sampling keeps every base62 character equally likely.
@@ -38,7 +50,11 @@ function hashApiKey(key: string): Buffer {
   return createHash('sha256').update(key).digest();
 }
 
-export function createApiKeysService(options: { pool: Pool; logger: Logger; cacheTtlMs: number }) {
+export function createApiKeysService(options: {
+  pool: Pool;
+  logger: Logger;
+  cacheTtlMs: number;
+}): ApiKeysService {
   const { pool, cacheTtlMs } = options;
   const cache = new Map<string, { key: VerifiedApiKey | undefined; expiresAt: number }>();
   const lastTouched = new Map<string, number>();
@@ -59,11 +75,7 @@ export function createApiKeysService(options: { pool: Pool; logger: Logger; cach
   }
 
   return {
-    /** Creates a key; the returned `key` is shown once and never stored. */
-    async create(input: {
-      name: string;
-      scopes: readonly string[];
-    }): Promise<{ key: string; record: ApiKeyRecord }> {
+    async create(input) {
       const key = generateApiKey();
       const record = await repo.insertApiKey(pool, {
         name: input.name,
@@ -75,8 +87,7 @@ export function createApiKeysService(options: { pool: Pool; logger: Logger; cach
       return { key, record };
     },
 
-    /** Makes sure a known key exists (the development key); returns it as stored. */
-    async ensure(input: { key: string; name: string; scopes: readonly string[] }): Promise<void> {
+    async ensure(input) {
       if (!keyFormat.test(input.key)) throw new AppError('validation_failed', 'key: not an API key');
       await repo.insertApiKey(pool, {
         name: input.name,
@@ -88,14 +99,13 @@ export function createApiKeysService(options: { pool: Pool; logger: Logger; cach
 
     list: () => repo.listApiKeys(pool),
 
-    async revoke(id: string): Promise<ApiKeyRecord> {
+    async revoke(id) {
       const record = /^[0-9a-f-]{36}$/i.test(id) ? await repo.revokeApiKey(pool, id) : undefined;
       if (record === undefined) throw new AppError('not_found', `No API key ${id}`);
       return record;
     },
 
-    /** The key's identity, or undefined when the key is malformed, unknown or revoked. */
-    async verify(presented: string): Promise<VerifiedApiKey | undefined> {
+    async verify(presented) {
       if (!keyFormat.test(presented)) return undefined;
       const hash = hashApiKey(presented);
       const cacheKey = hash.toString('base64');

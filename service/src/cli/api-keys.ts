@@ -1,13 +1,12 @@
 // npm run billing -- api-keys create --name NAME --scopes billing,admin | list | revoke ID
 import { parseArgs } from 'node:util';
-import { createApiKeysService } from '../auth/api-keys.service.js';
 import type { CliContext } from './cli-context.js';
 
 const usage =
   'usage: api-keys create --name NAME [--scopes billing,admin] | api-keys list | api-keys revoke ID';
 
 export async function run(args: string[], context: CliContext): Promise<number> {
-  const apiKeys = createApiKeysService({ pool: context.pool, logger: context.logger, cacheTtlMs: 0 });
+  const { apiKeys } = context.dependencies;
   const [action, ...rest] = args;
   if (action === 'create') {
     const { values } = parseArgs({

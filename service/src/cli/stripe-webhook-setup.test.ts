@@ -92,7 +92,7 @@ describe('npm run billing -- stripe setup-webhook', () => {
   it('refuses to fix an endpoint pinned to another API version: it must be replaced', async () => {
     const url = 'https://old.example.com/webhooks/stripe';
     await stripe.createWebhookEndpoint(
-      { url, enabled_events: ['*'], api_version: '2024-06-20' },
+      { url, enabled_events: ['*'], api_version: '2024-06-20', description: 'an older endpoint' },
       'setup-webhook-test-old-version',
     );
     const attempt = billing('setup-webhook', '--url', url, '--fix');

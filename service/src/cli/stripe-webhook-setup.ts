@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { STRIPE_API_VERSION } from '../stripe/gateway.js';
-import type { StripeWebhookEndpoint, StripeWebhookEventType } from '../stripe/types.js';
+import type { StripeWebhookEndpoint } from '../stripe/stripe-objects.js';
 import { HANDLED_EVENT_TYPES } from '../webhooks/handlers/handler-registry.js';
 import type { CliContext } from './cli-context.js';
 
@@ -13,7 +13,7 @@ const usage = 'usage: stripe setup-webhook --url https://…/webhooks/stripe [--
 async function findEndpoint(context: CliContext, url: string): Promise<StripeWebhookEndpoint | undefined> {
   let startingAfter: string | undefined;
   for (;;) {
-    const page = await context.stripe.listWebhookEndpoints(
+    const page = await context.dependencies.stripe.listWebhookEndpoints(
       startingAfter === undefined ? {} : { startingAfter },
     );
     const found = page.data.find((endpoint) => endpoint.url === url);
@@ -52,10 +52,10 @@ export async function run(args: string[], context: CliContext): Promise<number> 
   const events = [...HANDLED_EVENT_TYPES].sort();
   const existing = await findEndpoint(context, url);
   if (existing === undefined) {
-    const created = await context.stripe.createWebhookEndpoint(
+    const created = await context.dependencies.stripe.createWebhookEndpoint(
       {
         url,
-        enabled_events: events as StripeWebhookEventType[],
+        enabled_events: events,
         api_version: STRIPE_API_VERSION,
         description: 'billing-service',
       },
@@ -84,8 +84,8 @@ export async function run(args: string[], context: CliContext): Promise<number> 
   const enabled = existing.enabled_events.includes('*')
     ? ['*']
     : [...new Set([...existing.enabled_events, ...events])];
-  const fixed = await context.stripe.updateWebhookEndpoint(existing.id, {
-    enabled_events: enabled as StripeWebhookEventType[],
+  const fixed = await context.dependencies.stripe.updateWebhookEndpoint(existing.id, {
+    enabled_events: enabled,
     disabled: false,
   });
   context.print(`fixed webhook endpoint ${fixed.id}: ${fixed.status}, ${fixed.enabled_events.length} events`);
