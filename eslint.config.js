@@ -136,7 +136,13 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.test.ts', 'bench/**/*.ts', '**/test-support/**/*.ts', 'emulator/scripts/**/*.ts'],
+    files: [
+      '**/*.test.ts',
+      'bench/**/*.ts',
+      '**/test-support/**/*.ts',
+      'emulator/scripts/**/*.ts',
+      'service/test/**/*.ts',
+    ],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -16,6 +16,8 @@ import { REQUEST_ID_HEADER, generateRequestId, registerRequestIdHeader } from '.
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerStringRule } from './http/string-rule.js';
 import { registerHttpMetrics } from './observability/http-metrics.js';
+import { registerRequestTracing, traceRequests, type RequestListener } from './observability/http-tracing.js';
+import { isTracingEnabled } from './observability/tracing.js';
 import { registerAdminEventRoutes } from './admin/admin-events.routes.js';
 import { registerAuthentication } from './auth/authentication.js';
 import { registerRateLimits } from './auth/rate-limits.js';
@@ -58,10 +60,14 @@ export function buildApp(dependencies: Dependencies): AppInstance {
     // Stripe's webhooks are answered by node:http ahead of the app (webhooks/webhook-endpoint.ts says why);
     // every other request is the app's. With a server factory, the server's timeouts are set here.
     serverFactory: (appHandler) => {
-      const server = createServer(serverTimeouts(http.requestTimeoutMs), (request, response) => {
+      const handle: RequestListener = (request, response) => {
         if (isWebhookRequest(request)) webhookEndpoint(request, response);
         else appHandler(request, response);
-      });
+      };
+      const server = createServer(
+        serverTimeouts(http.requestTimeoutMs),
+        isTracingEnabled() ? traceRequests(handle) : handle,
+      );
       server.keepAliveTimeout = http.keepAliveTimeoutMs;
       server.setTimeout(http.connectionTimeoutMs);
       return server;
@@ -82,6 +88,7 @@ export function buildApp(dependencies: Dependencies): AppInstance {
   // one error shape, one rule for the strings it accepts (no NUL, no lone surrogate), browser security headers
   // and CORS. Hooks are callback-style: an async hook costs a promise on every request.
   registerRequestIdHeader(app);
+  if (isTracingEnabled()) registerRequestTracing(app);
   registerHttpMetrics(app, dependencies.metrics);
   app.addHook('onResponse', logCompletedRequest);
   registerConnectionDraining(app, dependencies.readiness);

@@ -21,6 +21,8 @@ import {
 } from './outgoing-webhooks/webhook-endpoints.service.js';
 import { createOutboxService, type OutboxService } from './outbox/outbox.service.js';
 import { createOrderRefundsService, type OrderRefundsService } from './orders/order-refunds.service.js';
+import { registerDependencyMetrics } from './observability/dependency-metrics.js';
+import { registerPoolMetrics } from './observability/pool-metrics.js';
 import { createOrdersService, type OrdersService } from './orders/orders.service.js';
 import { createPortalService, type PortalService } from './portal/portal.service.js';
 import { createStripeGateway, type StripeGateway } from './stripe/gateway.js';
@@ -96,12 +98,18 @@ export async function createDependencies({
     );
   }
   const pool = createPool(databaseUrl, config.database, logger);
+  const asyncCommitPoolMax = Math.max(2, Math.ceil(config.database.poolMax / 2));
   const asyncCommitPool = createPool(databaseUrl, config.database, logger, {
     synchronousCommit: false,
-    max: Math.max(2, Math.ceil(config.database.poolMax / 2)),
+    max: asyncCommitPoolMax,
   });
   const metrics = createMetrics();
+  registerPoolMetrics(metrics.registry, {
+    main: { pool, max: config.database.poolMax },
+    async_commit: { pool: asyncCommitPool, max: asyncCommitPoolMax },
+  });
   const stripe = createStripeGateway(config.stripe, logger, metrics.registry);
+  registerDependencyMetrics(metrics.registry, { pool, stripeCircuit: stripe.circuit });
   const readiness = createReadiness(
     [
       databaseReachableCheck(pool, logger),

@@ -6,6 +6,7 @@ import { waitForDatabase } from './db/wait-for-database.js';
 import { closeDependencies, createDependencies } from './deps.js';
 import { createLogger } from './observability/logger.js';
 import { buildMetricsApp } from './observability/metrics-app.js';
+import { startTracing } from './observability/tracing.js';
 import { installGracefulShutdown } from './process/graceful-shutdown.js';
 import { startWorker } from './process/start-worker.js';
 
@@ -14,6 +15,8 @@ const logger = createLogger({ ...config.log, secrets: config.secrets }).child({ 
 const shutdown = installGracefulShutdown({ logger, drainTimeoutMs: config.shutdown.timeoutMs });
 
 async function run(databaseUrl: string): Promise<void> {
+  const tracing = startTracing({ ...config.tracing, serviceName: `${config.tracing.serviceName}-worker` });
+  shutdown.onShutdown('tracing', tracing.shutdown);
   await waitForDatabase({ databaseUrl, timeoutMs: config.database.startupTimeoutMs, logger });
   if (config.database.migrateOnStart) await applyMigrations({ databaseUrl, logger });
   const dependencies = await createDependencies({ config, logger, databaseUrl });

@@ -1,7 +1,8 @@
-// Logs and metrics: the log level (pretty logs follow NODE_ENV) and the separate metrics listener.
+// Logs, metrics and traces: the log level (pretty logs follow NODE_ENV), the separate metrics listener, and the
+// OpenTelemetry exporter (tracing is on only when its endpoint is set).
 import { z } from 'zod';
 import type { NodeEnvValues } from './node-env.js';
-import { port, variable, type ParsedVariables } from './variable-spec.js';
+import { optionalUrl, port, variable, type ParsedVariables } from './variable-spec.js';
 
 export const observabilityVariables = {
   METRICS_HOST: variable({
@@ -22,6 +23,17 @@ export const observabilityVariables = {
     default: 'info',
     description: 'Lowest pino log level written.',
   }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: variable({
+    schema: optionalUrl(/^https?:$/, 'must be an http:// or https:// URL'),
+    default: undefined,
+    description:
+      'OpenTelemetry collector base URL (OTLP over HTTP; spans go to `<url>/v1/traces`). Unset: no tracing, at no cost.',
+  }),
+  OTEL_SERVICE_NAME: variable({
+    schema: z.string().min(1, 'must not be empty'),
+    default: 'billing-service',
+    description: 'The `service.name` of the spans; the worker reports `<name>-worker`.',
+  }),
 } as const;
 
 type ObservabilityValues = ParsedVariables<typeof observabilityVariables>;
@@ -31,11 +43,13 @@ export type LogLevel = ObservabilityValues['LOG_LEVEL'];
 export interface ObservabilityConfig {
   metrics: { host: string; port: number };
   log: { level: LogLevel; pretty: boolean };
+  tracing: { otlpEndpoint: string | undefined; serviceName: string };
 }
 
 export function toObservabilityConfig(values: ObservabilityValues & NodeEnvValues): ObservabilityConfig {
   return {
     metrics: { host: values.METRICS_HOST, port: values.METRICS_PORT },
     log: { level: values.LOG_LEVEL, pretty: values.NODE_ENV === 'development' },
+    tracing: { otlpEndpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: values.OTEL_SERVICE_NAME },
   };
 }

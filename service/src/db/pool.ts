@@ -1,4 +1,6 @@
 // The PostgreSQL pool: size, timeouts and statement_timeout all come from config.
+import { isTracingEnabled } from '../observability/tracing.js';
+import { traceClientQueries } from './query-tracing.js';
 import pg from 'pg';
 import type { Config } from '../config/load-config.js';
 import type { Logger } from '../observability/logger.js';
@@ -43,6 +45,7 @@ export function createPool(
       logger.warn({ error: error.message }, 'database connection lost; the pool will replace it');
     });
   });
+  if (isTracingEnabled()) pool.on('connect', traceClientQueries);
   // The idle client's error reaches the pool too; the client's own listener above has logged it.
   pool.on('error', () => undefined);
   return pool;

@@ -2,7 +2,7 @@
 // the Fastify app's routes through an onResponse hook, the webhook endpoint (ahead of the app) by calling
 // observeHttpRequest itself.
 import type { AppInstance } from '../http/app-instance.js';
-import { Histogram } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import { defineMetrics, type Metrics } from './metrics.js';
 
 /** The route label of requests that matched no route: raw URLs would make the label set unbounded. */
@@ -19,6 +19,12 @@ export const httpMetricsFor = defineMetrics((registers) => ({
     buckets: [
       0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
     ],
+    registers,
+  }),
+  checkoutRequests: new Counter({
+    name: 'checkout_requests_total',
+    help: 'Checkout session requests by outcome: created (201), reused (200), rejected (4xx), failed (5xx).',
+    labelNames: ['outcome'],
     registers,
   }),
 }));
@@ -42,13 +48,25 @@ export function httpRequestObserver(metrics: Metrics): HttpRequestObserver {
     );
 }
 
+const CHECKOUT_ROUTE = '/v1/checkout/sessions';
+
+function checkoutOutcome(statusCode: number): string {
+  if (statusCode === 201) return 'created';
+  if (statusCode < 300) return 'reused';
+  return statusCode < 500 ? 'rejected' : 'failed';
+}
+
 export function registerHttpMetrics(app: AppInstance, metrics: Metrics): void {
   const observe = httpRequestObserver(metrics);
+  const { checkoutRequests } = httpMetricsFor(metrics.registry);
   app.addHook('onResponse', (request, reply, done) => {
     observe(
       { method: request.method, route: request.routeOptions.url, statusCode: reply.statusCode },
       reply.elapsedTime / 1000,
     );
+    if (request.routeOptions.url === CHECKOUT_ROUTE && request.method === 'POST') {
+      checkoutRequests.inc({ outcome: checkoutOutcome(reply.statusCode) });
+    }
     done();
   });
 }

@@ -1,4 +1,5 @@
 // The metrics listener: a second, tiny Fastify app on METRICS_PORT, so /metrics never shares the public port.
+// It also answers GET /health/live: the worker has no other listener for its liveness probe.
 import Fastify, { LogController } from 'fastify';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -9,6 +10,7 @@ export function buildMetricsApp(dependencies: { metrics: Metrics; logger: Logger
     // Prometheus scrapes every few seconds; a log line per scrape is noise.
     logController: new LogController({ disableRequestLogging: true }),
   });
+  app.get('/health/live', async () => ({ status: 'ok' }));
   app.get('/metrics', async (_request, reply) => {
     const { registry } = dependencies.metrics;
     return reply.type(registry.contentType).send(await registry.metrics());

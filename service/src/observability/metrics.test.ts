@@ -60,6 +60,12 @@ describe('metrics', () => {
     expect(body).toContain('nodejs_eventloop_lag_seconds');
   });
 
+  it('answers liveness on the metrics listener, the only listener of the worker', async () => {
+    const response = await metricsApp.inject({ method: 'GET', url: '/health/live' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok' });
+  });
+
   it('is not served on the public API port', async () => {
     const response = await testApp.app.inject({ method: 'GET', url: '/metrics' });
     expect(response.statusCode).toBe(404);

@@ -8,6 +8,7 @@ import { closeDependencies, createDependencies, type Dependencies } from '../dep
 import type { Logger } from '../observability/logger.js';
 import { isStripeConfigured } from '../config/stripe.js';
 import { buildMetricsApp } from '../observability/metrics-app.js';
+import { startTracing } from '../observability/tracing.js';
 import type { GracefulShutdown } from './graceful-shutdown.js';
 
 export interface StartApiOptions {
@@ -26,6 +27,9 @@ export interface StartedApi {
 
 export async function startApi(options: StartApiOptions): Promise<StartedApi> {
   const { config, logger, databaseUrl, shutdown } = options;
+  // First registered, so it runs last: spans of the drain are flushed too.
+  const tracing = startTracing(config.tracing);
+  shutdown.onShutdown('tracing', tracing.shutdown);
   await waitForDatabase({ databaseUrl, timeoutMs: config.database.startupTimeoutMs, logger });
   if (config.database.migrateOnStart) {
     await applyMigrations({ databaseUrl, logger });

@@ -88,6 +88,9 @@ describe('Stripe circuit breaker with the emulator stopped', () => {
       expect(failure.headers['retry-after']).toBeDefined();
     }
     expect(testApp.dependencies.stripe.circuit.state()).toBe('open');
+    expect(await testApp.dependencies.metrics.registry.metrics()).toContain(
+      'stripe_circuit_breaker_state{state="open"} 1',
+    );
     // Open: refused at once, without trying Stripe.
     const refused = await checkout('before');
     expect(refused.statusCode).toBe(503);
@@ -108,6 +111,9 @@ describe('Stripe circuit breaker with the emulator stopped', () => {
         status: 'pass',
         detail: 'closed',
       });
+    expect(await testApp.dependencies.metrics.registry.metrics()).toContain(
+      'stripe_circuit_breaker_state{state="closed"} 1',
+    );
     // The restarted emulator lost its state: refresh the catalog and buy as a new customer.
     expect((await call('POST', '/v1/catalog/sync')).statusCode).toBe(200);
     expect(

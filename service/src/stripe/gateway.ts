@@ -5,7 +5,9 @@
 import Stripe from 'stripe';
 import type { Registry } from 'prom-client';
 import type { StripeSettings } from '../config/stripe.js';
+import { SpanKind } from '@opentelemetry/api';
 import type { Logger } from '../observability/logger.js';
+import { inSpan, isTracingEnabled } from '../observability/tracing.js';
 import { createStripeCircuit, type StripeCircuit } from './circuit-breaker.js';
 import { toAppError } from './stripe-errors.js';
 import { stripeMetricsFor } from './stripe-metrics.js';
@@ -23,7 +25,13 @@ export function createStripeGateway(settings: StripeSettings, logger: Logger, re
   const duration = stripeMetricsFor(registry).requestDurationSeconds;
   const log = logger.child({ component: 'stripe' });
 
-  async function call<Result>(operation: string, request: () => Promise<Result>): Promise<Result> {
+  function call<Result>(operation: string, request: () => Promise<Result>): Promise<Result> {
+    if (!isTracingEnabled()) return timedCall(operation, request);
+    const attributes = { 'rpc.system': 'stripe', 'rpc.method': operation };
+    return inSpan(`stripe ${operation}`, attributes, () => timedCall(operation, request), SpanKind.CLIENT);
+  }
+
+  async function timedCall<Result>(operation: string, request: () => Promise<Result>): Promise<Result> {
     const stopTimer = duration.startTimer({ operation });
     try {
       const result = await circuit.run(request);
@@ -117,6 +125,34 @@ export function createStripeGateway(settings: StripeSettings, logger: Logger, re
         client.events.list({
           ...page(request),
           ...(request.createdGte === undefined ? {} : { created: { gte: request.createdGte } }),
+        }),
+      ),
+
+    listWebhookEndpoints: (request?: O.PageRequest): Promise<O.StripePage<O.StripeWebhookEndpoint>> =>
+      call('webhookEndpoints.list', () => client.webhookEndpoints.list(page(request))),
+    createWebhookEndpoint: (
+      params: P.WebhookEndpointCreateParams,
+      idempotencyKey: string,
+    ): Promise<O.StripeWebhookEndpoint> =>
+      call('webhookEndpoints.create', () =>
+        client.webhookEndpoints.create(
+          {
+            ...params,
+            // Our event type names are plain strings; the SDK lists the ones it knows.
+            enabled_events: params.enabled_events as Stripe.WebhookEndpointCreateParams.EnabledEvent[],
+            api_version: params.api_version as Stripe.WebhookEndpointCreateParams.ApiVersion,
+          },
+          key(idempotencyKey),
+        ),
+      ),
+    updateWebhookEndpoint: (
+      id: string,
+      params: P.WebhookEndpointUpdateParams,
+    ): Promise<O.StripeWebhookEndpoint> =>
+      call('webhookEndpoints.update', () =>
+        client.webhookEndpoints.update(id, {
+          ...params,
+          enabled_events: params.enabled_events as Stripe.WebhookEndpointUpdateParams.EnabledEvent[],
         }),
       ),
 

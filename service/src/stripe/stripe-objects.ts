@@ -201,3 +201,13 @@ export interface StripePortalSession {
   id: string;
   url: string;
 }
+
+/** A webhook endpoint registered at Stripe (`secret` only on the answer that created it). */
+export interface StripeWebhookEndpoint {
+  id: string;
+  url: string;
+  status: string;
+  enabled_events: string[];
+  api_version: string | null;
+  secret?: string;
+}

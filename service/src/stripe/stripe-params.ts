@@ -82,3 +82,16 @@ export interface RefundCreateParams {
   reason?: 'duplicate' | 'fraudulent' | 'requested_by_customer';
   metadata: StripeMetadata;
 }
+
+/** A new webhook endpoint: the event types it sends ("*" for all), pinned to an API version. */
+export interface WebhookEndpointCreateParams {
+  url: string;
+  enabled_events: string[];
+  api_version: string;
+  description: string;
+}
+
+export interface WebhookEndpointUpdateParams {
+  enabled_events: string[];
+  disabled: boolean;
+}

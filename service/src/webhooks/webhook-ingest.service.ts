@@ -87,6 +87,7 @@ export function createWebhookIngestService(options: WebhookIngestOptions): Webho
       });
       if (!check.valid) {
         metrics.received.inc({ type: 'unverified', outcome: 'rejected' });
+        metrics.failures.inc({ type: 'unverified', stage: 'intake' });
         logRejection(check.reason);
         // A result, not a thrown error: forged floods are cheap to turn away (no stack trace per request).
         return rejections[check.reason];
@@ -94,6 +95,7 @@ export function createWebhookIngestService(options: WebhookIngestOptions): Webho
       const event = readEnvelope(rawBody);
       if (event === undefined) {
         metrics.received.inc({ type: 'unverified', outcome: 'rejected' });
+        metrics.failures.inc({ type: 'unverified', stage: 'intake' });
         return {
           outcome: 'rejected',
           reason: 'Body is not a Stripe event (id, type, api_version, created within range, livemode)',
@@ -115,6 +117,7 @@ export function createWebhookIngestService(options: WebhookIngestOptions): Webho
           };
         }
         metrics.received.inc({ type: event.type, outcome: 'unavailable' });
+        metrics.failures.inc({ type: event.type, stage: 'intake' });
         options.logger.error(
           { err: error, event_id: event.id, request_id: requestId },
           'webhook not stored: database unavailable',

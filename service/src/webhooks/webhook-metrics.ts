@@ -6,6 +6,8 @@ export interface WebhookMetrics {
   received: Counter<'type' | 'outcome'>;
   processed: Counter<'type' | 'outcome'>;
   applyLagSeconds: Histogram<'type'>;
+  processingDurationSeconds: Histogram<'type' | 'outcome'>;
+  failures: Counter<'type' | 'stage'>;
   inboxPending: Gauge;
   inboxOldestPendingAgeSeconds: Gauge;
   inboxDead: Gauge;
@@ -32,6 +34,19 @@ export const webhookMetricsFor = defineMetrics((registers): WebhookMetrics => ({
     help: "Time from the event's creation at Stripe to its effects being committed here.",
     labelNames: ['type'],
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21_600, 86_400],
+    registers,
+  }),
+  processingDurationSeconds: new Histogram({
+    name: 'webhook_processing_duration_seconds',
+    help: 'Time a worker spends applying one event (its handler and transaction), by type and outcome.',
+    labelNames: ['type', 'outcome'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers,
+  }),
+  failures: new Counter({
+    name: 'webhook_failures_total',
+    help: 'Webhook failures by stage: intake (delivery rejected or not stored) and apply (failed or dead).',
+    labelNames: ['type', 'stage'],
     registers,
   }),
   inboxPending: new Gauge({

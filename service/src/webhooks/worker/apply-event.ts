@@ -3,6 +3,7 @@
 // took the event after our lease ran out, and applies it). On error the transaction rolls back and the failure
 // is stored on the row with its retry time (or the event goes dead). Types without a handler are completed
 // in bulk by the worker (completeIgnoredEvents), outside this path.
+import { inSpan, isTracingEnabled } from '../../observability/tracing.js';
 import type { Pool } from '../../db/pool.js';
 import { withTransaction } from '../../db/transaction.js';
 import type { Logger } from '../../observability/logger.js';
@@ -34,8 +35,15 @@ export interface ApplyEventOptions {
   retryMaxMs: number;
 }
 
-export async function applyEvent(claimed: ClaimedEvent, options: ApplyEventOptions): Promise<ApplyOutcome> {
+export function applyEvent(claimed: ClaimedEvent, options: ApplyEventOptions): Promise<ApplyOutcome> {
+  if (!isTracingEnabled()) return applyEventNow(claimed, options);
+  const attributes = { 'stripe.event.id': claimed.id, 'stripe.event.type': claimed.type };
+  return inSpan(`webhook.apply ${claimed.type}`, attributes, () => applyEventNow(claimed, options));
+}
+
+async function applyEventNow(claimed: ClaimedEvent, options: ApplyEventOptions): Promise<ApplyOutcome> {
   const { metrics } = options;
+  const startedAt = performance.now();
   let outcome: ApplyOutcome;
   try {
     if (claimed.attempts > options.maxAttempts) {
@@ -59,6 +67,12 @@ export async function applyEvent(claimed: ClaimedEvent, options: ApplyEventOptio
     outcome = error instanceof ClaimLostError ? 'skipped' : await recordFailure(claimed, error, options);
   }
   metrics.processed.inc({ type: claimed.type, outcome });
+  metrics.processingDurationSeconds.observe(
+    { type: claimed.type, outcome },
+    (performance.now() - startedAt) / 1000,
+  );
+  if (outcome === 'failed' || outcome === 'dead')
+    metrics.failures.inc({ type: claimed.type, stage: 'apply' });
   if (outcome === 'processed' || outcome === 'ignored') {
     metrics.applyLagSeconds.observe(
       { type: claimed.type },

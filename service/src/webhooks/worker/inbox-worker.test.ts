@@ -100,6 +100,33 @@ describe('inbox worker', () => {
     failing.delete(id!);
   });
 
+  it('counts failed and dead applications as webhook failures and times every application', async () => {
+    const registry = createMetrics().registry;
+    const measured = createInboxWorker({
+      pool,
+      logger,
+      metrics: webhookMetricsFor(registry),
+      handlers,
+      settings: webhookSettings({
+        WEBHOOK_RETRY_BASE_MS: '1',
+        WEBHOOK_RETRY_MAX_MS: '5',
+        WEBHOOK_MAX_ATTEMPTS: '2',
+      }),
+    });
+    const [id] = await insertSyntheticEvents(pool, { prefix: 'measured', count: 1, type: 'test.effect' });
+    failing.add(id!);
+    expect(await measured.runBatch()).toEqual(['failed']);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await measured.runBatch()).toEqual(['dead']);
+    failing.delete(id!);
+    const body = await registry.metrics();
+    expect(body).toContain('webhook_failures_total{type="test.effect",stage="apply"} 2');
+    expect(body).toContain(
+      'webhook_processing_duration_seconds_count{type="test.effect",outcome="failed"} 1',
+    );
+    expect(body).toContain('webhook_processing_duration_seconds_count{type="test.effect",outcome="dead"} 1');
+  });
+
   it('lets several workers drain one backlog without applying any event twice', async () => {
     const ids = await insertSyntheticEvents(pool, { prefix: 'shared', count: 300, type: 'test.effect' });
     const workers = [1, 2, 3].map((n) => worker({ WEBHOOK_WORKER_BATCH_SIZE: '20' }, `worker-${n}`));
