@@ -26,6 +26,10 @@ import { registerEntitlementRoutes } from './entitlements/entitlements.routes.js
 import { ErrorResponse } from './http/api-schemas.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerIdempotency } from './idempotency/idempotency.plugin.js';
+import { registerInvoiceRoutes } from './invoices/invoices.routes.js';
+import { registerOrderRoutes } from './orders/orders.routes.js';
+import { registerEventFeedRoutes } from './outbox/events.routes.js';
+import { registerWebhookEndpointRoutes } from './outgoing-webhooks/webhook-endpoints.routes.js';
 import { registerPortalRoutes } from './portal/portal.routes.js';
 import { registerSubscriptionRoutes } from './subscriptions/subscriptions.routes.js';
 import { createWebhookEndpoint, isWebhookRequest } from './webhooks/webhook-endpoint.js';
@@ -113,6 +117,10 @@ export function buildApp(dependencies: Dependencies): AppInstance {
       registerSubscriptionRoutes(routes, dependencies);
       registerPortalRoutes(routes, dependencies);
       registerEntitlementRoutes(routes, dependencies);
+      registerOrderRoutes(routes, dependencies);
+      registerInvoiceRoutes(routes, dependencies);
+      registerEventFeedRoutes(routes, dependencies);
+      registerWebhookEndpointRoutes(routes, dependencies);
       registerAdminEventRoutes(routes, dependencies);
     });
   });

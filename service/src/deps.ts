@@ -15,6 +15,12 @@ import { createIdempotencyService, type IdempotencyService } from './idempotency
 import { createInvoicesService, type InvoicesService } from './invoices/invoices.service.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import {
+  createWebhookEndpointsService,
+  type WebhookEndpointsService,
+} from './outgoing-webhooks/webhook-endpoints.service.js';
+import { createOutboxService, type OutboxService } from './outbox/outbox.service.js';
+import { createOrderRefundsService, type OrderRefundsService } from './orders/order-refunds.service.js';
 import { createOrdersService, type OrdersService } from './orders/orders.service.js';
 import { createPortalService, type PortalService } from './portal/portal.service.js';
 import { createStripeGateway, type StripeGateway } from './stripe/gateway.js';
@@ -60,10 +66,14 @@ export interface Dependencies {
   // Billing state: fed by Stripe's webhooks through the inbox.
   webhookIngest: WebhookIngestService;
   orders: OrdersService;
+  orderRefunds: OrderRefundsService;
   invoices: InvoicesService;
   entitlements: EntitlementsService;
   entitlementCache: EntitlementCache;
   eventHandlers: HandlerRegistry;
+  /** Events for the calling application: outgoing webhooks and the change feed. */
+  outbox: OutboxService;
+  webhookEndpoints: WebhookEndpointsService;
   inbox: InboxService;
 }
 
@@ -105,7 +115,9 @@ export async function createDependencies({
   const idempotency = createIdempotencyService({ pool });
   const catalog = createCatalogService({ pool, stripe, logger });
   const customers = createCustomersService({ pool, stripe });
-  const subscriptions = createSubscriptionsService({ pool, stripe, customers });
+  const webhookEndpoints = createWebhookEndpointsService({ pool });
+  const outbox = createOutboxService({ pool, onSequenced: webhookEndpoints.enqueueDeliveries });
+  const subscriptions = createSubscriptionsService({ pool, stripe, customers, outbox });
   const subscriptionChanges = createSubscriptionChangesService({
     pool,
     stripe,
@@ -113,6 +125,8 @@ export async function createDependencies({
     subscriptions,
     logger,
   });
+  const orders = createOrdersService({ pool, stripe, customers, outbox });
+  const orderRefunds = createOrderRefundsService({ pool, stripe });
   const checkout = createCheckoutService({
     pool,
     asyncCommitPool,
@@ -120,6 +134,7 @@ export async function createDependencies({
     catalog,
     customers,
     subscriptions,
+    orders,
     redirects: config.redirects,
     maxQuantity: config.checkout.maxQuantity,
   });
@@ -133,8 +148,7 @@ export async function createDependencies({
     toleranceSeconds: config.webhooks.signatureToleranceSeconds,
     batchMax: config.webhooks.ingestBatchMax,
   });
-  const orders = createOrdersService({ pool, stripe, customers });
-  const invoices = createInvoicesService({ pool, stripe, customers });
+  const invoices = createInvoicesService({ pool, stripe, customers, outbox });
   const entitlementCache = createEntitlementCache({
     databaseUrl,
     maxEntries: config.entitlements.cacheMax,
@@ -144,6 +158,7 @@ export async function createDependencies({
     pool,
     cache: entitlementCache,
     pastDueGraceHours: config.entitlements.pastDueGraceHours,
+    outbox,
     maxStalenessMs: config.entitlements.maxStalenessSeconds * 1000,
   });
   const eventHandlers = createHandlerRegistry({
@@ -175,10 +190,13 @@ export async function createDependencies({
     portal,
     webhookIngest,
     orders,
+    orderRefunds,
     invoices,
     entitlements,
     entitlementCache,
     eventHandlers,
+    outbox,
+    webhookEndpoints,
     inbox,
   };
 }

@@ -123,6 +123,20 @@ export async function updateCheckoutSessionStatus(
   return (result.rowCount ?? 0) > 0;
 }
 
+/** Our session row by Stripe's id, with the buyer's external id. */
+export async function findCheckoutSessionByStripeId(
+  db: Queryable,
+  stripeSessionId: string,
+): Promise<(CheckoutSessionRow & { customer_external_id: string }) | undefined> {
+  const result = await db.query<CheckoutSessionRow & { customer_external_id: string }>(
+    `SELECT s.*, c.external_id AS customer_external_id
+       FROM checkout_sessions s JOIN customers c ON c.id = s.customer_id
+      WHERE s.stripe_checkout_session_id = $1`,
+    [stripeSessionId],
+  );
+  return result.rows[0];
+}
+
 export async function countCheckoutSessions(db: Queryable, customerId: string): Promise<number> {
   const result = await db.query<{ count: string }>(
     'SELECT count(*) FROM checkout_sessions WHERE customer_id = $1',

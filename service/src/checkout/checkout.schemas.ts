@@ -82,3 +82,44 @@ export const CheckoutSessionResponse = Type.Object(
     ],
   },
 );
+
+export const CheckoutSessionIdParams = Type.Object({
+  id: Type.String({
+    pattern: '^cs_[A-Za-z0-9_]+$',
+    maxLength: 255,
+    description: "Stripe's checkout session id",
+  }),
+});
+
+export const CheckoutSessionState = Type.Object(
+  {
+    id: Type.String(),
+    customer: Type.String({ description: 'The external_id of the buyer' }),
+    mode: Type.Union([Type.Literal('payment'), Type.Literal('subscription')]),
+    status: Type.String({ description: "Stripe's: open, complete or expired" }),
+    payment_status: Type.String({ description: "Stripe's: paid, unpaid or no_payment_required" }),
+    currency: Type.Union([Type.String(), Type.Null()]),
+    amount_total: Type.Union([Type.Integer(), Type.Null()]),
+    order: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
+      description: 'Our order (GET /v1/orders/{id}), once the payment is applied; null in subscription mode',
+    }),
+    subscription: Type.Union([Type.String(), Type.Null()]),
+    expires_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  },
+  {
+    examples: [
+      {
+        id: 'cs_test_a1B2c3',
+        customer: 'user_42',
+        mode: 'payment',
+        status: 'complete',
+        payment_status: 'paid',
+        currency: 'usd',
+        amount_total: 3800,
+        order: '6f1c0e9a-2b7d-4c1e-9a55-0d3b8f4e2a10',
+        subscription: null,
+        expires_at: '2026-11-28T09:00:00.000Z',
+      },
+    ],
+  },
+);

@@ -10,6 +10,7 @@ import type { Queryable } from '../db/queryable.js';
 import { AppError } from '../errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import { isRefusedByStripe, retryWhileInFlight } from '../stripe/call-outcomes.js';
+import type { OrdersService } from '../orders/orders.service.js';
 import type { SubscriptionsService } from '../subscriptions/subscriptions.service.js';
 import { resolveCart, type CartItem, type ResolvedCart } from './cart.js';
 import * as repo from './checkout.repo.js';
@@ -36,6 +37,21 @@ export interface CheckoutResult {
   reused: boolean;
 }
 
+/** What a success page needs: where the session stands at Stripe, and what it became here. */
+export interface CheckoutSessionState {
+  id: string;
+  customer: string;
+  mode: 'payment' | 'subscription';
+  status: string;
+  payment_status: string;
+  currency: string | null;
+  amount_total: number | null;
+  /** Our order (payment mode), once Stripe's checkout.session.completed has been applied. */
+  order: string | null;
+  subscription: string | null;
+  expires_at: Date | null;
+}
+
 export interface CheckoutService {
   /**
    * A Stripe checkout session for the customer's cart: the open one of the same cart when it has long enough
@@ -48,6 +64,11 @@ export interface CheckoutService {
     stripeSessionId: string,
     status: 'complete' | 'expired' | 'payment_failed',
   ) => Promise<boolean>;
+  /**
+   * One of our sessions: its status and payment status as Stripe has them now (the webhook may still be on its
+   * way), and the order or subscription it became. 404 for a session we did not create.
+   */
+  getSession: (stripeSessionId: string) => Promise<CheckoutSessionState>;
 }
 
 /** An open session is reused only while it has at least this long left. */
@@ -66,6 +87,7 @@ export function createCheckoutService(options: {
   catalog: CatalogService;
   customers: CustomersService;
   subscriptions: SubscriptionsService;
+  orders: Pick<OrdersService, 'findOfCheckoutSession'>;
   redirects: RedirectPolicy;
   maxQuantity: number;
 }): CheckoutService {
@@ -201,6 +223,37 @@ export function createCheckoutService(options: {
       if ('reused' in use) return use.reused;
       const row = 'created' in use ? use.created : use.resume;
       return sessionResult(await createAtStripe(row, customer.stripe_customer_id), false);
+    },
+
+    /**
+     * One of our sessions: its status and payment status as Stripe has them now (the webhook may still be on
+     * its way), and the order or subscription it became. 404 for a session we did not create.
+     */
+    async getSession(stripeSessionId) {
+      const row = await repo.findCheckoutSessionByStripeId(pool, stripeSessionId);
+      if (row === undefined) {
+        throw new AppError('not_found', `id: no checkout session ${stripeSessionId} of ours`, {
+          param: 'id',
+        });
+      }
+      const [session, order] = await Promise.all([
+        stripe.retrieveCheckoutSession(stripeSessionId),
+        options.orders.findOfCheckoutSession(stripeSessionId),
+      ]);
+      const subscription = session.subscription;
+      return {
+        id: stripeSessionId,
+        customer: row.customer_external_id,
+        mode: row.mode,
+        status: session.status ?? row.status,
+        payment_status: session.payment_status,
+        currency: session.currency,
+        amount_total: session.amount_total,
+        order: order?.id ?? null,
+        subscription:
+          subscription === null ? null : typeof subscription === 'string' ? subscription : subscription.id,
+        expires_at: row.expires_at,
+      };
     },
 
     markSessionStatus: (db, stripeSessionId, status) =>

@@ -16,6 +16,7 @@ import { toEntitlementsConfig, type EntitlementsConfig } from './entitlements.js
 import { findHttpProblems, toHttpConfig, type HttpConfig } from './http.js';
 import type { NodeEnv } from './node-env.js';
 import { toObservabilityConfig, type ObservabilityConfig } from './observability.js';
+import { toOutgoingWebhooksConfig, type OutgoingWebhooksConfig } from './outgoing-webhooks.js';
 import { repositoryRoot } from './repository-root.js';
 import { environmentSchema, variables, type Environment, type VariableName } from './schema.js';
 import { findStripeProblems, toStripeConfig, type StripeConfig } from './stripe.js';
@@ -29,6 +30,7 @@ export interface Config
     DevelopmentConfig,
     StripeConfig,
     WebhooksConfig,
+    OutgoingWebhooksConfig,
     AuthConfig,
     CheckoutConfig,
     EntitlementsConfig {
@@ -89,6 +91,7 @@ function toConfig(environment: Environment): Config {
     ...toDevelopmentConfig(environment),
     ...toStripeConfig(environment),
     ...toWebhooksConfig(environment),
+    ...toOutgoingWebhooksConfig(environment),
     ...toAuthConfig(environment),
     ...toCheckoutConfig(environment),
     ...toEntitlementsConfig(environment),

@@ -9,6 +9,7 @@ import { entitlementVariables } from './entitlements.js';
 import { httpVariables } from './http.js';
 import { nodeEnvVariables } from './node-env.js';
 import { observabilityVariables } from './observability.js';
+import { outgoingWebhookVariables } from './outgoing-webhooks.js';
 import { stripeVariables } from './stripe.js';
 import { webhookVariables } from './webhooks.js';
 
@@ -22,6 +23,7 @@ export const variables = {
   ...developmentVariables,
   ...stripeVariables,
   ...webhookVariables,
+  ...outgoingWebhookVariables,
   ...authVariables,
   ...checkoutVariables,
   ...entitlementVariables,

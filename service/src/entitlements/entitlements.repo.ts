@@ -41,6 +41,8 @@ export async function recomputeEntitlements(
          JOIN products p ON p.id = oi.stripe_product_id
          CROSS JOIN LATERAL unnest(p.features) AS f (feature)
         WHERE o.customer_id = $1 AND o.status IN ('paid', 'partially_refunded')
+          -- A dispute suspends what the order granted until it is won (lost: never again).
+          AND (o.dispute_status IS NULL OR o.dispute_status IN ('won', 'warning_closed'))
      ) AS sources`,
     [customerId, pastDueGraceHours],
   );
@@ -76,4 +78,17 @@ export async function findEntitlementsOfExternalId(
   );
   if (result.rowCount === 0) return undefined;
   return result.rows.filter((row) => row.feature !== null);
+}
+
+/** A customer's stored entitlement rows in a stable order (to tell whether a recompute changed them). */
+export async function listEntitlementsOfCustomer(
+  db: Queryable,
+  customerId: string,
+): Promise<EntitlementRow[]> {
+  const result = await db.query<EntitlementRow>(
+    `SELECT feature, source_kind, source_id, expires_at FROM entitlements WHERE customer_id = $1
+      ORDER BY feature, expires_at DESC NULLS FIRST, source_kind, source_id`,
+    [customerId],
+  );
+  return result.rows;
 }

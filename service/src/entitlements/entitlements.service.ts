@@ -4,6 +4,7 @@
 import { isDatabaseUnavailableError } from '../db/database-errors.js';
 import type { Pool, PoolClient } from '../db/pool.js';
 import { AppError } from '../errors.js';
+import type { OutboxService } from '../outbox/outbox.service.js';
 import type { EntitlementCache } from './entitlement-cache.js';
 import * as repo from './entitlements.repo.js';
 import type { EntitlementRow } from './entitlements.repo.js';
@@ -39,14 +40,47 @@ function isCurrent(row: EntitlementRow, now: number): boolean {
   return row.expires_at === null || row.expires_at.getTime() > now;
 }
 
+/** One entitlement per feature (its longest-lasting source), from rows ordered by feature, longest first. */
+function currentOf(rows: EntitlementRow[], now: number): Array<EntitlementCheck & { feature: string }> {
+  const byFeature = new Map<string, EntitlementRow>();
+  for (const row of rows) {
+    if (isCurrent(row, now) && !byFeature.has(row.feature)) byFeature.set(row.feature, row);
+  }
+  return [...byFeature.values()].map((row) => ({
+    feature: row.feature,
+    entitled: true,
+    source: { type: row.source_kind, id: row.source_id },
+    expires_at: row.expires_at?.toISOString() ?? null,
+  }));
+}
+
 export function createEntitlementsService(options: {
   pool: Pool;
   cache: EntitlementCache;
   pastDueGraceHours: number;
+  outbox: Pick<OutboxService, 'append'>;
   /** How old a cached answer may be to be served while the database cannot be read; 0 (default): never. */
   maxStalenessMs?: number;
 }): EntitlementsService {
   const { pool, cache } = options;
+
+  /** Recomputes in the caller's transaction; a change is announced as entitlements.changed with the new state. */
+  async function recompute(client: PoolClient, customerId: string): Promise<void> {
+    const before = await repo.listEntitlementsOfCustomer(client, customerId);
+    await repo.recomputeEntitlements(client, customerId, options.pastDueGraceHours);
+    const after = await repo.listEntitlementsOfCustomer(client, customerId);
+    if (JSON.stringify(before) === JSON.stringify(after)) return;
+    const entitlements = currentOf(after, Date.now()).map(({ feature, source, expires_at }) => ({
+      feature,
+      source,
+      expires_at,
+    }));
+    await options.outbox.append(client, {
+      customerId,
+      type: 'entitlements.changed',
+      data: { entitlements },
+    });
+  }
 
   async function rowsOf(externalId: string): Promise<EntitlementAnswer<EntitlementRow[]>> {
     const cached = cache.get(externalId);
@@ -73,14 +107,11 @@ export function createEntitlementsService(options: {
   }
 
   return {
-    recomputeForCustomer: (client: PoolClient, customerId: string) =>
-      repo.recomputeEntitlements(client, customerId, options.pastDueGraceHours),
+    recomputeForCustomer: recompute,
 
-    async recomputeForProduct(client: PoolClient, productId: string): Promise<number> {
+    async recomputeForProduct(client, productId) {
       const customerIds = await repo.listCustomersHoldingProduct(client, productId);
-      for (const customerId of customerIds) {
-        await repo.recomputeEntitlements(client, customerId, options.pastDueGraceHours);
-      }
+      for (const customerId of customerIds) await recompute(client, customerId);
       return customerIds.length;
     },
 
@@ -101,19 +132,8 @@ export function createEntitlementsService(options: {
     },
 
     async listCurrent(externalId) {
-      const now = Date.now();
-      const byFeature = new Map<string, EntitlementRow>();
       const { value: rows, ageSeconds } = await rowsOf(externalId);
-      for (const row of rows) {
-        if (isCurrent(row, now) && !byFeature.has(row.feature)) byFeature.set(row.feature, row);
-      }
-      const value = [...byFeature.values()].map((row) => ({
-        feature: row.feature,
-        entitled: true,
-        source: { type: row.source_kind, id: row.source_id },
-        expires_at: row.expires_at?.toISOString() ?? null,
-      }));
-      return { value, ageSeconds };
+      return { value: currentOf(rows, Date.now()), ageSeconds };
     },
   };
 }

@@ -48,3 +48,11 @@ export const IdempotencyKeyHeader = Type.Object({
     }),
   ),
 });
+
+/** The query of a list route: `starting_after` (an id the list holds, the last one of the page before), `limit`. */
+export function PageQuerystring<Cursor extends TSchema>(cursor: Cursor) {
+  return Type.Object({
+    starting_after: Type.Optional(cursor),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  });
+}

@@ -16,6 +16,7 @@ export interface InvoiceInput {
   amount_remaining: number;
   attempt_count: number;
   hosted_invoice_url: string | null;
+  invoice_pdf: string | null;
   period_start: Date | null;
   period_end: Date | null;
   paid_at: Date | null;
@@ -43,6 +44,7 @@ const columns = [
   'amount_remaining',
   'attempt_count',
   'hosted_invoice_url',
+  'invoice_pdf',
   'period_start',
   'period_end',
   'paid_at',
@@ -67,10 +69,43 @@ export async function upsertInvoice(db: Queryable, input: InvoiceInput): Promise
   return result.rows[0] as InvoiceRow;
 }
 
-export async function listInvoicesOfCustomer(db: Queryable, customerId: string): Promise<InvoiceRow[]> {
-  const result = await db.query<InvoiceRow>(
-    'SELECT * FROM invoices WHERE customer_id = $1 ORDER BY stripe_created DESC, stripe_invoice_id',
-    [customerId],
+export type InvoiceWithCustomer = InvoiceRow & { customer_external_id: string | null };
+
+const SELECT_INVOICE = `SELECT i.*, c.external_id AS customer_external_id
+  FROM invoices i LEFT JOIN customers c ON c.id = i.customer_id`;
+
+export async function findInvoice(
+  db: Queryable,
+  stripeInvoiceId: string,
+): Promise<InvoiceWithCustomer | undefined> {
+  const result = await db.query<InvoiceWithCustomer>(`${SELECT_INVOICE} WHERE i.stripe_invoice_id = $1`, [
+    stripeInvoiceId,
+  ]);
+  return result.rows[0];
+}
+
+export async function isInvoiceOfCustomer(db: Queryable, customerId: string, stripeInvoiceId: string) {
+  const result = await db.query('SELECT 1 FROM invoices WHERE stripe_invoice_id = $1 AND customer_id = $2', [
+    stripeInvoiceId,
+    customerId,
+  ]);
+  return result.rowCount === 1;
+}
+
+/** Newest first (by Stripe's created time); after `startingAfter` when given. */
+export async function listInvoicesOfCustomer(
+  db: Queryable,
+  customerId: string,
+  page: { startingAfter: string | undefined; limit: number },
+): Promise<InvoiceWithCustomer[]> {
+  const result = await db.query<InvoiceWithCustomer>(
+    `${SELECT_INVOICE}
+      WHERE i.customer_id = $1
+        AND ($2::text IS NULL OR (i.stripe_created, i.stripe_invoice_id) <
+             (SELECT stripe_created, stripe_invoice_id FROM invoices WHERE stripe_invoice_id = $2))
+      ORDER BY i.stripe_created DESC, i.stripe_invoice_id DESC
+      LIMIT $3`,
+    [customerId, page.startingAfter ?? null, page.limit],
   );
   return result.rows;
 }

@@ -7,17 +7,23 @@ import type { Pool } from '../db/pool.js';
 import type { PoolClient } from '../db/pool.js';
 import { unlessNotFound } from '../stripe/call-outcomes.js';
 import type { StripeGateway } from '../stripe/gateway.js';
+import { AppError } from '../errors.js';
+import { pageOf, unknownCursor, type Page, type PageRequest } from '../db/page.js';
+import type { OutboxService } from '../outbox/outbox.service.js';
 import type { StripeInvoice } from '../stripe/stripe-objects.js';
 import * as repo from './invoices.repo.js';
 
-export type { InvoiceRow } from './invoices.repo.js';
+export type { InvoiceRow, InvoiceWithCustomer } from './invoices.repo.js';
 export interface InvoicesService {
   /**
    * Refetches the invoice under its advisory lock and stores it, in the caller's transaction; undefined when
    * Stripe does not know it.
    */
   syncInvoice: (client: PoolClient, stripeInvoiceId: string) => Promise<repo.InvoiceRow | undefined>;
-  listForCustomer: (customerId: string) => Promise<repo.InvoiceRow[]>;
+  /** The invoice from the mirror (404 for one we do not hold). */
+  get: (stripeInvoiceId: string) => Promise<repo.InvoiceWithCustomer>;
+  /** A customer's invoices, newest first, a page at a time. */
+  listForCustomer: (customerId: string, page: PageRequest) => Promise<Page<repo.InvoiceWithCustomer>>;
 }
 
 const toDate = (seconds: number | null | undefined) =>
@@ -29,10 +35,20 @@ export function subscriptionIdOfInvoice(invoice: StripeInvoice): string | null {
   return current === null ? null : typeof current === 'string' ? current : current.id;
 }
 
+/** paid: it became paid; payment_failed: another collection attempt, and still not paid. */
+function invoiceEventType(
+  previous: repo.InvoiceRow | undefined,
+  current: repo.InvoiceRow,
+): 'invoice.paid' | 'invoice.payment_failed' | undefined {
+  if (current.status === 'paid') return previous?.status === 'paid' ? undefined : 'invoice.paid';
+  return current.attempt_count > (previous?.attempt_count ?? 0) ? 'invoice.payment_failed' : undefined;
+}
+
 export function createInvoicesService(options: {
   pool: Pool;
   stripe: StripeGateway;
   customers: CustomersService;
+  outbox: Pick<OutboxService, 'append'>;
 }): InvoicesService {
   const { pool, stripe, customers } = options;
   return {
@@ -43,7 +59,8 @@ export function createInvoicesService(options: {
       const stripeCustomerId =
         typeof invoice.customer === 'string' ? invoice.customer : (invoice.customer?.id ?? '');
       const customer = await customers.findByStripeCustomerId(client, stripeCustomerId);
-      return repo.upsertInvoice(client, {
+      const previous = await repo.findInvoice(client, invoice.id);
+      const row = await repo.upsertInvoice(client, {
         stripe_invoice_id: invoice.id,
         customer_id: customer?.id ?? null,
         stripe_customer_id: stripeCustomerId,
@@ -58,13 +75,56 @@ export function createInvoicesService(options: {
         amount_remaining: invoice.amount_remaining,
         attempt_count: invoice.attempt_count,
         hosted_invoice_url: invoice.hosted_invoice_url ?? null,
+        invoice_pdf: invoice.invoice_pdf ?? null,
         period_start: toDate(invoice.period_start),
         period_end: toDate(invoice.period_end),
         paid_at: toDate(invoice.status_transitions?.paid_at),
         stripe_created: new Date(invoice.created * 1000),
       });
+      const type = invoiceEventType(previous, row);
+      if (type !== undefined && row.customer_id !== null) {
+        await options.outbox.append(client, {
+          customerId: row.customer_id,
+          type,
+          data: {
+            invoice: {
+              id: row.stripe_invoice_id,
+              subscription: row.stripe_subscription_id,
+              status: row.status,
+              currency: row.currency,
+              total: Number(row.total),
+              amount_paid: Number(row.amount_paid),
+              amount_remaining: Number(row.amount_remaining),
+              attempt_count: row.attempt_count,
+              hosted_invoice_url: row.hosted_invoice_url,
+              invoice_pdf: row.invoice_pdf,
+            },
+          },
+        });
+      }
+      return row;
     },
 
-    listForCustomer: (customerId) => repo.listInvoicesOfCustomer(pool, customerId),
+    async get(stripeInvoiceId) {
+      const invoice = await repo.findInvoice(pool, stripeInvoiceId);
+      if (invoice === undefined) {
+        throw new AppError('not_found', `id: no invoice ${stripeInvoiceId}`, { param: 'id' });
+      }
+      return invoice;
+    },
+
+    async listForCustomer(customerId, page) {
+      if (
+        page.startingAfter !== undefined &&
+        !(await repo.isInvoiceOfCustomer(pool, customerId, page.startingAfter))
+      ) {
+        throw unknownCursor('an invoice of this customer', page.startingAfter);
+      }
+      const rows = await repo.listInvoicesOfCustomer(pool, customerId, {
+        startingAfter: page.startingAfter,
+        limit: page.limit + 1,
+      });
+      return pageOf(rows, page.limit);
+    },
   };
 }

@@ -17,6 +17,9 @@ export interface OrderRow {
   paid_at: Date | null;
   failed_at: Date | null;
   refunded_at: Date | null;
+  stripe_created: Date | null;
+  stripe_dispute_id: string | null;
+  dispute_status: string | null;
   created_at: Date;
 }
 
@@ -38,6 +41,7 @@ export interface OrderInput {
   status: OrderStatus;
   currency: string;
   amountTotal: number;
+  stripeCreated: Date;
 }
 
 // pending 0 < failed 1 = paid 1 < partially_refunded 2 < refunded 3: a row keeps the higher of the two.
@@ -48,8 +52,8 @@ const rank = (column: string) =>
 export async function upsertOrder(db: Queryable, input: OrderInput): Promise<OrderRow> {
   const result = await db.query<OrderRow>(
     `INSERT INTO orders (stripe_checkout_session_id, stripe_payment_intent_id, customer_id, stripe_customer_id,
-                         status, currency, amount_total, paid_at, failed_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7,
+                         status, currency, amount_total, stripe_created, paid_at, failed_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8,
              CASE WHEN $5 = 'paid' THEN now() END, CASE WHEN $5 = 'failed' THEN now() END)
      ON CONFLICT (stripe_checkout_session_id) DO UPDATE SET
        stripe_payment_intent_id = coalesce(orders.stripe_payment_intent_id, excluded.stripe_payment_intent_id),
@@ -57,6 +61,7 @@ export async function upsertOrder(db: Queryable, input: OrderInput): Promise<Ord
        stripe_customer_id = coalesce(orders.stripe_customer_id, excluded.stripe_customer_id),
        status = CASE WHEN ${rank('excluded.status')} > ${rank('orders.status')}
                      THEN excluded.status ELSE orders.status END,
+       stripe_created = coalesce(orders.stripe_created, excluded.stripe_created),
        paid_at = coalesce(orders.paid_at, excluded.paid_at),
        failed_at = coalesce(orders.failed_at, excluded.failed_at)
      RETURNING *`,
@@ -68,6 +73,7 @@ export async function upsertOrder(db: Queryable, input: OrderInput): Promise<Ord
       input.status,
       input.currency,
       input.amountTotal,
+      input.stripeCreated,
     ],
   );
   return result.rows[0] as OrderRow;
@@ -98,31 +104,38 @@ export async function replaceOrderItems(
   }
 }
 
-/** Stripe's refunded amount is cumulative: keep the largest seen, and derive the status from it. */
+/** Serialises the events of one checkout session's order (so that its order.paid is announced once). */
+export async function lockOrderOfSession(db: Queryable, stripeCheckoutSessionId: string): Promise<void> {
+  await db.query(`SELECT pg_advisory_xact_lock(hashtextextended('order:' || $1, 0))`, [
+    stripeCheckoutSessionId,
+  ]);
+}
+
+/**
+ * Stripe's refunded amount is cumulative: keep the largest seen, and derive the status from it. Also returns
+ * the amount refunded before (the row is locked first, so concurrent events see each other's result).
+ */
 export async function applyRefundedAmount(
   db: Queryable,
   stripePaymentIntentId: string,
   amountRefunded: number,
-): Promise<OrderRow | undefined> {
-  const result = await db.query<OrderRow>(
-    `UPDATE orders SET
-       amount_refunded = greatest(amount_refunded, $2),
-       status = CASE WHEN greatest(amount_refunded, $2) >= amount_total THEN 'refunded'
-                     WHEN greatest(amount_refunded, $2) > 0 THEN 'partially_refunded' ELSE status END,
-       refunded_at = CASE WHEN greatest(amount_refunded, $2) > amount_refunded THEN now() ELSE refunded_at END
-     WHERE stripe_payment_intent_id = $1
-     RETURNING *`,
+): Promise<(OrderRow & { previous_amount_refunded: string }) | undefined> {
+  const result = await db.query<OrderRow & { previous_amount_refunded: string }>(
+    `WITH previous AS (
+       SELECT id, amount_refunded FROM orders WHERE stripe_payment_intent_id = $1 FOR UPDATE
+     )
+     UPDATE orders SET
+       amount_refunded = greatest(orders.amount_refunded, $2),
+       status = CASE WHEN greatest(orders.amount_refunded, $2) >= orders.amount_total THEN 'refunded'
+                     WHEN greatest(orders.amount_refunded, $2) > 0 THEN 'partially_refunded'
+                     ELSE orders.status END,
+       refunded_at = CASE WHEN greatest(orders.amount_refunded, $2) > orders.amount_refunded THEN now()
+                          ELSE orders.refunded_at END
+     FROM previous WHERE orders.id = previous.id
+     RETURNING orders.*, previous.amount_refunded AS previous_amount_refunded`,
     [stripePaymentIntentId, amountRefunded],
   );
   return result.rows[0];
-}
-
-export async function listOrdersOfCustomer(db: Queryable, customerId: string): Promise<OrderRow[]> {
-  const result = await db.query<OrderRow>(
-    'SELECT * FROM orders WHERE customer_id = $1 ORDER BY created_at DESC, id',
-    [customerId],
-  );
-  return result.rows;
 }
 
 export async function listItemsOfOrders(
@@ -136,4 +149,24 @@ export async function listItemsOfOrders(
     [orderIds],
   );
   return result.rows;
+}
+
+/** Dispute statuses after which Stripe's decision is final; an open one never overwrites them. */
+const CLOSED_DISPUTE_STATUSES = ['won', 'lost', 'warning_closed'];
+
+/** The dispute of the order paid by the payment intent; a closed dispute is never reopened by a late event. */
+export async function applyDisputeStatus(
+  db: Queryable,
+  stripePaymentIntentId: string,
+  dispute: { id: string; status: string },
+): Promise<OrderRow | undefined> {
+  const result = await db.query<OrderRow>(
+    `UPDATE orders SET stripe_dispute_id = $2, dispute_status = $3
+      WHERE stripe_payment_intent_id = $1
+        AND NOT (stripe_dispute_id IS NOT DISTINCT FROM $2 AND coalesce(dispute_status = ANY($4::text[]), false)
+                 AND NOT $3 = ANY($4::text[]))
+     RETURNING *`,
+    [stripePaymentIntentId, dispute.id, dispute.status, CLOSED_DISPUTE_STATUSES],
+  );
+  return result.rows[0];
 }

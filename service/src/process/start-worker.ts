@@ -1,7 +1,8 @@
-// Starts the inbox worker (and its periodic jobs) around already-built dependencies, registered for graceful
+// Starts the inbox worker (and its periodic jobs, and the outgoing webhook deliveries) around already-built dependencies, registered for graceful
 // shutdown: on SIGTERM it finishes the events in hand and releases the rest of its batch. Used by worker.ts
 // and, in-process, by the dev launcher.
 import type { Dependencies } from '../deps.js';
+import { createDeliveryWorker } from '../outgoing-webhooks/delivery-worker.js';
 import { webhookMetricsFor } from '../webhooks/webhook-metrics.js';
 import { startPeriodicJobs } from '../webhooks/worker/periodic-jobs.js';
 import { createInboxWorker, type InboxWorker } from '../webhooks/worker/inbox-worker.js';
@@ -24,6 +25,15 @@ export function startWorker(options: {
   });
   worker.start();
   options.shutdown.onShutdown('inbox worker', () => worker.stop());
+  const deliveries = createDeliveryWorker({
+    pool: dependencies.pool,
+    outbox: dependencies.outbox,
+    logger: dependencies.logger,
+    registry: dependencies.metrics.registry,
+    settings: dependencies.config.outgoingWebhooks,
+  });
+  deliveries.start();
+  options.shutdown.onShutdown('outgoing webhook deliveries', () => deliveries.stop());
   const jobs = startPeriodicJobs({
     pool: dependencies.pool,
     stripe: dependencies.stripe,

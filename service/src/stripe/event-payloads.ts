@@ -1,8 +1,9 @@
-// The objects of the events whose payload we apply as given (products, prices, customers), parsed to our own types:
-// a payload that is not what we read fails its event loudly (and is retried) instead of writing a half-filled row.
+// The objects of the events whose payload we apply as given (products, prices, customers, disputes), parsed to
+// our own types: a payload that is not what we read fails its event loudly (and is retried) instead of writing a
+// half-filled row.
 // Every other event is applied by refetching its object, so only its id is read.
 import { z } from 'zod';
-import type { StripeCustomer, StripePrice, StripeProduct } from './stripe-objects.js';
+import type { StripeCustomer, StripeDispute, StripePrice, StripeProduct } from './stripe-objects.js';
 
 const metadata = z.record(z.string(), z.string()).nullish();
 const reference = z.union([z.string(), z.object({ id: z.string() })]);
@@ -38,6 +39,13 @@ const customerSchema = z.object({
   name: z.string().nullish(),
 }) satisfies z.ZodType<StripeCustomer>;
 
+const disputeSchema = z.object({
+  id: z.string(),
+  status: z.string(),
+  charge: reference.nullable(),
+  payment_intent: reference.nullable(),
+}) satisfies z.ZodType<StripeDispute>;
+
 function parse<Output>(schema: z.ZodType<Output>, name: string, object: unknown): Output {
   const parsed = schema.safeParse(object);
   if (parsed.success) return parsed.data;
@@ -48,3 +56,4 @@ export const parseStripeProduct = (object: unknown): StripeProduct => parse(prod
 export const parseStripePrice = (object: unknown): StripePrice => parse(priceSchema, 'price', object);
 export const parseStripeCustomer = (object: unknown): StripeCustomer =>
   parse(customerSchema, 'customer', object);
+export const parseStripeDispute = (object: unknown): StripeDispute => parse(disputeSchema, 'dispute', object);

@@ -108,6 +108,8 @@ export function createStripeGateway(settings: StripeSettings, logger: Logger, re
       call('invoices.list', () => client.invoices.list(page(request))),
     retrieveCharge: (id: string): Promise<O.StripeCharge> =>
       call('charges.retrieve', () => client.charges.retrieve(id, { expand: ['refunds'] })),
+    createRefund: (params: P.RefundCreateParams, idempotencyKey: string): Promise<O.StripeRefund> =>
+      call('refunds.create', () => client.refunds.create(params, key(idempotencyKey))),
     listEvents: (
       request: O.PageRequest & { createdGte?: number },
     ): Promise<O.StripePage<O.StripeEventObject>> =>

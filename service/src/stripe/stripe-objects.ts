@@ -81,6 +81,9 @@ export interface StripeCheckoutSession {
   payment_status: OpenEnum<'no_payment_required' | 'paid' | 'unpaid'>;
   currency: string | null;
   amount_total: number | null;
+  /** The subscription a subscription-mode session created, once it is complete. */
+  subscription: StripeReference | null;
+  created: number;
   /** Present when the session was retrieved with `expand: ['line_items']`. */
   line_items?: StripePage<StripeCheckoutLineItem> | undefined;
 }
@@ -125,6 +128,7 @@ export interface StripeInvoice {
   billing_reason: string | null;
   number: string | null;
   hosted_invoice_url?: string | null | undefined;
+  invoice_pdf?: string | null | undefined;
   currency: string;
   amount_due: number;
   amount_paid: number;
@@ -157,6 +161,25 @@ export interface StripeCharge {
   amount_refunded: number;
   /** API versions before 2025-03-31: the invoice the charge paid. */
   invoice?: StripeReference | null | undefined;
+  /** Expanded by the gateway's retrieveCharge: the charge's refunds, ours and those made elsewhere. */
+  refunds?: StripePage<StripeRefund> | null | undefined;
+}
+
+export interface StripeRefund {
+  id: string;
+  amount: number;
+  status: string | null;
+  reason: string | null;
+  failure_reason?: string | null | undefined;
+  metadata: StripeMetadata | null;
+}
+
+/** A charge.dispute.* event's object, as the handler reads it (event-payloads.ts parses it). */
+export interface StripeDispute {
+  id: string;
+  status: string;
+  charge: StripeReference | null;
+  payment_intent: StripeReference | null;
 }
 
 /** An event as Stripe lists it (any API version); its object stays untyped until a handler parses it. */

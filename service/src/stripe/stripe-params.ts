@@ -75,3 +75,10 @@ export interface PortalSessionCreateParams {
   return_url: string;
   configuration: string;
 }
+
+export interface RefundCreateParams {
+  payment_intent: string;
+  amount: number;
+  reason?: 'duplicate' | 'fraudulent' | 'requested_by_customer';
+  metadata: StripeMetadata;
+}

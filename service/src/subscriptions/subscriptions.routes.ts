@@ -87,6 +87,19 @@ export function registerSubscriptionRoutes(
     },
   );
 
+  app.get(
+    '/v1/subscriptions/:id',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'One subscription of our customers (an entitlement source of type "subscription")',
+        params: SubscriptionIdParams,
+        response: { 200: SubscriptionView, ...errorResponses(404, ...STRIPE_ERROR_STATUSES) },
+      },
+    },
+    async (request) => subscriptionView(await subscriptions.getOwned(request.params.id)),
+  );
+
   app.post(
     '/v1/subscriptions/:id/change',
     {

@@ -10,6 +10,8 @@ import { unlessNotFound } from '../stripe/call-outcomes.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import * as repo from './subscriptions.repo.js';
 import type { SubscriptionItemRow, SubscriptionRow } from './subscriptions.repo.js';
+import type { OutboxService } from '../outbox/outbox.service.js';
+import { subscriptionEventData, subscriptionEventType } from './subscription-events.js';
 import { subscriptionInputOf, subscriptionItemsOf } from './subscription-snapshot.js';
 
 export interface SubscriptionRecord extends SubscriptionRow {
@@ -38,6 +40,9 @@ export interface SubscriptionsService {
   ) => Promise<Array<{ stripe_product_id: string; stripe_subscription_id: string }>>;
 }
 
+const itemKeys = (items: Array<Pick<SubscriptionItemRow, 'stripe_price_id' | 'quantity'>>) =>
+  items.map((item) => `${item.stripe_price_id}:${item.quantity}`).sort();
+
 function recordOf(row: SubscriptionRow, items: SubscriptionItemRow[]): SubscriptionRecord {
   return { ...row, items, product_ids: [...new Set(items.map((item) => item.stripe_product_id))] };
 }
@@ -46,6 +51,7 @@ export function createSubscriptionsService(options: {
   pool: Pool;
   stripe: StripeGateway;
   customers: CustomersService;
+  outbox: Pick<OutboxService, 'append'>;
 }): SubscriptionsService {
   const { pool, stripe, customers } = options;
 
@@ -59,12 +65,24 @@ export function createSubscriptionsService(options: {
     const stripeCustomerId =
       typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
     const customer = await customers.findByStripeCustomerId(client, stripeCustomerId);
+    const previous = await repo.findSubscriptionByStripeId(client, stripeSubscriptionId);
+    const previousItems =
+      previous === undefined ? [] : await repo.listItemsOfSubscriptions(client, [previous.id]);
     const row = await repo.upsertSubscription(
       client,
       subscriptionInputOf(subscription, customer?.id ?? null),
     );
     const items = subscriptionItemsOf(subscription);
     await repo.replaceSubscriptionItems(client, row.id, items);
+    const itemsChanged = JSON.stringify(itemKeys(previousItems)) !== JSON.stringify(itemKeys(items));
+    const type = subscriptionEventType(previous, row, itemsChanged);
+    if (type !== undefined && row.customer_id !== null) {
+      await options.outbox.append(client, {
+        customerId: row.customer_id,
+        type,
+        data: subscriptionEventData(row, items),
+      });
+    }
     return recordOf(row, items);
   }
 

@@ -19,7 +19,12 @@ export interface BillingWorld extends TestApp {
   stripe: Stripe;
   database: TestDatabase;
   worker: InboxWorker;
-  call: (method: 'GET' | 'POST', url: string, body?: unknown) => Promise<LightMyRequestResponse>;
+  call: (
+    method: 'GET' | 'POST' | 'DELETE',
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => Promise<LightMyRequestResponse>;
   /**
    * Waits until the emulator has delivered everything (unless `waitForDeliveries` is false, e.g. while its
    * deliveries are paused) and the inbox holds nothing left to apply.
@@ -103,11 +108,11 @@ export async function startBillingWorld(
     stripe,
     database,
     worker,
-    call: (method, url, body) =>
+    call: (method, url, body, headers = {}) =>
       testApp.app.inject({
         method,
         url,
-        headers: { authorization: `Bearer ${key}` },
+        headers: { authorization: `Bearer ${key}`, ...headers },
         ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
       }),
     settle,

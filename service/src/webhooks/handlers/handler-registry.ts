@@ -6,6 +6,7 @@ import {
   deleteEventPrice,
   deleteEventProduct,
 } from './catalog-effects.js';
+import { applyChargeDispute } from './charge-dispute-effects.js';
 import { applyChargeRefund } from './charge-effects.js';
 import {
   applyCheckoutSessionPaymentFailed,
@@ -35,6 +36,10 @@ const effectByEventType: Record<string, EventEffect> = {
   'invoice.finalized': syncEventInvoice,
   'invoice.payment_action_required': syncEventInvoice,
   'charge.refunded': applyChargeRefund,
+  // Opened, changed (evidence, under review) and closed (won, lost) alike: the dispute's status is applied.
+  'charge.dispute.created': applyChargeDispute,
+  'charge.dispute.updated': applyChargeDispute,
+  'charge.dispute.closed': applyChargeDispute,
   'product.created': applyProductEvent,
   'product.updated': applyProductEvent,
   'product.deleted': deleteEventProduct,
