@@ -5,6 +5,16 @@ import type { StripeObject } from '../core/store.js';
 import type { PaymentMethod } from './payment-methods.js';
 import type { CardDecline } from './test-cards.js';
 
+/** What a refund and a dispute share: an amount taken back from one charge (and its payment intent). */
+export interface ChargeReversal extends StripeObject {
+  amount: number;
+  charge: string;
+  created: number;
+  currency: string;
+  metadata: Record<string, string>;
+  payment_intent: string | null;
+}
+
 export interface Charge extends StripeObject {
   object: 'charge';
   amount: number;

@@ -4,7 +4,7 @@ import { invalidRequest } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { sideData, type StripeObject } from '../core/store.js';
 import { createCharge } from './charges.js';
-import { paymentIntents, type PaymentIntent } from './payment-intents.js';
+import { chargeFieldsOf, paymentIntents, type PaymentIntent } from './payment-intents.js';
 import { paymentMethods, type PaymentMethod } from './payment-methods.js';
 import { clockOfCustomer, emitOn, nowOn } from './time.js';
 
@@ -117,13 +117,7 @@ function completeFunded(context: EmulatorContext, paymentIntent: PaymentIntent):
   const clock = clockOfCustomer(context, paymentIntent.customer);
   const paymentMethod = paymentMethods(context).get(paymentIntent.payment_method ?? '', 'payment_method');
   const charge = createCharge(context, {
-    amount: paymentIntent.amount,
-    currency: paymentIntent.currency,
-    customer: paymentIntent.customer,
-    description: paymentIntent.description,
-    metadata: paymentIntent.metadata,
-    paymentIntentId: paymentIntent.id,
-    paymentMethod,
+    ...chargeFieldsOf(paymentIntent, paymentMethod),
     status: 'succeeded',
     receiptEmail: null,
     now: nowOn(context, clock),

@@ -2,18 +2,11 @@
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import type { StripeObject } from '../core/store.js';
-import type { Charge } from './charges.js';
+import type { Charge, ChargeReversal } from './charges.js';
 import { emitOn, nowOn, type ClockId } from './time.js';
 
-export interface Dispute extends StripeObject {
+export interface Dispute extends ChargeReversal {
   object: 'dispute';
-  amount: number;
-  charge: string;
-  created: number;
-  currency: string;
-  metadata: Record<string, string>;
-  payment_intent: string | null;
   reason: string;
   status:
     | 'warning_needs_response'

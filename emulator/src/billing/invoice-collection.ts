@@ -11,7 +11,7 @@ import {
   type PaymentIntent,
   type PaymentOutcome,
 } from './payment-intents.js';
-import { paymentMethods } from './payment-methods.js';
+import { paymentMethods, type ConfirmOptions } from './payment-methods.js';
 import { billingSettings } from './settings.js';
 import {
   handleInvoicePaid,
@@ -97,7 +97,7 @@ export function finalizeAndCollect(
   context: EmulatorContext,
   invoice: Invoice,
   clock: ClockId,
-  options: { authenticated?: boolean } = {},
+  options: ConfirmOptions = {},
 ): void {
   finalizeInvoice(context, invoice, clock);
   if (invoice.status === 'open')

@@ -2,14 +2,8 @@
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import {
-  optionalEnum,
-  optionalHash,
-  optionalInteger,
-  optionalString,
-  requiredString,
-  type Params,
-} from '../core/params.js';
+import * as read from '../core/params.js';
+import { type Params } from '../core/params.js';
 import { prices, type Price } from '../resources/price-object.js';
 import type { Recurring } from '../resources/price-params.js';
 import { products, type Product } from '../resources/product-object.js';
@@ -47,9 +41,9 @@ export function productName(context: EmulatorContext, productId: string): string
 
 /** `price_data` (with `product` or `product_data`): creates the inline price (and product) Stripe would. */
 export function createInlinePrice(context: EmulatorContext, data: Params, param: string, now: number): Price {
-  const currency = requiredString(data, 'currency').toLowerCase();
-  const unitAmount = optionalInteger(data, 'unit_amount') ?? undefined;
-  const decimal = optionalString(data, 'unit_amount_decimal');
+  const currency = read.requiredString(data, 'currency').toLowerCase();
+  const unitAmount = read.optionalInteger(data, 'unit_amount') ?? undefined;
+  const decimal = read.optionalString(data, 'unit_amount_decimal');
   const amount = unitAmount ?? (decimal ? Math.round(Number(decimal)) : undefined);
   if (amount === undefined || amount < 0) {
     throw invalidRequest(
@@ -58,8 +52,8 @@ export function createInlinePrice(context: EmulatorContext, data: Params, param:
       'parameter_missing',
     );
   }
-  let productId = optionalString(data, 'product') ?? undefined;
-  const productData = optionalHash(data, 'product_data');
+  let productId = read.optionalString(data, 'product') ?? undefined;
+  const productData = read.optionalHash(data, 'product_data');
   if (productId) {
     if (!products(context).find(productId)) {
       throw invalidRequest(`No such product: '${productId}'`, `${param}[product]`, 'resource_missing');
@@ -73,11 +67,14 @@ export function createInlinePrice(context: EmulatorContext, data: Params, param:
       'parameter_missing',
     );
   }
-  const recurringParams = optionalHash(data, 'recurring');
+  const recurringParams = read.optionalHash(data, 'recurring');
   const recurring: Recurring | null = recurringParams
     ? {
-        interval: parseInterval(requiredString(recurringParams, 'interval'), `${param}[recurring][interval]`),
-        interval_count: optionalInteger(recurringParams, 'interval_count') ?? 1,
+        interval: parseInterval(
+          read.requiredString(recurringParams, 'interval'),
+          `${param}[recurring][interval]`,
+        ),
+        interval_count: read.optionalInteger(recurringParams, 'interval_count') ?? 1,
         meter: null,
         trial_period_days: null,
         usage_type: 'licensed',
@@ -98,7 +95,8 @@ export function createInlinePrice(context: EmulatorContext, data: Params, param:
     product: productId,
     recurring,
     tax_behavior:
-      optionalEnum(data, 'tax_behavior', ['inclusive', 'exclusive', 'unspecified'] as const) ?? 'unspecified',
+      read.optionalEnum(data, 'tax_behavior', ['inclusive', 'exclusive', 'unspecified'] as const) ??
+      'unspecified',
     tiers_mode: null,
     transform_quantity: null,
     type: recurring ? 'recurring' : 'one_time',
@@ -116,7 +114,7 @@ function createInlineProduct(context: EmulatorContext, data: Params, param: stri
     active: false,
     created: now,
     default_price: null,
-    description: optionalString(data, 'description') ?? null,
+    description: read.optionalString(data, 'description') ?? null,
     images: [],
     livemode: false,
     marketing_features: [],
@@ -136,7 +134,7 @@ function createInlineProduct(context: EmulatorContext, data: Params, param: stri
 }
 
 function requiredStringAt(data: Params, name: string, param: string): string {
-  const value = optionalString(data, name);
+  const value = read.optionalString(data, name);
   if (!value)
     throw invalidRequest(
       `Missing required param: ${param}[${name}].`,

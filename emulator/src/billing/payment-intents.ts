@@ -4,14 +4,23 @@ import { StripeError, type StripeErrorFields } from '../core/errors.js';
 import { newClientSecret, newId } from '../core/ids.js';
 import type { StripeObject } from '../core/store.js';
 import { openDispute } from './disputes.js';
-import { createCharge, markChargeFailed, markChargeSucceeded, charges, type Charge } from './charges.js';
+import {
+  createCharge,
+  markChargeFailed,
+  markChargeSucceeded,
+  charges,
+  type Charge,
+  type ChargeInput,
+} from './charges.js';
 import {
   behaviourOf,
   recordSuccessfulCharge,
   paymentMethods,
   type PaymentMethod,
+  type ConfirmOptions,
 } from './payment-methods.js';
 import type { CardDecline } from './test-cards.js';
+import { intentFieldsFrom, type IntentInput } from './intent-fields.js';
 import { emitOn, nowOn, type ClockId } from './time.js';
 
 export interface PaymentIntent extends StripeObject {
@@ -66,17 +75,12 @@ export function paymentIntents(context: EmulatorContext) {
   return context.state.table<PaymentIntent>('payment_intent');
 }
 
-export interface PaymentIntentInput {
+export interface PaymentIntentInput extends IntentInput {
   amount: number;
   currency: string;
-  customer: string | null;
-  description?: string | null;
-  metadata?: Record<string, string>;
-  paymentMethod?: string | null;
   receiptEmail?: string | null;
   setupFutureUsage?: string | null;
   captureMethod?: 'automatic' | 'automatic_async' | 'manual';
-  clock: ClockId;
 }
 
 export function createPaymentIntent(context: EmulatorContext, input: PaymentIntentInput): PaymentIntent {
@@ -97,20 +101,13 @@ export function createPaymentIntent(context: EmulatorContext, input: PaymentInte
     client_secret: newClientSecret(id),
     confirmation_method: 'automatic',
     created: nowOn(context, input.clock),
+    ...intentFieldsFrom(input),
     currency: input.currency,
-    customer: input.customer,
-    customer_account: null,
-    description: input.description ?? null,
     excluded_payment_method_types: null,
     last_payment_error: null,
     latest_charge: null,
     livemode: false,
     managed_payments: null,
-    metadata: { ...(input.metadata ?? {}) },
-    next_action: null,
-    on_behalf_of: null,
-    payment_method: input.paymentMethod ?? null,
-    payment_method_configuration_details: null,
     payment_method_options: {
       card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' },
     },
@@ -123,7 +120,6 @@ export function createPaymentIntent(context: EmulatorContext, input: PaymentInte
     source: null,
     statement_descriptor: null,
     statement_descriptor_suffix: null,
-    status: input.paymentMethod ? 'requires_confirmation' : 'requires_payment_method',
     transfer_data: null,
     transfer_group: null,
   };
@@ -132,16 +128,34 @@ export function createPaymentIntent(context: EmulatorContext, input: PaymentInte
   return paymentIntent;
 }
 
+/** What a charge for a payment intent takes from it: amount, currency, customer, description, metadata. */
+export function chargeFieldsOf(
+  paymentIntent: PaymentIntent,
+  paymentMethod: PaymentMethod,
+): Pick<
+  ChargeInput,
+  'amount' | 'currency' | 'customer' | 'description' | 'metadata' | 'paymentIntentId' | 'paymentMethod'
+> {
+  return {
+    amount: paymentIntent.amount,
+    currency: paymentIntent.currency,
+    customer: paymentIntent.customer,
+    description: paymentIntent.description,
+    metadata: paymentIntent.metadata,
+    paymentIntentId: paymentIntent.id,
+    paymentMethod,
+  };
+}
+
 /**
  * Confirms a payment intent with its payment method: one charge attempt, with the events Stripe sends for it.
- * `authenticated` stands for a customer completing 3D Secure on a hosted page.
  */
 export function confirmPaymentIntent(
   context: EmulatorContext,
   paymentIntent: PaymentIntent,
   paymentMethod: PaymentMethod,
   clock: ClockId,
-  options: { authenticated?: boolean } = {},
+  options: ConfirmOptions = {},
 ): PaymentOutcome {
   const now = nowOn(context, clock);
   const behaviour = behaviourOf(context, paymentMethod.id);
@@ -169,13 +183,7 @@ export function confirmPaymentIntent(
       : 'succeeded';
   const decline = declines ? card?.decline : undefined;
   const charge = createCharge(context, {
-    amount: paymentIntent.amount,
-    currency: paymentIntent.currency,
-    customer: paymentIntent.customer,
-    description: paymentIntent.description,
-    metadata: paymentIntent.metadata,
-    paymentIntentId: paymentIntent.id,
-    paymentMethod,
+    ...chargeFieldsOf(paymentIntent, paymentMethod),
     status: chargeStatus,
     ...(decline ? { decline } : {}),
     receiptEmail: paymentIntent.receipt_email as string | null,

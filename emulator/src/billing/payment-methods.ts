@@ -43,6 +43,11 @@ export function setPaymentBehaviour(
   behaviourMap(context).set(paymentMethodId, behaviour);
 }
 
+/** How a confirmation ran: `authenticated` stands for a customer completing 3D Secure on a hosted page. */
+export interface ConfirmOptions {
+  authenticated?: boolean;
+}
+
 export function behaviourOf(context: EmulatorContext, paymentMethodId: string): PaymentBehaviour {
   return behaviourMap(context).get(paymentMethodId) ?? { successfulCharges: 0 };
 }

@@ -2,18 +2,11 @@
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import type { StripeObject } from '../core/store.js';
-import { createBalanceTransaction, type Charge } from './charges.js';
+import { createBalanceTransaction, type Charge, type ChargeReversal } from './charges.js';
 import { clockOfCustomer, emitOn, nowOn } from './time.js';
 
-export interface Refund extends StripeObject {
+export interface Refund extends ChargeReversal {
   object: 'refund';
-  amount: number;
-  charge: string;
-  created: number;
-  currency: string;
-  metadata: Record<string, string>;
-  payment_intent: string | null;
   status: 'succeeded' | 'pending' | 'failed' | 'canceled';
   [key: string]: unknown;
 }

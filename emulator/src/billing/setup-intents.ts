@@ -3,7 +3,13 @@ import type { EmulatorContext } from '../core/context.js';
 import { StripeError } from '../core/errors.js';
 import { newClientSecret, newId } from '../core/ids.js';
 import type { StripeObject } from '../core/store.js';
-import { attachPaymentMethod, behaviourOf, type PaymentMethod } from './payment-methods.js';
+import {
+  attachPaymentMethod,
+  behaviourOf,
+  type ConfirmOptions,
+  type PaymentMethod,
+} from './payment-methods.js';
+import { intentFieldsFrom, type IntentInput } from './intent-fields.js';
 import { emitOn, nowOn, type ClockId } from './time.js';
 
 export interface SetupIntent extends StripeObject {
@@ -31,14 +37,9 @@ export function setupIntents(context: EmulatorContext) {
   return context.state.table<SetupIntent>('setup_intent');
 }
 
-export interface SetupIntentInput {
-  customer: string | null;
-  description?: string | null;
-  metadata?: Record<string, string>;
-  paymentMethod?: string | null;
+export interface SetupIntentInput extends IntentInput {
   paymentMethodTypes?: string[];
   usage?: 'off_session' | 'on_session';
-  clock: ClockId;
 }
 
 export function createSetupIntent(context: EmulatorContext, input: SetupIntentInput): SetupIntent {
@@ -51,26 +52,18 @@ export function createSetupIntent(context: EmulatorContext, input: SetupIntentIn
     cancellation_reason: null,
     client_secret: newClientSecret(id),
     created: nowOn(context, input.clock),
-    customer: input.customer,
-    customer_account: null,
-    description: input.description ?? null,
+    ...intentFieldsFrom(input),
     excluded_payment_method_types: null,
     flow_directions: null,
     last_setup_error: null,
     latest_attempt: null,
     livemode: false,
     mandate: null,
-    metadata: { ...(input.metadata ?? {}) },
-    next_action: null,
-    on_behalf_of: null,
-    payment_method: input.paymentMethod ?? null,
-    payment_method_configuration_details: null,
     payment_method_options: {
       card: { mandate_options: null, network: null, request_three_d_secure: 'automatic' },
     },
     payment_method_types: input.paymentMethodTypes ?? ['card'],
     single_use_mandate: null,
-    status: input.paymentMethod ? 'requires_confirmation' : 'requires_payment_method',
     usage: input.usage ?? 'off_session',
   };
   setupIntents(context).insert(setupIntent);
@@ -88,7 +81,7 @@ export function confirmSetupIntent(
   setupIntent: SetupIntent,
   paymentMethod: PaymentMethod,
   clock: ClockId,
-  options: { authenticated?: boolean } = {},
+  options: ConfirmOptions = {},
 ): void {
   const card = behaviourOf(context, paymentMethod.id).card;
   setupIntent.payment_method = paymentMethod.id;

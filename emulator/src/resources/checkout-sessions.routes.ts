@@ -13,16 +13,8 @@ import { clockOfCustomer, nowOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
 import { missingParam } from '../core/errors.js';
 import { paginate } from '../core/list.js';
-import {
-  applyMetadata,
-  optionalBoolean,
-  optionalEnum,
-  optionalHash,
-  optionalInteger,
-  optionalString,
-  optionalStringArray,
-  type Params,
-} from '../core/params.js';
+import * as read from '../core/params.js';
+import { applyMetadata, type Params } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
 import { parseExpiresAt, parseLineItems, rejectParamsForMode } from './checkout-session-params.js';
 
@@ -64,11 +56,11 @@ export function registerCheckoutSessionRoutes(app: FastifyInstance, context: Emu
   app.get('/v1/checkout/sessions', async (request) => {
     const params = requestParams(request);
     const filters = {
-      customer: optionalString(params, 'customer'),
-      payment_intent: optionalString(params, 'payment_intent'),
-      subscription: optionalString(params, 'subscription'),
-      status: optionalEnum(params, 'status', ['open', 'complete', 'expired'] as const),
-      client_reference_id: optionalString(params, 'client_reference_id'),
+      customer: read.optionalString(params, 'customer'),
+      payment_intent: read.optionalString(params, 'payment_intent'),
+      subscription: read.optionalString(params, 'subscription'),
+      status: read.optionalEnum(params, 'status', ['open', 'complete', 'expired'] as const),
+      client_reference_id: read.optionalString(params, 'client_reference_id'),
     };
     for (const session of table.list((row) => row.status === 'open')) expireIfDue(context, session);
     const rows = table.list((row) =>
@@ -85,7 +77,7 @@ export function registerCheckoutSessionRoutes(app: FastifyInstance, context: Emu
 
   /** `expand[]=line_items`: the session carries its line items list only when asked for. */
   function withExpandedLineItems(session: CheckoutSession, params: Params): CheckoutSession {
-    const expand = optionalStringArray(params, 'expand') ?? [];
+    const expand = read.optionalStringArray(params, 'expand') ?? [];
     if (!expand.some((path) => path === 'line_items' || path.startsWith('line_items.'))) return session;
     const lines = lineItemsOf(context, session.id);
     return {
@@ -100,10 +92,10 @@ export function registerCheckoutSessionRoutes(app: FastifyInstance, context: Emu
   }
 
   function createSession(params: Params): CheckoutSession {
-    const mode = optionalEnum(params, 'mode', ['payment', 'subscription', 'setup'] as const);
+    const mode = read.optionalEnum(params, 'mode', ['payment', 'subscription', 'setup'] as const);
     if (!mode) throw missingParam('mode');
     rejectParamsForMode(params, mode);
-    const customer = optionalString(params, 'customer') ?? null;
+    const customer = read.optionalString(params, 'customer') ?? null;
     if (customer) context.state.table('customer').get(customer, 'customer');
     const clock = clockOfCustomer(context, customer);
     const now = nowOn(context, clock);
@@ -111,38 +103,40 @@ export function registerCheckoutSessionRoutes(app: FastifyInstance, context: Emu
       buildLineItem(context, line.price, line.quantity),
     );
     const subtotal = lines.reduce((sum, line) => sum + line.amount_subtotal, 0);
-    const subscriptionData = optionalHash(params, 'subscription_data') ?? {};
-    const paymentIntentData = optionalHash(params, 'payment_intent_data') ?? {};
-    const trialPeriodDays = optionalInteger(subscriptionData, 'trial_period_days') ?? null;
-    const trialEnd = optionalInteger(subscriptionData, 'trial_end') ?? null;
+    const subscriptionData = read.optionalHash(params, 'subscription_data') ?? {};
+    const paymentIntentData = read.optionalHash(params, 'payment_intent_data') ?? {};
+    const trialPeriodDays = read.optionalInteger(subscriptionData, 'trial_period_days') ?? null;
+    const trialEnd = read.optionalInteger(subscriptionData, 'trial_end') ?? null;
     const trialing = trialPeriodDays !== null || trialEnd !== null;
     const dueNow = trialing
       ? lines.filter((line) => !line.price.recurring).reduce((sum, line) => sum + line.amount_total, 0)
       : subtotal;
-    const uiMode = optionalEnum(params, 'ui_mode', ['hosted', 'embedded', 'custom'] as const) ?? 'hosted';
+    const uiMode =
+      read.optionalEnum(params, 'ui_mode', ['hosted', 'embedded', 'custom'] as const) ?? 'hosted';
     const session = newCheckoutSession({
       mode,
       created: now,
       expires_at: parseExpiresAt(params, now),
-      allow_promotion_codes: optionalBoolean(params, 'allow_promotion_codes') ?? null,
+      allow_promotion_codes: read.optionalBoolean(params, 'allow_promotion_codes') ?? null,
       amount_subtotal: mode === 'setup' ? null : subtotal,
       amount_total: mode === 'setup' ? null : dueNow,
-      cancel_url: optionalString(params, 'cancel_url') ?? null,
-      client_reference_id: optionalString(params, 'client_reference_id') ?? null,
-      currency: lines[0]?.currency ?? optionalString(params, 'currency') ?? null,
+      cancel_url: read.optionalString(params, 'cancel_url') ?? null,
+      client_reference_id: read.optionalString(params, 'client_reference_id') ?? null,
+      currency: lines[0]?.currency ?? read.optionalString(params, 'currency') ?? null,
       customer,
       customer_creation:
         mode === 'payment' && !customer
-          ? (optionalEnum(params, 'customer_creation', ['always', 'if_required'] as const) ?? 'if_required')
+          ? (read.optionalEnum(params, 'customer_creation', ['always', 'if_required'] as const) ??
+            'if_required')
           : null,
-      customer_email: optionalString(params, 'customer_email') ?? null,
-      locale: optionalString(params, 'locale') ?? null,
+      customer_email: read.optionalString(params, 'customer_email') ?? null,
+      locale: read.optionalString(params, 'locale') ?? null,
       metadata: applyMetadata({}, params),
       payment_status: mode === 'setup' ? 'no_payment_required' : 'unpaid',
-      success_url: optionalString(params, 'success_url') ?? null,
+      success_url: read.optionalString(params, 'success_url') ?? null,
       total_details: mode === 'setup' ? null : { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
       ui_mode: uiMode,
-      payment_method_types: optionalStringArray(params, 'payment_method_types') ?? ['card'],
+      payment_method_types: read.optionalStringArray(params, 'payment_method_types') ?? ['card'],
       invoice_creation: mode === 'payment' ? { enabled: false, invoice_data: null } : null,
     });
     session.url = uiMode === 'hosted' ? `${context.baseUrl}/checkout/${session.id}` : null;
@@ -153,11 +147,12 @@ export function registerCheckoutSessionRoutes(app: FastifyInstance, context: Emu
       trialPeriodDays,
       trialEnd,
       subscriptionMetadata: applyMetadata({}, subscriptionData),
-      subscriptionDescription: optionalString(subscriptionData, 'description') ?? null,
+      subscriptionDescription: read.optionalString(subscriptionData, 'description') ?? null,
       paymentIntentMetadata: applyMetadata({}, paymentIntentData),
-      paymentIntentDescription: optionalString(paymentIntentData, 'description') ?? null,
+      paymentIntentDescription: read.optionalString(paymentIntentData, 'description') ?? null,
       setupFutureUsage:
-        optionalEnum(paymentIntentData, 'setup_future_usage', ['on_session', 'off_session'] as const) ?? null,
+        read.optionalEnum(paymentIntentData, 'setup_future_usage', ['on_session', 'off_session'] as const) ??
+        null,
     });
     return session;
   }

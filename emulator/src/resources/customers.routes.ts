@@ -7,15 +7,8 @@ import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { previousAttributes } from '../core/events.js';
 import { matchesCreated, paginate } from '../core/list.js';
-import {
-  applyMetadata,
-  optionalEnum,
-  optionalHash,
-  optionalInteger,
-  optionalString,
-  optionalStringArray,
-  type Params,
-} from '../core/params.js';
+import * as read from '../core/params.js';
+import { applyMetadata, type Params } from '../core/params.js';
 import { searchTable, type SearchField } from '../core/search.js';
 import { sideData, type StripeObject } from '../core/store.js';
 import { requestParams } from '../core/request-params.js';
@@ -42,19 +35,19 @@ export function registerCustomerRoutes(app: FastifyInstance, context: EmulatorCo
 
   app.post('/v1/customers', async (request) => {
     const params = requestParams(request);
-    const testClock = optionalString(params, 'test_clock') ?? null;
+    const testClock = read.optionalString(params, 'test_clock') ?? null;
     if (testClock) context.state.table('test_helpers.test_clock').get(testClock, 'test_clock');
     const customer = newCustomer({
       created: nowOn(context, testClock),
       testClock,
       metadata: applyMetadata({}, params),
     });
-    const paymentMethodId = optionalString(params, 'payment_method');
+    const paymentMethodId = read.optionalString(params, 'payment_method');
     // Resolve before inserting, so an unknown payment method leaves no customer behind.
     const paymentMethod = paymentMethodId
       ? resolvePaymentMethod(context, paymentMethodId, 'payment_method', customer.created)
       : undefined;
-    const settings = optionalHash(params, 'invoice_settings');
+    const settings = read.optionalHash(params, 'invoice_settings');
     // The payment method this request attaches may be named as the default too (a `pm_card_visa` test value
     // included: it names the payment method minted from it).
     const defaultIsAttached =
@@ -67,7 +60,7 @@ export function registerCustomerRoutes(app: FastifyInstance, context: EmulatorCo
         : params,
     );
     if (defaultIsAttached) customer.invoice_settings.default_payment_method = paymentMethod.id;
-    const couponId = optionalString(params, 'coupon');
+    const couponId = read.optionalString(params, 'coupon');
     if (couponId) redeemableCoupon(context, couponId, 'coupon', customer.created);
     insertCustomer(context, customer);
     if (couponId) applyCustomerCoupon(context, customer, couponId);
@@ -85,7 +78,7 @@ export function registerCustomerRoutes(app: FastifyInstance, context: EmulatorCo
     const before = structuredClone(customer);
     applyCustomerFields(context, customer, params);
     customer.metadata = applyMetadata(customer.metadata, params);
-    const couponId = optionalString(params, 'coupon');
+    const couponId = read.optionalString(params, 'coupon');
     if (couponId !== undefined) applyCustomerCoupon(context, customer, couponId);
     const changed = previousAttributes(before, customer);
     if (Object.keys(changed).length > 0) {
@@ -105,8 +98,8 @@ export function registerCustomerRoutes(app: FastifyInstance, context: EmulatorCo
 
   app.get('/v1/customers', async (request) => {
     const params = requestParams(request);
-    const email = optionalString(params, 'email');
-    const testClock = optionalString(params, 'test_clock');
+    const email = read.optionalString(params, 'email');
+    const testClock = read.optionalString(params, 'test_clock');
     const rows = table.list(
       (row) =>
         (email === undefined || row.email === email) &&
@@ -124,28 +117,28 @@ export function registerCustomerRoutes(app: FastifyInstance, context: EmulatorCo
 /** Fields create and update share; an empty string unsets, as on Stripe. */
 function applyCustomerFields(context: EmulatorContext, customer: Customer, params: Params): void {
   for (const field of ['email', 'name', 'description', 'phone'] as const) {
-    const value = optionalString(params, field);
+    const value = read.optionalString(params, field);
     if (value !== undefined) customer[field] = value;
   }
-  const balance = optionalInteger(params, 'balance');
+  const balance = read.optionalInteger(params, 'balance');
   if (balance !== undefined) customer.balance = balance ?? 0;
-  const nextSequence = optionalInteger(params, 'next_invoice_sequence');
+  const nextSequence = read.optionalInteger(params, 'next_invoice_sequence');
   if (nextSequence !== undefined && nextSequence !== null) {
     if (nextSequence < 1)
       throw invalidRequest('next_invoice_sequence must be at least 1.', 'next_invoice_sequence');
     customer.next_invoice_sequence = nextSequence;
   }
-  const invoicePrefix = optionalString(params, 'invoice_prefix');
+  const invoicePrefix = read.optionalString(params, 'invoice_prefix');
   if (invoicePrefix) {
     if (!/^[A-Z0-9]{3,12}$/.test(invoicePrefix)) {
       throw invalidRequest('invoice_prefix must be 3–12 uppercase letters or numbers.', 'invoice_prefix');
     }
     customer.invoice_prefix = invoicePrefix;
   }
-  const locales = optionalStringArray(params, 'preferred_locales');
+  const locales = read.optionalStringArray(params, 'preferred_locales');
   if (locales !== undefined) customer.preferred_locales = locales;
   else if (params.preferred_locales === '') customer.preferred_locales = [];
-  const taxExempt = optionalEnum(params, 'tax_exempt', TAX_EXEMPT);
+  const taxExempt = read.optionalEnum(params, 'tax_exempt', TAX_EXEMPT);
   if (taxExempt !== undefined) customer.tax_exempt = taxExempt;
   else if (params.tax_exempt === '') customer.tax_exempt = 'none';
   if (params.address !== undefined) customer.address = addressFrom(params, 'address');

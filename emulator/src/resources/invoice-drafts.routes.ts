@@ -8,14 +8,8 @@ import { invoiceItems } from '../billing/prorations.js';
 import { clockOfCustomer, emitOn, nowOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest, missingParam } from '../core/errors.js';
-import {
-  applyMetadata,
-  optionalBoolean,
-  optionalEnum,
-  optionalInteger,
-  optionalString,
-  requiredString,
-} from '../core/params.js';
+import * as read from '../core/params.js';
+import { applyMetadata } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
 import { customers } from './customer-object.js';
 
@@ -24,14 +18,14 @@ export function registerInvoiceDraftRoutes(app: FastifyInstance, context: Emulat
 
   app.post('/v1/invoices', async (request) => {
     const params = requestParams(request);
-    const customerId = requiredString(params, 'customer');
+    const customerId = read.requiredString(params, 'customer');
     const customer = customers(context).get(customerId, 'customer');
     const clock = clockOfCustomer(context, customerId);
     const now = nowOn(context, clock);
     const collectionMethod =
-      optionalEnum(params, 'collection_method', ['charge_automatically', 'send_invoice'] as const) ??
+      read.optionalEnum(params, 'collection_method', ['charge_automatically', 'send_invoice'] as const) ??
       'charge_automatically';
-    const daysUntilDue = optionalInteger(params, 'days_until_due') ?? null;
+    const daysUntilDue = read.optionalInteger(params, 'days_until_due') ?? null;
     if (collectionMethod === 'send_invoice' && daysUntilDue === null) {
       throw missingParam('days_until_due');
     }
@@ -41,15 +35,16 @@ export function registerInvoiceDraftRoutes(app: FastifyInstance, context: Emulat
         'days_until_due',
       );
     }
-    const defaultPaymentMethod = optionalString(params, 'default_payment_method') ?? null;
+    const defaultPaymentMethod = read.optionalString(params, 'default_payment_method') ?? null;
     if (defaultPaymentMethod) paymentMethods(context).get(defaultPaymentMethod, 'default_payment_method');
     // Stripe's default since 2022-08-01: pending items are left for the next invoice unless asked for.
     const behavior =
-      optionalEnum(params, 'pending_invoice_items_behavior', ['include', 'exclude'] as const) ?? 'exclude';
+      read.optionalEnum(params, 'pending_invoice_items_behavior', ['include', 'exclude'] as const) ??
+      'exclude';
     const pending = behavior === 'include' ? pendingCustomerItems(context, customerId) : [];
     const currency =
       (pending[0]?.currency as string | undefined) ??
-      optionalString(params, 'currency')?.toLowerCase() ??
+      read.optionalString(params, 'currency')?.toLowerCase() ??
       customer.currency ??
       'usd';
     return createDraftInvoice(context, {
@@ -63,11 +58,11 @@ export function registerInvoiceDraftRoutes(app: FastifyInstance, context: Emulat
       periodStart: now,
       periodEnd: now,
       defaultPaymentMethod,
-      description: optionalString(params, 'description') ?? null,
+      description: read.optionalString(params, 'description') ?? null,
       clock,
       collectionMethod,
       daysUntilDue,
-      autoAdvance: optionalBoolean(params, 'auto_advance') ?? false,
+      autoAdvance: read.optionalBoolean(params, 'auto_advance') ?? false,
       metadata: applyMetadata({}, params),
     });
   });

@@ -8,14 +8,8 @@ import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest, missingParam } from '../core/errors.js';
 import { previousAttributes } from '../core/events.js';
 import { matchesCreated, paginate } from '../core/list.js';
-import {
-  applyMetadata,
-  optionalBoolean,
-  optionalHash,
-  optionalInteger,
-  optionalString,
-  requiredString,
-} from '../core/params.js';
+import * as read from '../core/params.js';
+import { applyMetadata } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
 
 export function registerInvoiceItemRoutes(app: FastifyInstance, context: EmulatorContext): void {
@@ -23,33 +17,34 @@ export function registerInvoiceItemRoutes(app: FastifyInstance, context: Emulato
 
   app.post('/v1/invoiceitems', async (request) => {
     const params = requestParams(request);
-    const customer = requiredString(params, 'customer');
+    const customer = read.requiredString(params, 'customer');
     context.state.table('customer').get(customer, 'customer');
     const clock = clockOfCustomer(context, customer);
     const priceId =
-      optionalString(params, 'price') ?? optionalString(optionalHash(params, 'pricing') ?? {}, 'price');
-    const amount = optionalInteger(params, 'amount') ?? undefined;
-    const currency = optionalString(params, 'currency')?.toLowerCase();
+      read.optionalString(params, 'price') ??
+      read.optionalString(read.optionalHash(params, 'pricing') ?? {}, 'price');
+    const amount = read.optionalInteger(params, 'amount') ?? undefined;
+    const currency = read.optionalString(params, 'currency')?.toLowerCase();
     if (!priceId && amount === undefined) throw missingParam('amount');
     if (!priceId && !currency) throw missingParam('currency');
     if (priceId && amount !== undefined) {
       throw invalidRequest('You may only specify one of these parameters: amount, price.', 'amount');
     }
-    const period = optionalHash(params, 'period');
+    const period = read.optionalHash(params, 'period');
     return createInvoiceItem(context, {
       customer,
       ...(priceId ? { price: priceForParam(context, priceId, 'price') } : {}),
       ...(amount !== undefined ? { amount } : {}),
       ...(currency ? { currency } : {}),
-      quantity: optionalInteger(params, 'quantity') ?? 1,
-      description: optionalString(params, 'description') ?? null,
+      quantity: read.optionalInteger(params, 'quantity') ?? 1,
+      description: read.optionalString(params, 'description') ?? null,
       metadata: applyMetadata({}, params),
-      discountable: optionalBoolean(params, 'discountable') ?? true,
+      discountable: read.optionalBoolean(params, 'discountable') ?? true,
       ...(period
         ? {
             period: {
-              start: optionalInteger(period, 'start') ?? 0,
-              end: optionalInteger(period, 'end') ?? 0,
+              start: read.optionalInteger(period, 'start') ?? 0,
+              end: read.optionalInteger(period, 'end') ?? 0,
             },
           }
         : {}),
@@ -69,9 +64,9 @@ export function registerInvoiceItemRoutes(app: FastifyInstance, context: Emulato
     }
     const before = structuredClone(item);
     item.metadata = applyMetadata(item.metadata as Record<string, string>, params);
-    const description = optionalString(params, 'description');
+    const description = read.optionalString(params, 'description');
     if (description !== undefined) item.description = description ?? '';
-    const discountable = optionalBoolean(params, 'discountable');
+    const discountable = read.optionalBoolean(params, 'discountable');
     if (discountable !== undefined) item.discountable = discountable;
     const changed = previousAttributes(before, item);
     const clock = clockOfCustomer(context, item.customer);
@@ -87,9 +82,9 @@ export function registerInvoiceItemRoutes(app: FastifyInstance, context: Emulato
 
   app.get('/v1/invoiceitems', async (request) => {
     const params = requestParams(request);
-    const customer = optionalString(params, 'customer');
-    const invoice = optionalString(params, 'invoice');
-    const pending = optionalBoolean(params, 'pending');
+    const customer = read.optionalString(params, 'customer');
+    const invoice = read.optionalString(params, 'invoice');
+    const pending = read.optionalBoolean(params, 'pending');
     const rows = table.list(
       (row) =>
         (customer === undefined || row.customer === customer) &&

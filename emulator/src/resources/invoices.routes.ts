@@ -17,14 +17,8 @@ import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { previousAttributes } from '../core/events.js';
 import { matchesCreated, paginate } from '../core/list.js';
-import {
-  applyMetadata,
-  optionalBoolean,
-  optionalEnum,
-  optionalHash,
-  optionalInteger,
-  optionalString,
-} from '../core/params.js';
+import * as read from '../core/params.js';
+import { applyMetadata } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
 import { parseItemChanges, parseProrationBehavior } from './subscription-params.js';
 
@@ -36,8 +30,8 @@ export function registerInvoiceRoutes(app: FastifyInstance, context: EmulatorCon
 
   app.post('/v1/invoices/create_preview', async (request) => {
     const params = requestParams(request);
-    const details = optionalHash(params, 'subscription_details') ?? {};
-    const subscriptionId = optionalString(params, 'subscription');
+    const details = read.optionalHash(params, 'subscription_details') ?? {};
+    const subscriptionId = read.optionalString(params, 'subscription');
     if (!subscriptionId) {
       throw invalidRequest(
         'The emulator previews invoices of an existing subscription: pass `subscription`.',
@@ -45,7 +39,7 @@ export function registerInvoiceRoutes(app: FastifyInstance, context: EmulatorCon
       );
     }
     const subscription = subscriptions(context).get(subscriptionId, 'subscription');
-    const customer = optionalString(params, 'customer');
+    const customer = read.optionalString(params, 'customer');
     if (customer && customer !== subscription.customer) {
       throw invalidRequest(
         `The subscription ${subscription.id} does not belong to customer ${customer}.`,
@@ -54,7 +48,7 @@ export function registerInvoiceRoutes(app: FastifyInstance, context: EmulatorCon
     }
     const now = nowOn(context, subscription.test_clock);
     const changes = parseItemChanges(context, details, now);
-    const prorationDate = optionalInteger(details, 'proration_date') ?? undefined;
+    const prorationDate = read.optionalInteger(details, 'proration_date') ?? undefined;
     return previewSubscriptionInvoice(context, subscription, {
       ...(changes ? { changes } : {}),
       ...(prorationDate !== undefined ? { prorationDate } : {}),
@@ -71,7 +65,7 @@ export function registerInvoiceRoutes(app: FastifyInstance, context: EmulatorCon
     const invoice = table.get(request.params.id, 'invoice');
     const before = structuredClone(invoice);
     invoice.metadata = applyMetadata(invoice.metadata, params);
-    const description = optionalString(params, 'description');
+    const description = read.optionalString(params, 'description');
     if (description !== undefined) {
       if (invoice.status !== 'draft')
         throw invalidRequest('You can only update the description of a draft invoice.', 'description');
@@ -84,7 +78,7 @@ export function registerInvoiceRoutes(app: FastifyInstance, context: EmulatorCon
   });
 
   app.post<{ Params: { id: string } }>('/v1/invoices/:id/finalize', async (request) => {
-    const autoAdvance = optionalBoolean(requestParams(request), 'auto_advance');
+    const autoAdvance = read.optionalBoolean(requestParams(request), 'auto_advance');
     const invoice = table.get(request.params.id, 'invoice');
     if (autoAdvance !== undefined) invoice.auto_advance = autoAdvance;
     finalizeInvoice(context, invoice, invoice.test_clock);
@@ -108,7 +102,7 @@ export function registerInvoiceRoutes(app: FastifyInstance, context: EmulatorCon
       throw invalidRequest('Invoice is already paid', undefined, 'invoice_already_paid');
     if (invoice.status === 'draft') finalizeInvoice(context, invoice, clock);
     if (isPaid(invoice)) return invoice;
-    const paymentMethodParam = optionalString(params, 'payment_method');
+    const paymentMethodParam = read.optionalString(params, 'payment_method');
     let paymentMethodId: string | undefined;
     if (paymentMethodParam) {
       const paymentMethod = resolvePaymentMethod(
@@ -159,9 +153,9 @@ export function registerInvoiceRoutes(app: FastifyInstance, context: EmulatorCon
 
   app.get('/v1/invoices', async (request) => {
     const params = requestParams(request);
-    const customer = optionalString(params, 'customer');
-    const subscription = optionalString(params, 'subscription');
-    const status = optionalEnum(params, 'status', [
+    const customer = read.optionalString(params, 'customer');
+    const subscription = read.optionalString(params, 'subscription');
+    const status = read.optionalEnum(params, 'status', [
       'draft',
       'open',
       'paid',
@@ -184,10 +178,10 @@ export function registerInvoiceRoutes(app: FastifyInstance, context: EmulatorCon
 
   app.get('/v1/invoice_payments', async (request) => {
     const params = requestParams(request);
-    const invoice = optionalString(params, 'invoice');
-    const status = optionalEnum(params, 'status', ['open', 'paid', 'canceled'] as const);
-    const payment = optionalHash(params, 'payment') ?? {};
-    const paymentIntent = optionalString(payment, 'payment_intent');
+    const invoice = read.optionalString(params, 'invoice');
+    const status = read.optionalEnum(params, 'status', ['open', 'paid', 'canceled'] as const);
+    const payment = read.optionalHash(params, 'payment') ?? {};
+    const paymentIntent = read.optionalString(payment, 'payment_intent');
     const rows = invoicePayments(context).list(
       (row) =>
         (invoice === undefined || row.invoice === invoice) &&

@@ -17,16 +17,8 @@ import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest, missingParam } from '../core/errors.js';
 import { previousAttributes } from '../core/events.js';
 import { matchesCreated, paginate } from '../core/list.js';
-import {
-  applyMetadata,
-  optionalBoolean,
-  optionalEnum,
-  optionalHash,
-  optionalInteger,
-  optionalString,
-  requiredString,
-  type Params,
-} from '../core/params.js';
+import * as read from '../core/params.js';
+import { applyMetadata, type Params } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
 
 export function registerPaymentIntentRoutes(app: FastifyInstance, context: EmulatorContext): void {
@@ -35,37 +27,40 @@ export function registerPaymentIntentRoutes(app: FastifyInstance, context: Emula
 
   app.post('/v1/payment_intents', async (request) => {
     const params = requestParams(request);
-    const amount = optionalInteger(params, 'amount');
+    const amount = read.optionalInteger(params, 'amount');
     if (amount === undefined || amount === null) throw missingParam('amount');
     if (amount < 50) throw invalidRequest('Amount must be at least $0.50 usd', 'amount', 'amount_too_small');
-    const customer = optionalString(params, 'customer') ?? null;
+    const customer = read.optionalString(params, 'customer') ?? null;
     if (customer) context.state.table('customer').get(customer, 'customer');
     const clock = clockOfCustomer(context, customer);
     const paymentIntent = createPaymentIntent(context, {
       amount,
-      currency: requiredString(params, 'currency').toLowerCase(),
+      currency: read.requiredString(params, 'currency').toLowerCase(),
       customer,
-      description: optionalString(params, 'description') ?? null,
+      description: read.optionalString(params, 'description') ?? null,
       metadata: applyMetadata({}, params),
-      receiptEmail: optionalString(params, 'receipt_email') ?? null,
+      receiptEmail: read.optionalString(params, 'receipt_email') ?? null,
       setupFutureUsage:
-        optionalEnum(params, 'setup_future_usage', ['on_session', 'off_session'] as const) ?? null,
+        read.optionalEnum(params, 'setup_future_usage', ['on_session', 'off_session'] as const) ?? null,
       captureMethod:
-        optionalEnum(params, 'capture_method', ['automatic', 'automatic_async', 'manual'] as const) ??
+        read.optionalEnum(params, 'capture_method', ['automatic', 'automatic_async', 'manual'] as const) ??
         'automatic',
       clock,
     });
-    const confirmationMethod = optionalEnum(params, 'confirmation_method', ['automatic', 'manual'] as const);
+    const confirmationMethod = read.optionalEnum(params, 'confirmation_method', [
+      'automatic',
+      'manual',
+    ] as const);
     if (confirmationMethod) paymentIntent.confirmation_method = confirmationMethod;
-    const methodData = optionalHash(params, 'payment_method_data');
-    if (methodData && optionalString(methodData, 'type') === 'customer_balance') {
+    const methodData = read.optionalHash(params, 'payment_method_data');
+    if (methodData && read.optionalString(methodData, 'type') === 'customer_balance') {
       // Bank transfers to the customer's balance: no charge until the funds arrive (fund_cash_balance).
       paymentIntent.payment_method = createCustomerBalancePaymentMethod(context, context.clock.now()).id;
       paymentIntent.status = 'requires_confirmation';
-      if (optionalBoolean(params, 'confirm')) awaitBankTransfer(context, paymentIntent);
+      if (read.optionalBoolean(params, 'confirm')) awaitBankTransfer(context, paymentIntent);
       return paymentIntent;
     }
-    if (optionalBoolean(params, 'confirm')) confirmFromParams(paymentIntent, params);
+    if (read.optionalBoolean(params, 'confirm')) confirmFromParams(paymentIntent, params);
     else setPaymentMethodFromParams(paymentIntent, params);
     return paymentIntent;
   });
@@ -87,9 +82,9 @@ export function registerPaymentIntentRoutes(app: FastifyInstance, context: Emula
       }
     }
     const before = structuredClone(paymentIntent);
-    const amount = optionalInteger(params, 'amount');
+    const amount = read.optionalInteger(params, 'amount');
     if (amount !== undefined && amount !== null) paymentIntent.amount = amount;
-    const description = optionalString(params, 'description');
+    const description = read.optionalString(params, 'description');
     if (description !== undefined) paymentIntent.description = description;
     paymentIntent.metadata = applyMetadata(paymentIntent.metadata, params);
     setPaymentMethodFromParams(paymentIntent, params);
@@ -122,7 +117,7 @@ export function registerPaymentIntentRoutes(app: FastifyInstance, context: Emula
         'payment_intent_unexpected_state',
       );
     }
-    const amount = optionalInteger(params, 'amount_to_capture') ?? paymentIntent.amount;
+    const amount = read.optionalInteger(params, 'amount_to_capture') ?? paymentIntent.amount;
     if (amount <= 0 || amount > paymentIntent.amount) {
       throw invalidRequest(
         'The amount to capture must be positive and at most the amount authorized.',
@@ -149,7 +144,7 @@ export function registerPaymentIntentRoutes(app: FastifyInstance, context: Emula
       );
     }
     const reason =
-      optionalEnum(params, 'cancellation_reason', [
+      read.optionalEnum(params, 'cancellation_reason', [
         'duplicate',
         'fraudulent',
         'requested_by_customer',
@@ -161,7 +156,7 @@ export function registerPaymentIntentRoutes(app: FastifyInstance, context: Emula
 
   app.get('/v1/payment_intents', async (request) => {
     const params = requestParams(request);
-    const customer = optionalString(params, 'customer');
+    const customer = read.optionalString(params, 'customer');
     const rows = table.list(
       (row) => (customer === undefined || row.customer === customer) && matchesCreated(row.created, params),
     );
@@ -169,7 +164,7 @@ export function registerPaymentIntentRoutes(app: FastifyInstance, context: Emula
   });
 
   function setPaymentMethodFromParams(paymentIntent: PaymentIntent, params: Params): void {
-    const paymentMethodId = optionalString(params, 'payment_method');
+    const paymentMethodId = read.optionalString(params, 'payment_method');
     if (!paymentMethodId) return;
     const paymentMethod = resolvePaymentMethod(
       context,
@@ -208,7 +203,7 @@ export function registerPaymentIntentRoutes(app: FastifyInstance, context: Emula
       context.clock.now(),
     );
     const setupFutureUsage =
-      optionalEnum(params, 'setup_future_usage', ['on_session', 'off_session'] as const) ??
+      read.optionalEnum(params, 'setup_future_usage', ['on_session', 'off_session'] as const) ??
       paymentIntent.setup_future_usage;
     if (setupFutureUsage && paymentIntent.customer && !paymentMethod.customer) {
       attachPaymentMethod(context, paymentMethod, paymentIntent.customer);

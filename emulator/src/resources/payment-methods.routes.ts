@@ -14,15 +14,8 @@ import type { EmulatorContext } from '../core/context.js';
 import { previousAttributes } from '../core/events.js';
 import { invalidRequest, missingParam } from '../core/errors.js';
 import { paginate } from '../core/list.js';
-import {
-  applyMetadata,
-  optionalEnum,
-  optionalHash,
-  optionalInteger,
-  optionalString,
-  requiredString,
-  type Params,
-} from '../core/params.js';
+import * as read from '../core/params.js';
+import { applyMetadata, type Params } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
 
 export function registerPaymentMethodRoutes(app: FastifyInstance, context: EmulatorContext): void {
@@ -31,11 +24,11 @@ export function registerPaymentMethodRoutes(app: FastifyInstance, context: Emula
 
   app.post('/v1/payment_methods', async (request) => {
     const params = requestParams(request);
-    const type = requiredString(params, 'type');
+    const type = read.requiredString(params, 'type');
     if (type === 'sepa_debit') {
-      const sepa = optionalHash(params, 'sepa_debit');
+      const sepa = read.optionalHash(params, 'sepa_debit');
       if (!sepa) throw missingParam('sepa_debit');
-      const iban = requiredString(sepa, 'iban');
+      const iban = read.requiredString(sepa, 'iban');
       const paymentMethod = createSepaDebitPaymentMethod(
         context,
         iban,
@@ -48,18 +41,18 @@ export function registerPaymentMethodRoutes(app: FastifyInstance, context: Emula
     }
     if (type !== 'card')
       throw invalidRequest(`The payment method type "${type}" is not supported by the emulator.`, 'type');
-    const card = optionalHash(params, 'card');
+    const card = read.optionalHash(params, 'card');
     if (!card) throw missingParam('card');
-    const token = optionalString(card, 'token');
+    const token = read.optionalString(card, 'token');
     const now = context.clock.now();
     const paymentMethod = token
       ? resolvePaymentMethod(context, token, 'card[token]', now)
       : createCardPaymentMethod(
           context,
           {
-            number: requiredString(card, 'number'),
-            exp_month: optionalInteger(card, 'exp_month') ?? undefined,
-            exp_year: optionalInteger(card, 'exp_year') ?? undefined,
+            number: read.requiredString(card, 'number'),
+            exp_month: read.optionalInteger(card, 'exp_month') ?? undefined,
+            exp_year: read.optionalInteger(card, 'exp_year') ?? undefined,
           },
           now,
         );
@@ -87,7 +80,7 @@ export function registerPaymentMethodRoutes(app: FastifyInstance, context: Emula
 
   app.post<{ Params: { id: string } }>('/v1/payment_methods/:id/attach', async (request) => {
     const params = requestParams(request);
-    const customerId = requiredString(params, 'customer');
+    const customerId = read.requiredString(params, 'customer');
     const paymentMethod = resolvePaymentMethod(
       context,
       request.params.id,
@@ -107,7 +100,7 @@ export function registerPaymentMethodRoutes(app: FastifyInstance, context: Emula
   app.get('/v1/payment_methods', async (request) => {
     const params = requestParams(request);
     return paginate(
-      listFor(params, optionalString(params, 'customer') ?? undefined),
+      listFor(params, read.optionalString(params, 'customer') ?? undefined),
       params,
       '/v1/payment_methods',
     );
@@ -134,7 +127,7 @@ export function registerPaymentMethodRoutes(app: FastifyInstance, context: Emula
   );
 
   function listFor(params: Params, customerId: string | undefined): PaymentMethod[] {
-    const type = optionalEnum(params, 'type', ['card', 'sepa_debit', 'us_bank_account'] as const);
+    const type = read.optionalEnum(params, 'type', ['card', 'sepa_debit', 'us_bank_account'] as const);
     return table.list(
       (row) =>
         (customerId === undefined || row.customer === customerId) &&
@@ -155,10 +148,10 @@ function blankBillingDetails(): Record<string, unknown> {
 }
 
 function applyBillingDetails(paymentMethod: PaymentMethod, params: Params): void {
-  const details = optionalHash(params, 'billing_details');
+  const details = read.optionalHash(params, 'billing_details');
   if (!details) return;
   for (const field of ['email', 'name', 'phone'] as const) {
-    const value = optionalString(details, field);
+    const value = read.optionalString(details, field);
     if (value !== undefined) paymentMethod.billing_details[field] = value;
   }
 }

@@ -2,16 +2,8 @@
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest, missingParam } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import {
-  applyMetadata,
-  optionalBoolean,
-  optionalEnum,
-  optionalHash,
-  optionalInteger,
-  optionalString,
-  requiredString,
-  type Params,
-} from '../core/params.js';
+import * as read from '../core/params.js';
+import { applyMetadata, type Params } from '../core/params.js';
 import type { StripeObject } from '../core/store.js';
 import {
   amountFrom,
@@ -50,17 +42,17 @@ export function prices(context: EmulatorContext) {
 /** Validates create params and builds the price (creating `product_data`'s product on the way). */
 export function createPriceObject(context: EmulatorContext, params: Params, prefix: string): Price {
   const param = (name: string) => (prefix ? `${prefix}[${name}]` : name);
-  const currency = requiredString(params, 'currency').toLowerCase();
+  const currency = read.requiredString(params, 'currency').toLowerCase();
   if (!/^[a-z]{3}$/.test(currency)) throw invalidRequest(`Invalid currency: ${currency}`, param('currency'));
-  if ((optionalString(params, 'billing_scheme') ?? 'per_unit') !== 'per_unit') {
+  if ((read.optionalString(params, 'billing_scheme') ?? 'per_unit') !== 'per_unit') {
     throw invalidRequest(
       'The emulator supports only billing_scheme=per_unit prices.',
       param('billing_scheme'),
     );
   }
-  const recurring = recurringFrom(optionalHash(params, 'recurring'), param('recurring'));
+  const recurring = recurringFrom(read.optionalHash(params, 'recurring'), param('recurring'));
   const customUnitAmount = customAmountFrom(
-    optionalHash(params, 'custom_unit_amount'),
+    read.optionalHash(params, 'custom_unit_amount'),
     param('custom_unit_amount'),
   );
   if (customUnitAmount && recurring) {
@@ -70,32 +62,32 @@ export function createPriceObject(context: EmulatorContext, params: Params, pref
     );
   }
   const { unitAmount, unitAmountDecimal } = amountFrom(params, param, customUnitAmount !== null);
-  const transform = optionalHash(params, 'transform_quantity');
+  const transform = read.optionalHash(params, 'transform_quantity');
   const price: Price = {
     id: newId('price', 24),
     object: 'price',
-    active: optionalBoolean(params, 'active') ?? true,
+    active: read.optionalBoolean(params, 'active') ?? true,
     billing_scheme: 'per_unit',
     created: context.clock.now(),
     currency,
     custom_unit_amount: customUnitAmount,
     livemode: false,
-    lookup_key: optionalString(params, 'lookup_key') ?? null,
+    lookup_key: read.optionalString(params, 'lookup_key') ?? null,
     metadata: applyMetadata({}, params),
-    nickname: optionalString(params, 'nickname') ?? null,
+    nickname: read.optionalString(params, 'nickname') ?? null,
     product: productFor(context, params, param),
     recurring,
     tax_behavior:
-      optionalEnum(params, 'tax_behavior', ['inclusive', 'exclusive', 'unspecified'] as const) ??
+      read.optionalEnum(params, 'tax_behavior', ['inclusive', 'exclusive', 'unspecified'] as const) ??
       'unspecified',
     tiers_mode: null,
     transform_quantity: transform
       ? {
           divide_by: positive(
-            optionalInteger(transform, 'divide_by'),
+            read.optionalInteger(transform, 'divide_by'),
             param('transform_quantity[divide_by]'),
           ),
-          round: optionalEnum(transform, 'round', ['up', 'down'] as const) ?? 'down',
+          round: read.optionalEnum(transform, 'round', ['up', 'down'] as const) ?? 'down',
         }
       : null,
     type: recurring ? 'recurring' : 'one_time',
@@ -106,8 +98,8 @@ export function createPriceObject(context: EmulatorContext, params: Params, pref
 }
 
 function productFor(context: EmulatorContext, params: Params, param: (name: string) => string): string {
-  const productId = optionalString(params, 'product');
-  const productData = optionalHash(params, 'product_data');
+  const productId = read.optionalString(params, 'product');
+  const productData = read.optionalHash(params, 'product_data');
   if (productId && productData) {
     throw invalidRequest(
       'You may only specify one of these parameters: product, product_data.',

@@ -4,14 +4,8 @@ import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { previousAttributes } from '../core/events.js';
 import { matchesCreated, paginate } from '../core/list.js';
-import {
-  applyMetadata,
-  optionalBoolean,
-  optionalEnum,
-  optionalHash,
-  optionalString,
-  optionalStringArray,
-} from '../core/params.js';
+import * as read from '../core/params.js';
+import { applyMetadata } from '../core/params.js';
 import { searchTable, type SearchField } from '../core/search.js';
 import { requestParams } from '../core/request-params.js';
 import { claimLookupKey, createPrice } from './catalog.js';
@@ -39,11 +33,11 @@ export function registerPriceRoutes(app: FastifyInstance, context: EmulatorConte
     const params = requestParams(request);
     const price = table.get(request.params.id);
     const before = structuredClone(price);
-    const active = optionalBoolean(params, 'active');
+    const active = read.optionalBoolean(params, 'active');
     if (active !== undefined) price.active = active;
-    const nickname = optionalString(params, 'nickname');
+    const nickname = read.optionalString(params, 'nickname');
     if (nickname !== undefined) price.nickname = nickname;
-    const taxBehavior = optionalEnum(params, 'tax_behavior', [
+    const taxBehavior = read.optionalEnum(params, 'tax_behavior', [
       'inclusive',
       'exclusive',
       'unspecified',
@@ -57,10 +51,10 @@ export function registerPriceRoutes(app: FastifyInstance, context: EmulatorConte
       }
       price.tax_behavior = taxBehavior;
     }
-    const lookupKey = optionalString(params, 'lookup_key');
+    const lookupKey = read.optionalString(params, 'lookup_key');
     if (lookupKey === null) price.lookup_key = null;
     if (lookupKey && lookupKey !== price.lookup_key) {
-      const transfer = optionalBoolean(params, 'transfer_lookup_key') ?? false;
+      const transfer = read.optionalBoolean(params, 'transfer_lookup_key') ?? false;
       claimLookupKey(context, price, lookupKey, transfer, 'lookup_key');
       price.lookup_key = lookupKey;
     }
@@ -74,15 +68,15 @@ export function registerPriceRoutes(app: FastifyInstance, context: EmulatorConte
 
   app.get('/v1/prices', async (request) => {
     const params = requestParams(request);
-    const active = optionalBoolean(params, 'active');
-    const product = optionalString(params, 'product');
-    const currency = optionalString(params, 'currency')?.toLowerCase();
-    const type = optionalEnum(params, 'type', ['one_time', 'recurring'] as const);
-    const recurring = optionalHash(params, 'recurring') ?? {};
-    const interval = optionalString(recurring, 'interval');
-    const usageType = optionalString(recurring, 'usage_type');
-    const meter = optionalString(recurring, 'meter');
-    const lookupKeys = optionalStringArray(params, 'lookup_keys');
+    const active = read.optionalBoolean(params, 'active');
+    const product = read.optionalString(params, 'product');
+    const currency = read.optionalString(params, 'currency')?.toLowerCase();
+    const type = read.optionalEnum(params, 'type', ['one_time', 'recurring'] as const);
+    const recurring = read.optionalHash(params, 'recurring') ?? {};
+    const interval = read.optionalString(recurring, 'interval');
+    const usageType = read.optionalString(recurring, 'usage_type');
+    const meter = read.optionalString(recurring, 'meter');
+    const lookupKeys = read.optionalStringArray(params, 'lookup_keys');
     if (lookupKeys && lookupKeys.length > 10) {
       throw invalidRequest('You may pass at most 10 lookup_keys.', 'lookup_keys');
     }

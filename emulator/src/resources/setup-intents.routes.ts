@@ -13,14 +13,8 @@ import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { previousAttributes } from '../core/events.js';
 import { matchesCreated, paginate } from '../core/list.js';
-import {
-  applyMetadata,
-  optionalBoolean,
-  optionalEnum,
-  optionalString,
-  optionalStringArray,
-  type Params,
-} from '../core/params.js';
+import * as read from '../core/params.js';
+import { applyMetadata, type Params } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
 
 const CONFIRMABLE = ['requires_payment_method', 'requires_confirmation', 'requires_action'];
@@ -30,23 +24,23 @@ export function registerSetupIntentRoutes(app: FastifyInstance, context: Emulato
 
   app.post('/v1/setup_intents', async (request) => {
     const params = requestParams(request);
-    const customer = optionalString(params, 'customer') ?? null;
+    const customer = read.optionalString(params, 'customer') ?? null;
     if (customer) context.state.table('customer').get(customer, 'customer');
     const clock = clockOfCustomer(context, customer);
-    const paymentMethodId = optionalString(params, 'payment_method');
+    const paymentMethodId = read.optionalString(params, 'payment_method');
     const paymentMethod = paymentMethodId
       ? resolvePaymentMethod(context, paymentMethodId, 'payment_method', nowOn(context, clock))
       : undefined;
     const setupIntent = createSetupIntent(context, {
       customer,
-      description: optionalString(params, 'description') ?? null,
+      description: read.optionalString(params, 'description') ?? null,
       metadata: applyMetadata({}, params),
       paymentMethod: paymentMethod?.id ?? null,
-      paymentMethodTypes: optionalStringArray(params, 'payment_method_types') ?? ['card'],
-      usage: optionalEnum(params, 'usage', ['off_session', 'on_session'] as const) ?? 'off_session',
+      paymentMethodTypes: read.optionalStringArray(params, 'payment_method_types') ?? ['card'],
+      usage: read.optionalEnum(params, 'usage', ['off_session', 'on_session'] as const) ?? 'off_session',
       clock,
     });
-    if (optionalBoolean(params, 'confirm')) confirm(setupIntent, params);
+    if (read.optionalBoolean(params, 'confirm')) confirm(setupIntent, params);
     return setupIntent;
   });
 
@@ -58,10 +52,10 @@ export function registerSetupIntentRoutes(app: FastifyInstance, context: Emulato
     const params = requestParams(request);
     const setupIntent = table.get(request.params.id, 'intent');
     const before = structuredClone(setupIntent);
-    const description = optionalString(params, 'description');
+    const description = read.optionalString(params, 'description');
     if (description !== undefined) setupIntent.description = description;
     setupIntent.metadata = applyMetadata(setupIntent.metadata, params);
-    const customer = optionalString(params, 'customer');
+    const customer = read.optionalString(params, 'customer');
     if (customer) {
       context.state.table('customer').get(customer, 'customer');
       setupIntent.customer = customer;
@@ -102,7 +96,7 @@ export function registerSetupIntentRoutes(app: FastifyInstance, context: Emulato
       );
     }
     const reason =
-      optionalEnum(params, 'cancellation_reason', [
+      read.optionalEnum(params, 'cancellation_reason', [
         'abandoned',
         'duplicate',
         'requested_by_customer',
@@ -113,8 +107,8 @@ export function registerSetupIntentRoutes(app: FastifyInstance, context: Emulato
 
   app.get('/v1/setup_intents', async (request) => {
     const params = requestParams(request);
-    const customer = optionalString(params, 'customer');
-    const paymentMethod = optionalString(params, 'payment_method');
+    const customer = read.optionalString(params, 'customer');
+    const paymentMethod = read.optionalString(params, 'payment_method');
     const rows = table.list(
       (row) =>
         (customer === undefined || row.customer === customer) &&
@@ -125,7 +119,7 @@ export function registerSetupIntentRoutes(app: FastifyInstance, context: Emulato
   });
 
   function setPaymentMethod(setupIntent: SetupIntent, params: Params): void {
-    const id = optionalString(params, 'payment_method');
+    const id = read.optionalString(params, 'payment_method');
     if (!id) return;
     const clock = clockOfCustomer(context, setupIntent.customer);
     setupIntent.payment_method = resolvePaymentMethod(

@@ -4,15 +4,8 @@ import type { Price } from './price-object.js';
 import type { ItemChange, ProrationBehavior } from '../billing/subscription-changes.js';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
-import {
-  optionalArray,
-  optionalBoolean,
-  optionalEnum,
-  optionalHash,
-  optionalInteger,
-  optionalString,
-  type Params,
-} from '../core/params.js';
+import * as read from '../core/params.js';
+import { type Params } from '../core/params.js';
 
 /** `price` or `price_data` of one item; recurring prices only where `recurringOnly`. */
 export function priceOfItem(
@@ -22,8 +15,8 @@ export function priceOfItem(
   now: number,
   recurringOnly: boolean,
 ): Price | undefined {
-  const priceId = optionalString(item, 'price') ?? optionalString(item, 'plan');
-  const priceData = optionalHash(item, 'price_data');
+  const priceId = read.optionalString(item, 'price') ?? read.optionalString(item, 'plan');
+  const priceData = read.optionalHash(item, 'price_data');
   let price: Price | undefined;
   if (priceId) price = priceForParam(context, priceId, `${param}[price]`);
   else if (priceData) price = createInlinePrice(context, priceData, `${param}[price_data]`, now);
@@ -41,22 +34,22 @@ export function parseItemChanges(
   params: Params,
   now: number,
 ): ItemChange[] | undefined {
-  const raw = optionalArray(params, 'items');
+  const raw = read.optionalArray(params, 'items');
   if (!raw) return undefined;
   return raw.map((entry, index) => {
     const param = `items[${index}]`;
     if (typeof entry !== 'object' || entry === null) throw invalidRequest(`Invalid hash: ${param}`, param);
     const item = entry as Params;
     const price = priceOfItem(context, item, param, now, true);
-    const quantity = optionalInteger(item, 'quantity') ?? undefined;
+    const quantity = read.optionalInteger(item, 'quantity') ?? undefined;
     if (quantity !== undefined && quantity < 0)
       throw invalidRequest('Invalid quantity.', `${param}[quantity]`);
-    const metadata = optionalHash(item, 'metadata');
+    const metadata = read.optionalHash(item, 'metadata');
     return {
-      ...(optionalString(item, 'id') ? { id: optionalString(item, 'id') as string } : {}),
+      ...(read.optionalString(item, 'id') ? { id: read.optionalString(item, 'id') as string } : {}),
       ...(price ? { price } : {}),
       ...(quantity !== undefined ? { quantity } : {}),
-      ...(optionalBoolean(item, 'deleted') ? { deleted: true } : {}),
+      ...(read.optionalBoolean(item, 'deleted') ? { deleted: true } : {}),
       ...(metadata ? { metadata: metadata as Record<string, string> } : {}),
     };
   });
@@ -64,8 +57,11 @@ export function parseItemChanges(
 
 export function parseProrationBehavior(params: Params): ProrationBehavior {
   return (
-    optionalEnum(params, 'proration_behavior', ['create_prorations', 'none', 'always_invoice'] as const) ??
-    'create_prorations'
+    read.optionalEnum(params, 'proration_behavior', [
+      'create_prorations',
+      'none',
+      'always_invoice',
+    ] as const) ?? 'create_prorations'
   );
 }
 
@@ -74,7 +70,7 @@ export function parseTrialEnd(params: Params, now: number): number | 'now' | und
   const value = params.trial_end;
   if (value === undefined || value === '') return undefined;
   if (value === 'now') return 'now';
-  const timestamp = optionalInteger(params, 'trial_end');
+  const timestamp = read.optionalInteger(params, 'trial_end');
   if (timestamp === undefined || timestamp === null) return undefined;
   if (timestamp <= now)
     throw invalidRequest('Invalid timestamp: must be an integer Unix timestamp in the future.', 'trial_end');

@@ -14,17 +14,8 @@ import { clockOfCustomer, emitOn, nowOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest, missingParam } from '../core/errors.js';
 import { matchesCreated, paginate } from '../core/list.js';
-import {
-  applyMetadata,
-  optionalArray,
-  optionalBoolean,
-  optionalEnum,
-  optionalHash,
-  optionalInteger,
-  optionalString,
-  requiredString,
-  type Params,
-} from '../core/params.js';
+import * as read from '../core/params.js';
+import { applyMetadata, type Params } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
 import { registerSubscriptionCancelAndResumeRoutes } from './subscription-cancel-resume.routes.js';
 import {
@@ -41,30 +32,34 @@ export function registerSubscriptionRoutes(app: FastifyInstance, context: Emulat
 
   app.post('/v1/subscriptions', async (request) => {
     const params = requestParams(request);
-    const customerId = requiredString(params, 'customer');
+    const customerId = read.requiredString(params, 'customer');
     context.state.table('customer').get(customerId, 'customer');
     const clock = clockOfCustomer(context, customerId);
     const now = nowOn(context, clock);
-    const rawItems = optionalArray(params, 'items');
+    const rawItems = read.optionalArray(params, 'items');
     if (!rawItems || rawItems.length === 0) throw missingParam('items');
     const items = rawItems.map((entry, index) => {
       const item = (entry ?? {}) as Params;
       const price = priceOfItem(context, item, `items[${index}]`, now, true);
       if (!price) throw missingParam(`items[${index}][price]`);
-      return { price, quantity: optionalInteger(item, 'quantity') ?? 1, metadata: applyMetadata({}, item) };
+      return {
+        price,
+        quantity: read.optionalInteger(item, 'quantity') ?? 1,
+        metadata: applyMetadata({}, item),
+      };
     });
-    const addInvoiceItems = (optionalArray(params, 'add_invoice_items') ?? []).map((entry, index) => {
+    const addInvoiceItems = (read.optionalArray(params, 'add_invoice_items') ?? []).map((entry, index) => {
       const item = (entry ?? {}) as Params;
       const price = priceOfItem(context, item, `add_invoice_items[${index}]`, now, false);
       if (!price) throw missingParam(`add_invoice_items[${index}][price]`);
-      return { price, quantity: optionalInteger(item, 'quantity') ?? 1 };
+      return { price, quantity: read.optionalInteger(item, 'quantity') ?? 1 };
     });
-    const trialDays = optionalInteger(params, 'trial_period_days') ?? null;
+    const trialDays = read.optionalInteger(params, 'trial_period_days') ?? null;
     const trialEndParam = parseTrialEnd(params, now);
     const trialEnd =
       trialEndParam === 'now' ? null : (trialEndParam ?? (trialDays ? now + trialDays * 86_400 : null));
     const paymentBehavior =
-      optionalEnum(params, 'payment_behavior', [
+      read.optionalEnum(params, 'payment_behavior', [
         'allow_incomplete',
         'default_incomplete',
         'error_if_incomplete',
@@ -83,7 +78,8 @@ export function registerSubscriptionRoutes(app: FastifyInstance, context: Emulat
         'resource_missing',
       );
     }
-    const trialSettings = optionalHash(optionalHash(params, 'trial_settings') ?? {}, 'end_behavior') ?? {};
+    const trialSettings =
+      read.optionalHash(read.optionalHash(params, 'trial_settings') ?? {}, 'end_behavior') ?? {};
     const { subscription } = createSubscription(context, {
       customer: customerId,
       items,
@@ -91,11 +87,11 @@ export function registerSubscriptionRoutes(app: FastifyInstance, context: Emulat
       trialEnd,
       defaultPaymentMethod,
       metadata: applyMetadata({}, params),
-      description: optionalString(params, 'description') ?? null,
-      cancelAtPeriodEnd: optionalBoolean(params, 'cancel_at_period_end') ?? false,
+      description: read.optionalString(params, 'description') ?? null,
+      cancelAtPeriodEnd: read.optionalBoolean(params, 'cancel_at_period_end') ?? false,
       paymentBehavior,
       missingPaymentMethodAtTrialEnd:
-        optionalEnum(trialSettings, 'missing_payment_method', [
+        read.optionalEnum(trialSettings, 'missing_payment_method', [
           'create_invoice',
           'pause',
           'cancel',
@@ -125,12 +121,12 @@ export function registerSubscriptionRoutes(app: FastifyInstance, context: Emulat
     }
     const itemChanges = parseItemChanges(context, params, now);
     const trialEnd = parseTrialEnd(params, now);
-    const prorationDate = optionalInteger(params, 'proration_date') ?? undefined;
+    const prorationDate = read.optionalInteger(params, 'proration_date') ?? undefined;
     const statusBefore = subscription.status;
     changeSubscription(context, subscription, clock, () => {
       let invoiceLines: LineDraft[] | null = null;
       subscription.metadata = applyMetadata(subscription.metadata, params);
-      const description = optionalString(params, 'description');
+      const description = read.optionalString(params, 'description');
       if (description !== undefined) subscription.description = description;
       const paymentMethod = defaultPaymentMethodParam(params, subscription.customer, now);
       if (paymentMethod !== null) subscription.default_payment_method = paymentMethod;
@@ -158,10 +154,10 @@ export function registerSubscriptionRoutes(app: FastifyInstance, context: Emulat
 
   app.get('/v1/subscriptions', async (request) => {
     const params = requestParams(request);
-    const customer = optionalString(params, 'customer');
-    const price = optionalString(params, 'price');
-    const testClock = optionalString(params, 'test_clock');
-    const status = optionalEnum(params, 'status', [
+    const customer = read.optionalString(params, 'customer');
+    const price = read.optionalString(params, 'price');
+    const testClock = read.optionalString(params, 'test_clock');
+    const status = read.optionalEnum(params, 'status', [
       'active',
       'all',
       'canceled',
@@ -185,7 +181,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, context: Emulat
   });
 
   function defaultPaymentMethodParam(params: Params, customerId: string, now: number): string | null {
-    const value = optionalString(params, 'default_payment_method');
+    const value = read.optionalString(params, 'default_payment_method');
     if (!value) return null;
     const paymentMethod = resolvePaymentMethod(context, value, 'default_payment_method', now);
     if (!paymentMethod.customer && value.startsWith('pm_card_'))
@@ -202,11 +198,11 @@ export function registerSubscriptionRoutes(app: FastifyInstance, context: Emulat
 }
 
 function applyCancellationParams(subscription: Subscription, params: Params, now: number): void {
-  const atPeriodEnd = optionalBoolean(params, 'cancel_at_period_end');
+  const atPeriodEnd = read.optionalBoolean(params, 'cancel_at_period_end');
   if (atPeriodEnd === true) scheduleCancellation(subscription, now);
   else if (atPeriodEnd === false) unscheduleCancellation(subscription);
   if (params.cancel_at !== undefined) {
-    const cancelAt = optionalInteger(params, 'cancel_at');
+    const cancelAt = read.optionalInteger(params, 'cancel_at');
     subscription.cancel_at = cancelAt ?? null;
     subscription.cancel_at_period_end = false;
     subscription.canceled_at = cancelAt ? now : null;
@@ -215,10 +211,10 @@ function applyCancellationParams(subscription: Subscription, params: Params, now
       reason: cancelAt ? 'cancellation_requested' : null,
     };
   }
-  const details = optionalHash(params, 'cancellation_details');
+  const details = read.optionalHash(params, 'cancellation_details');
   if (details) {
-    const comment = optionalString(details, 'comment');
-    const feedback = optionalString(details, 'feedback');
+    const comment = read.optionalString(details, 'comment');
+    const feedback = read.optionalString(details, 'feedback');
     if (comment !== undefined) subscription.cancellation_details.comment = comment;
     if (feedback !== undefined) subscription.cancellation_details.feedback = feedback;
   }

@@ -3,14 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest, missingParam } from '../core/errors.js';
 import { paginate } from '../core/list.js';
-import {
-  applyMetadata,
-  optionalBoolean,
-  optionalString,
-  optionalStringArray,
-  requiredString,
-  type Params,
-} from '../core/params.js';
+import * as read from '../core/params.js';
+import { applyMetadata, type Params } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
 import { assertKnownApiVersion } from '../versions/api-versions.js';
 import { webhookEndpoints } from '../webhooks/endpoints.js';
@@ -24,10 +18,10 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, context: Emu
   app.post('/v1/webhook_endpoints', async (request) => {
     const params = requestParams(request);
     return createWebhookEndpoint(context, {
-      url: requiredString(params, 'url'),
+      url: read.requiredString(params, 'url'),
       enabled_events: enabledEvents(params, true) ?? ['*'],
       api_version: apiVersionParam(params),
-      description: optionalString(params, 'description') ?? null,
+      description: read.optionalString(params, 'description') ?? null,
       metadata: applyMetadata({}, params),
     });
   });
@@ -39,13 +33,13 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, context: Emu
   app.post<{ Params: { id: string } }>('/v1/webhook_endpoints/:id', async (request) => {
     const params = requestParams(request);
     const endpoint = table.get(request.params.id);
-    const url = optionalString(params, 'url');
+    const url = read.optionalString(params, 'url');
     if (url) endpoint.url = validUrl(url);
     const events = enabledEvents(params, false);
     if (events) endpoint.enabled_events = events;
-    const description = optionalString(params, 'description');
+    const description = read.optionalString(params, 'description');
     if (description !== undefined) endpoint.description = description;
-    const disabled = optionalBoolean(params, 'disabled');
+    const disabled = read.optionalBoolean(params, 'disabled');
     if (disabled !== undefined) endpoint.status = disabled ? 'disabled' : 'enabled';
     endpoint.metadata = applyMetadata(endpoint.metadata, params);
     return endpoint;
@@ -63,7 +57,7 @@ export function registerWebhookEndpointRoutes(app: FastifyInstance, context: Emu
 }
 
 function enabledEvents(params: Params, required: boolean): string[] | undefined {
-  const events = optionalStringArray(params, 'enabled_events');
+  const events = read.optionalStringArray(params, 'enabled_events');
   if (events === undefined || events.length === 0) {
     if (required) throw missingParam('enabled_events');
     return undefined;
@@ -87,7 +81,7 @@ function isEventTypeName(type: string): boolean {
 
 /** `api_version`: the version this endpoint's events are rendered in (Stripe's 400 for one it does not know). */
 function apiVersionParam(params: Params): string | null {
-  const version = optionalString(params, 'api_version') ?? null;
+  const version = read.optionalString(params, 'api_version') ?? null;
   if (version !== null) assertKnownApiVersion(version, 'api_version');
   return version;
 }
