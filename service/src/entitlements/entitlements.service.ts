@@ -58,7 +58,7 @@ export function createEntitlementsService(options: {
   pool: Pool;
   cache: EntitlementCache;
   pastDueGraceHours: number;
-  outbox: Pick<OutboxService, 'append'>;
+  outbox: Pick<OutboxService, 'append' | 'lockCustomer'>;
   /** How old a cached answer may be to be served while the database cannot be read; 0 (default): never. */
   maxStalenessMs?: number;
 }): EntitlementsService {
@@ -66,6 +66,8 @@ export function createEntitlementsService(options: {
 
   /** Recomputes in the caller's transaction; a change is announced as entitlements.changed with the new state. */
   async function recompute(client: PoolClient, customerId: string): Promise<void> {
+    // The counter before the entitlement rows, as every appending writer locks them (see lockCustomerCounter).
+    await options.outbox.lockCustomer(client, customerId);
     const before = await repo.listEntitlementsOfCustomer(client, customerId);
     await repo.recomputeEntitlements(client, customerId, options.pastDueGraceHours);
     const after = await repo.listEntitlementsOfCustomer(client, customerId);

@@ -35,6 +35,20 @@ export async function appendEvent(
 }
 
 /**
+ * Locks the customer's event counter (creating it at 0) until the caller commits, without taking a number. A
+ * transaction that changes a customer's derived state calls it first, so that every writer locks the counter
+ * before the customer's entitlement rows: appending later in the same transaction then never waits on a writer
+ * that holds those rows and waits for the counter (a lock-order deadlock).
+ */
+export async function lockCustomerCounter(db: Queryable, customerId: string): Promise<void> {
+  await db.query(
+    `INSERT INTO customer_event_counters (customer_id, last_sequence) VALUES ($1, 0)
+     ON CONFLICT (customer_id) DO UPDATE SET last_sequence = customer_event_counters.last_sequence`,
+    [customerId],
+  );
+}
+
+/**
  * Numbers the committed events that have no feed position yet (a customer's in their sequence order: event k+1
  * commits only after event k, whose counter lock it waited for, so k is never numbered after k+1), in one transaction under the sequencer's
  * advisory lock (held until commit): every numbering commits before the next one starts, so positions become

@@ -60,6 +60,9 @@ export function createOutboxService(options: {
       event: { customerId: string; type: OutboxEventType; data: Record<string, unknown> },
     ) => repo.appendEvent(db, event),
 
+    /** Locks the customer's event counter until the caller commits (before changing derived state). */
+    lockCustomer: (db: Queryable, customerId: string) => repo.lockCustomerCounter(db, customerId),
+
     /** Numbers every committed event without a feed position; returns how many it numbered. */
     async sequence(): Promise<number> {
       let total = 0;
