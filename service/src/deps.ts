@@ -2,6 +2,7 @@
 // container. Read top to bottom, it is the dependency graph: database, Stripe, the services callers buy through, billing state.
 import { createAdminEventsService, type AdminEventsService } from './admin/admin-events.service.js';
 import { createApiKeysService, type ApiKeysService } from './auth/api-keys.service.js';
+import { createCustomerTokensService, type CustomerTokensService } from './auth/customer-tokens.js';
 import { createCatalogService, type CatalogService } from './catalog/catalog.service.js';
 import { createCheckoutService, type CheckoutService } from './checkout/checkout.service.js';
 import type { Config } from './config/load-config.js';
@@ -49,6 +50,7 @@ export interface Dependencies {
   stripe: StripeGateway;
   // What callers buy through.
   apiKeys: ApiKeysService;
+  customerTokens: CustomerTokensService;
   catalog: CatalogService;
   customers: CustomersService;
   subscriptions: SubscriptionsService;
@@ -99,7 +101,17 @@ export async function createDependencies({
     { timeoutMs: config.readiness.timeoutMs },
   );
 
-  const apiKeys = createApiKeysService({ pool, logger, cacheTtlMs: config.auth.cacheTtlMs });
+  const apiKeys = createApiKeysService({
+    pool,
+    logger,
+    mode: config.stripe.livemode ? 'live' : 'test',
+    cacheTtlMs: config.auth.cacheTtlMs,
+    lastUsedFlushMs: config.auth.lastUsedFlushMs,
+  });
+  const customerTokens = createCustomerTokensService({
+    secrets: config.auth.customerTokenSecrets,
+    production: config.nodeEnv === 'production',
+  });
   const catalog = createCatalogService({ pool, stripe, logger });
   const customers = createCustomersService({ pool, stripe });
   const subscriptions = createSubscriptionsService({ pool, stripe, customers });
@@ -162,6 +174,7 @@ export async function createDependencies({
     readiness,
     stripe,
     apiKeys,
+    customerTokens,
     catalog,
     customers,
     subscriptions,
@@ -180,6 +193,7 @@ export async function createDependencies({
 
 export async function closeDependencies(dependencies: Dependencies): Promise<void> {
   await dependencies.webhookIngest.drain();
+  await dependencies.apiKeys.close();
   await dependencies.entitlementCache.close();
   dependencies.stripe.circuit.shutdown();
   await dependencies.asyncCommitPool.end();

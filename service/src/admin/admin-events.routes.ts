@@ -85,12 +85,10 @@ export function registerAdminEventRoutes(
   dependencies: { adminEvents: AdminEventsService },
 ): void {
   const { adminEvents } = dependencies;
-  const admin = { scope: 'admin' as const };
 
   app.get(
     '/v1/admin/events',
     {
-      config: admin,
       schema: {
         tags: ['admin'],
         summary: 'Inbox events, newest first, by status and type (cursor pagination)',
@@ -124,7 +122,6 @@ export function registerAdminEventRoutes(
   app.get(
     '/v1/admin/events/:id',
     {
-      config: admin,
       schema: {
         tags: ['admin'],
         summary: 'One inbox event with its error history and payload as received',
@@ -141,7 +138,6 @@ export function registerAdminEventRoutes(
   app.post(
     '/v1/admin/events/:id/replay',
     {
-      config: admin,
       schema: {
         tags: ['admin'],
         summary: 'Apply a dead, failed or ignored event again (refused for an applied one)',
@@ -164,7 +160,6 @@ export function registerAdminEventRoutes(
   app.post(
     '/v1/admin/events/replay',
     {
-      config: admin,
       schema: {
         tags: ['admin'],
         summary: 'Apply every dead event again, optionally of one type',

@@ -26,9 +26,9 @@ describe('npm run billing -- api-keys', () => {
     const created = await billing('api-keys', 'create', '--name', 'backend', '--scopes', 'billing,admin');
     const key = /key \(shown once, store it now\): (bsk_\w+)/.exec(created.stdout)?.[1];
     const id = /created API key ([0-9a-f-]{36})/.exec(created.stdout)?.[1];
-    expect(key).toMatch(/^bsk_[A-Za-z0-9]{43}$/);
+    expect(key).toMatch(/^bsk_test_[A-Za-z0-9]{43}$/);
     const listed = await billing('api-keys', 'list');
-    expect(listed.stdout).toContain(`${key!.slice(0, 12)}…  backend  [billing,admin]  active`);
+    expect(listed.stdout).toContain(`${key!.slice(0, 15)}…  backend  [billing,admin]  test  active`);
     expect(listed.stdout).not.toContain(key);
     const revoked = await billing('api-keys', 'revoke', id!);
     expect(revoked.stdout).toContain(`revoked API key ${id}`);
