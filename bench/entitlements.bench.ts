@@ -100,7 +100,7 @@ async function seed(databaseUrl: string): Promise<string> {
   const client = await pool.connect();
   for (const { id } of customers.rows) {
     await client.query('BEGIN');
-    await dependencies.entitlements.recomputeForCustomer(id, { client });
+    await dependencies.entitlements.recomputeForCustomer(client, id);
     await client.query('COMMIT');
   }
   client.release();
@@ -127,7 +127,7 @@ async function measureFreshness(databaseUrl: string, port: number, key: string):
   const { rows } = await client.query<{ id: string }>(
     "UPDATE orders SET status = 'refunded' WHERE customer_id = (SELECT id FROM customers WHERE external_id = 'user_1') RETURNING customer_id AS id",
   );
-  await dependencies.entitlements.recomputeForCustomer(rows[0]!.id, { client });
+  await dependencies.entitlements.recomputeForCustomer(client, rows[0]!.id);
   await client.query('COMMIT');
   const committedAt = performance.now();
   client.release();

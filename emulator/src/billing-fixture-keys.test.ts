@@ -1,3 +1,4 @@
+// Tests that the billing objects carry the keys of Stripe's samples, nested hashes included.
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from './index.js';

@@ -1,3 +1,4 @@
+// Tests of the command-line flags and their errors.
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,13 @@ describe('CLI flags', () => {
     expect(optionsFromArgs(['--port', '5000'], { STRIPE_EMULATOR_PORT: '4000' })).toMatchObject({
       port: 5000,
     });
+  });
+
+  it('takes --data-dir for state kept on disk', () => {
+    expect(optionsFromArgs(['--data-dir', '/tmp/emulator-state'], {})).toMatchObject({
+      dataDir: '/tmp/emulator-state',
+    });
+    expect(optionsFromArgs([], {})).not.toHaveProperty('dataDir');
   });
 
   it('pairs repeated --webhook and --webhook-secret in order', () => {

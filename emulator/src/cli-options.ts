@@ -1,3 +1,4 @@
+// The command-line flags of `stripe-emulator`, turned into startEmulator options.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { StartEmulatorOptions } from './index.js';
@@ -13,6 +14,7 @@ Options:
   --webhook URL            send every event to URL (repeatable)
   --webhook-secret SECRET  signing secret (whsec_…) of the --webhook at the same position (repeatable)
   --seed FILE              JSON catalog of products and prices to create at start
+  --data-dir DIR           keep the state on disk in DIR (loaded at start, saved after changes)
   --log-level LEVEL        fatal, error, warn, info, debug, trace or silent (default info)
   -h, --help               show this help
 `;
@@ -35,6 +37,7 @@ export function optionsFromArgs(args: string[], env: NodeJS.ProcessEnv): StartEm
         webhook: { type: 'string', multiple: true },
         'webhook-secret': { type: 'string', multiple: true },
         seed: { type: 'string' },
+        'data-dir': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -66,7 +69,14 @@ export function optionsFromArgs(args: string[], env: NodeJS.ProcessEnv): StartEm
   const logLevel = values['log-level'] ?? 'info';
   if (!LOG_LEVELS.includes(logLevel))
     throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}.`);
-  return { port, host: values.host ?? '127.0.0.1', webhooks, logLevel, seed: readSeed(values.seed) };
+  return {
+    port,
+    host: values.host ?? '127.0.0.1',
+    webhooks,
+    logLevel,
+    seed: readSeed(values.seed),
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+  };
 }
 
 function readSeed(file: string | undefined): unknown {

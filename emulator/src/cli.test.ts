@@ -1,3 +1,4 @@
+// Tests of the `stripe-emulator` command run as a process.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync, mkdtempSync } from 'node:fs';

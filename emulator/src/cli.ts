@@ -1,3 +1,4 @@
+// The `stripe-emulator` command: parse flags, start, print a banner, close on SIGINT/SIGTERM.
 import { optionsFromArgs, USAGE, UsageError } from './cli-options.js';
 import { startEmulator } from './index.js';
 

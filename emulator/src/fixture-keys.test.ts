@@ -1,3 +1,4 @@
+// Tests that the platform objects carry the keys of Stripe's samples.
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from './index.js';

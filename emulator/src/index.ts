@@ -1,12 +1,16 @@
+// The library API: startEmulator() and what a running emulator offers.
 import pino from 'pino';
-import { emulatorSummary } from './control/platform-control.js';
+import { emulatorSummary } from './core/summary.js';
+import { CURRENT_API_VERSION } from './versions/api-versions.js';
+import { attachPersistence, type Persistence } from './core/persistence.js';
+import { webhookEndpoints } from './webhooks/endpoints.js';
 import { createClock, type Clock } from './core/clock.js';
 import type { EmulatorContext } from './core/context.js';
 import { EventLog, type StripeEvent } from './core/events.js';
 import { ApiFaults } from './core/faults.js';
 import { IdempotencyStore } from './core/idempotency.js';
 import { EmulatorState } from './core/store.js';
-import { createWebhookEndpoint } from './resources/webhook-endpoints.js';
+import { createWebhookEndpoint } from './resources/webhook-endpoint-object.js';
 import { applySeed, type SeedSummary } from './seed.js';
 import { buildEmulatorServer } from './server.js';
 import type { DeliveryAttempt, DeliveryFilter } from './webhooks/delivery-log.js';
@@ -23,7 +27,7 @@ export { createClock } from './core/clock.js';
 export type { Clock } from './core/clock.js';
 
 /** The API version the emulator renders objects and events in: the one the pinned `stripe` SDK sends. */
-export const EMULATOR_API_VERSION = '2026-10-28.endive';
+export const EMULATOR_API_VERSION = CURRENT_API_VERSION;
 
 export interface StartEmulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -38,6 +42,11 @@ export interface StartEmulatorOptions {
   logLevel?: string;
   /** Webhook retry schedule; tests pass a fast one (e.g. `{ initialDelayMs: 50, maxAttempts: 3 }`). */
   webhookRetry?: Partial<WebhookRetryOptions>;
+  /**
+   * Keep the state on disk in this folder (`state.v8`): loaded at start, saved shortly after every change and on
+   * close. A restored emulator does not apply the seed again and reuses a start webhook endpoint of the same URL.
+   */
+  dataDir?: string;
 }
 
 export interface WebhookControls {
@@ -99,9 +108,14 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
 
   let startEndpoints: ReturnType<typeof createWebhookEndpoint>[];
   let seeded: SeedSummary;
+  let persistence: Persistence | undefined;
   try {
-    startEndpoints = (options.webhooks ?? []).map((webhook) => createWebhookEndpoint(context, webhook));
-    seeded = applySeed(context, options.seed);
+    persistence = options.dataDir === undefined ? undefined : attachPersistence(context, options.dataDir);
+    const restored = persistence?.restored ?? false;
+    startEndpoints = (options.webhooks ?? []).map((webhook) =>
+      restored ? reuseOrCreateEndpoint(context, webhook) : createWebhookEndpoint(context, webhook),
+    );
+    seeded = restored ? { products: 0, prices: 0 } : applySeed(context, options.seed);
   } catch (error) {
     context.webhooks.close();
     await app.close();
@@ -112,6 +126,15 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     for (const endpoint of startEndpoints) createWebhookEndpoint(context, endpoint, endpoint.id);
     applySeed(context, options.seed);
   });
+  if (persistence) {
+    const saver = persistence;
+    context.events.subscribe(() => saver.scheduleSave());
+    state.onReset(() => saver.scheduleSave());
+    app.addHook('onResponse', (request, _reply, done) => {
+      if (request.method !== 'GET') saver.scheduleSave();
+      done();
+    });
+  }
 
   await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   const address = app.server.address();
@@ -139,8 +162,20 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     close: async () => {
       webhooks.close();
       await app.close();
+      persistence?.flush();
     },
   };
+}
+
+/** After a restart from disk: the endpoint of that URL registered last time, with the configured secret. */
+function reuseOrCreateEndpoint(
+  context: EmulatorContext,
+  webhook: { url: string; secret: string; enabled_events?: string[] },
+): ReturnType<typeof createWebhookEndpoint> {
+  const existing = webhookEndpoints(context.state).list((endpoint) => endpoint.url === webhook.url)[0];
+  if (!existing) return createWebhookEndpoint(context, webhook);
+  context.webhooks.setSecret(existing.id, webhook.secret);
+  return { ...existing, secret: webhook.secret };
 }
 
 /** An IPv6 literal needs brackets in a URL; a wildcard bind address is reached through loopback. */

@@ -1,3 +1,4 @@
+// Tests of the seed catalog.
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from './index.js';
 import { stripeClientFor } from './test-support/sdk.js';
@@ -59,5 +60,8 @@ describe('seed catalog', () => {
       startEmulator({ seed: { products: [{ name: 'A', prices: [{ unit_amount: 1 }] }] } }),
     ).rejects.toThrow('seed: products[0].prices[0] (currency): Missing required param: currency.');
     await expect(startEmulator({ seed: { items: [] } })).rejects.toThrow(/products/);
+    await expect(startEmulator({ seed: { products: [{ name: 'A', colour: 'red' }] } })).rejects.toThrow(
+      'seed: products[0] (colour): Received unknown parameter: colour',
+    );
   });
 });

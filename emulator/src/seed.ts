@@ -1,8 +1,10 @@
+// The seed catalog created at start (`--seed FILE` or `startEmulator({ seed })`).
 import type { EmulatorContext } from './core/context.js';
 import { StripeError } from './core/errors.js';
 import type { Params } from './core/params.js';
-import { createPrice } from './resources/prices.js';
-import { createProduct, products } from './resources/products.js';
+import { assertKnownParams, paramSchemaFor } from './params/strict-params.js';
+import { createPrice, createProduct } from './resources/catalog.js';
+import { products } from './resources/product-object.js';
 
 /**
  * A catalog to create at start (`--seed FILE` or `startEmulator({ seed })`):
@@ -31,16 +33,22 @@ export function applySeed(context: EmulatorContext, seed: unknown): SeedSummary 
     if (!isRecord(entry)) throw new Error(`${where}: expected an object.`);
     const { prices: priceEntries = [], ...productFields } = entry;
     if (!Array.isArray(priceEntries)) throw new Error(`${where}.prices: expected an array.`);
-    const product = explain(where, () => createProduct(context, formParams(productFields)));
+    const product = explain(where, () => {
+      const params = formParams(productFields);
+      assertKnownParams(params, paramSchemaFor('POST', '/v1/products') ?? {});
+      return createProduct(context, params);
+    });
     summary.products += 1;
     let defaultPrice: string | null = null;
     for (const [priceIndex, priceEntry] of priceEntries.entries()) {
       const priceWhere = `${where}.prices[${priceIndex}]`;
       if (!isRecord(priceEntry)) throw new Error(`${priceWhere}: expected an object.`);
       const { default: isDefault, ...priceFields } = priceEntry;
-      const price = explain(priceWhere, () =>
-        createPrice(context, { ...formParams(priceFields), product: product.id }),
-      );
+      const price = explain(priceWhere, () => {
+        const params = { ...formParams(priceFields), product: product.id };
+        assertKnownParams(params, paramSchemaFor('POST', '/v1/prices') ?? {});
+        return createPrice(context, params);
+      });
       summary.prices += 1;
       if (isDefault === true) defaultPrice = price.id;
     }

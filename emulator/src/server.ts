@@ -1,3 +1,4 @@
+// The emulator's Fastify app: wire format, API key, expand, error rendering, the /v1/ hooks.
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import qs from 'qs';
 import { catchUpGlobalClock } from './billing/time-engine.js';
@@ -13,6 +14,8 @@ import { isApiRequest, requestParams } from './core/request-params.js';
 import { runInRequest } from './core/request-context.js';
 import { registerControlRoutes } from './control/index.js';
 import { registerPageRoutes } from './pages/index.js';
+import { registerStrictParams } from './params/strict-params.js';
+import { assertKnownApiVersion, renderForVersion } from './versions/api-versions.js';
 import { registerResourceRoutes } from './resources/index.js';
 
 const QS_OPTIONS: qs.IParseOptions = { depth: 8, arrayLimit: 1000, parameterLimit: 10_000, allowDots: false };
@@ -51,12 +54,19 @@ export function buildEmulatorServer(context: EmulatorContext): FastifyInstance {
   });
 
   const apiKeys = new WeakMap<FastifyRequest, string>();
+  /** The `Stripe-Version` a request named, when it is not the emulator's own. */
+  const olderVersions = new WeakMap<FastifyRequest, string>();
   // Hooks without an await take Fastify's callback form: no promise and no microtask per hook and request.
   app.addHook('onRequest', (request, reply, done) => {
     if (!isApiRequest(request)) return done();
-    void reply.header('stripe-version', context.apiVersion);
+    const version = request.headers['stripe-version'];
+    void reply.header('stripe-version', typeof version === 'string' ? version : context.apiVersion);
     try {
       apiKeys.set(request, apiKeyOf(request.headers.authorization));
+      if (typeof version === 'string' && version !== context.apiVersion) {
+        assertKnownApiVersion(version);
+        olderVersions.set(request, version);
+      }
     } catch (error) {
       return done(error as Error);
     }
@@ -68,6 +78,7 @@ export function buildEmulatorServer(context: EmulatorContext): FastifyInstance {
   const rejectedParams = new WeakSet<FastifyRequest>();
   registerIdempotencyHooks(app, context, (request) => apiKeys.get(request) ?? '', rejectedParams);
   registerFaultHooks(app, context);
+  registerStrictParams(app);
   // Work that fell due on the global clock as wall time passed (expiries, renewals) runs before each API call.
   app.addHook('onRequest', (request, _reply, done) => {
     if (!isApiRequest(request)) return done();
@@ -92,7 +103,9 @@ export function buildEmulatorServer(context: EmulatorContext): FastifyInstance {
     }
     try {
       const paths = optionalStringArray(requestParams(request), 'expand') ?? [];
-      done(null, expandResponse(context.state, payload, paths));
+      const expanded = expandResponse(context.state, payload, paths);
+      const version = olderVersions.get(request);
+      done(null, version === undefined ? expanded : renderForVersion(expanded, version));
     } catch (error) {
       done(error as Error);
     }

@@ -1,3 +1,4 @@
+// Tests of the wire format all resources share: errors, lists, expand, form encoding.
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from './index.js';

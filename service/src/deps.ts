@@ -1,6 +1,5 @@
 // Composition root: builds everything the API and the worker need from config, with plain factories and no
 // container. Read top to bottom, it is the dependency graph: database, Stripe, the services callers buy through, billing state.
-import { createAdminEventsService, type AdminEventsService } from './admin/admin-events.service.js';
 import { createApiKeysService, type ApiKeysService } from './auth/api-keys.service.js';
 import { createCustomerTokensService, type CustomerTokensService } from './auth/customer-tokens.js';
 import { createCatalogService, type CatalogService } from './catalog/catalog.service.js';
@@ -13,6 +12,7 @@ import { createEntitlementCache, type EntitlementCache } from './entitlements/en
 import { createEntitlementsService, type EntitlementsService } from './entitlements/entitlements.service.js';
 import { databaseReachableCheck, migrationsCurrentCheck } from './health/database-checks.js';
 import { createReadiness, type Readiness } from './health/readiness.js';
+import { createIdempotencyService, type IdempotencyService } from './idempotency/idempotency.service.js';
 import { createInvoicesService, type InvoicesService } from './invoices/invoices.service.js';
 import type { Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
@@ -30,6 +30,7 @@ import {
 } from './subscriptions/subscriptions.service.js';
 import type { HandlerRegistry } from './webhooks/handlers/event-handler.js';
 import { createHandlerRegistry } from './webhooks/handlers/handler-registry.js';
+import { createInboxService, type InboxService } from './webhooks/inbox/inbox.service.js';
 import { createWebhookIngestService, type WebhookIngestService } from './webhooks/webhook-ingest.service.js';
 import { webhookMetricsFor } from './webhooks/webhook-metrics.js';
 
@@ -51,6 +52,7 @@ export interface Dependencies {
   // What callers buy through.
   apiKeys: ApiKeysService;
   customerTokens: CustomerTokensService;
+  idempotency: IdempotencyService;
   catalog: CatalogService;
   customers: CustomersService;
   subscriptions: SubscriptionsService;
@@ -64,7 +66,7 @@ export interface Dependencies {
   entitlements: EntitlementsService;
   entitlementCache: EntitlementCache;
   eventHandlers: HandlerRegistry;
-  adminEvents: AdminEventsService;
+  inbox: InboxService;
 }
 
 export interface DependencyInputs {
@@ -112,6 +114,7 @@ export async function createDependencies({
     secrets: config.auth.customerTokenSecrets,
     production: config.nodeEnv === 'production',
   });
+  const idempotency = createIdempotencyService({ pool });
   const catalog = createCatalogService({ pool, stripe, logger });
   const customers = createCustomersService({ pool, stripe });
   const subscriptions = createSubscriptionsService({ pool, stripe, customers });
@@ -163,7 +166,7 @@ export async function createDependencies({
     invoices,
     entitlements,
   });
-  const adminEvents = createAdminEventsService({ pool });
+  const inbox = createInboxService({ pool });
 
   return {
     config,
@@ -175,6 +178,7 @@ export async function createDependencies({
     stripe,
     apiKeys,
     customerTokens,
+    idempotency,
     catalog,
     customers,
     subscriptions,
@@ -187,7 +191,7 @@ export async function createDependencies({
     entitlements,
     entitlementCache,
     eventHandlers,
-    adminEvents,
+    inbox,
   };
 }
 

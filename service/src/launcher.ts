@@ -2,7 +2,12 @@
 // (data kept in EMBEDDED_POSTGRES_DATA_DIR), then runs the API exactly as server.ts does.
 import { loadConfigOrExit, type Config } from './config/load-config.js';
 import { startEmbeddedPostgres } from './db/embedded-postgres.js';
-import { describeDevEnvironment, startDevStripe } from './dev/dev-stripe.js';
+import {
+  describeDevEnvironment,
+  findMirrorMismatch,
+  startDevStripe,
+  type DevStripe,
+} from './dev/dev-stripe.js';
 import { createLogger } from './observability/logger.js';
 import { installGracefulShutdown } from './process/graceful-shutdown.js';
 import { startApi } from './process/start-api.js';
@@ -31,8 +36,9 @@ async function launch(): Promise<void> {
   //    endpoint registered). Stopped after the API has drained.
   let apiConfig: Config = config;
   let emulatorUrl: string | undefined;
+  let devStripe: DevStripe | undefined;
   if (config.stripe.mode === 'in_process_emulator') {
-    const devStripe = await startDevStripe(config, logger);
+    devStripe = await startDevStripe(config, logger);
     shutdown.onShutdown('stripe emulator', devStripe.stop);
     apiConfig = devStripe.config;
     emulatorUrl = devStripe.emulatorUrl;
@@ -40,6 +46,16 @@ async function launch(): Promise<void> {
 
   // 3. The API (migrations on start, HTTP and metrics listeners).
   const { app, dependencies } = await startApi({ config: apiConfig, logger, databaseUrl, shutdown });
+
+  if (devStripe !== undefined) {
+    const mismatch = await findMirrorMismatch({
+      pool: dependencies.pool,
+      emulatorUrl: devStripe.emulatorUrl,
+      dataDir: devStripe.dataDir,
+      databaseDir: config.embeddedPostgres.dataDir,
+    });
+    if (mismatch !== undefined) logger.warn(mismatch);
+  }
 
   // Development on the embedded database: the documented dev API key exists (never on a server named by
   // DATABASE_URL, which may be shared or reachable: a published key must not open it). The URLs are printed.

@@ -1,3 +1,4 @@
+// The charge object: one attempt of a payment intent, succeeded or failed, with its balance transaction.
 import type { EmulatorContext } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import type { StripeObject } from '../core/store.js';

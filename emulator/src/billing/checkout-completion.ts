@@ -1,3 +1,4 @@
+// Completing a checkout session (payment, setup or subscription mode), async payment settling, and expiry.
 import type { EmulatorContext } from '../core/context.js';
 import { cardDeclined, invalidRequest, missingParam } from '../core/errors.js';
 import {
@@ -21,7 +22,7 @@ import {
   setDefaultPaymentMethod,
   type PaymentMethod,
 } from './payment-methods.js';
-import { createSubscription } from './subscriptions.js';
+import { createSubscription } from './subscription-creation.js';
 import { customers, insertCustomer, newCustomer } from '../resources/customer-object.js';
 import { createSucceededSetupIntent } from './setup-intents.js';
 import { emitOn, nowOn, type ClockId } from './time.js';

@@ -1,7 +1,9 @@
+// The checkout session and checkout line item objects, their tables and the session's internal settings.
 import type { EmulatorContext } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import { sideData, type StripeObject } from '../core/store.js';
-import { priceSnapshot, productName, type Price } from './catalog.js';
+import { priceSnapshot, productName } from './line-item-prices.js';
+import type { Price } from '../resources/price-object.js';
 
 export interface CheckoutSession extends StripeObject {
   object: 'checkout.session';
@@ -51,8 +53,8 @@ export interface SessionSettings {
   setupFutureUsage: 'on_session' | 'off_session' | null;
 }
 
-const lineItemsBySession = sideData(() => new Map<string, CheckoutLineItem[]>());
-const settingsBySession = sideData(() => new Map<string, SessionSettings>());
+const lineItemsBySession = sideData('checkout_line_items', () => new Map<string, CheckoutLineItem[]>());
+const settingsBySession = sideData('checkout_session_settings', () => new Map<string, SessionSettings>());
 
 export function checkoutSessions(context: EmulatorContext) {
   return context.state.table<CheckoutSession>('checkout.session');

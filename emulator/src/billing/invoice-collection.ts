@@ -1,3 +1,4 @@
+// Collecting invoices: finalization, payment attempts and retries, paid, void and uncollectible.
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { newId } from '../core/ids.js';
@@ -89,6 +90,18 @@ export function finalizeInvoice(context: EmulatorContext, invoice: Invoice, cloc
     });
   }
   if (invoice.amount_due === 0) markInvoicePaid(context, invoice, clock);
+}
+
+/** Finalizes a due draft and makes its first automatic payment attempt. */
+export function finalizeAndCollect(
+  context: EmulatorContext,
+  invoice: Invoice,
+  clock: ClockId,
+  options: { authenticated?: boolean } = {},
+): void {
+  finalizeInvoice(context, invoice, clock);
+  if (invoice.status === 'open')
+    attemptInvoicePayment(context, invoice, clock, { automatic: true, ...options });
 }
 
 export type CollectionResult = 'paid' | 'failed' | 'requires_action' | 'processing';

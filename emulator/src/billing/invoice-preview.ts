@@ -1,3 +1,4 @@
+// The preview of a subscription's next invoice (`/v1/invoices/create_preview`, `invoice.upcoming`).
 import type { EmulatorContext } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import { buildInvoice, subscriptionLine, type Invoice, type LineDraft } from './invoices.js';

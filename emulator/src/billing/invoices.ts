@@ -1,8 +1,10 @@
+// The invoice and invoice line objects, their table, and creating a draft invoice from line drafts.
 import type { EmulatorContext } from '../core/context.js';
 import { formatMoney } from '../core/money.js';
 import { newId } from '../core/ids.js';
 import type { StripeObject } from '../core/store.js';
-import { productName, type Price } from './catalog.js';
+import { productName } from './line-item-prices.js';
+import type { Price } from '../resources/price-object.js';
 import { emitOn, nowOn, type ClockId } from './time.js';
 
 export type BillingReason =

@@ -1,3 +1,4 @@
+// The payment intent object and its lifecycle: create, confirm with a payment method, cancel, settle.
 import type { EmulatorContext } from '../core/context.js';
 import { StripeError, type StripeErrorFields } from '../core/errors.js';
 import { newClientSecret, newId } from '../core/ids.js';

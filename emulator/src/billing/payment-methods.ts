@@ -1,3 +1,4 @@
+// The payment method object: cards and bank debits from test values, attach and detach, customer defaults.
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest, resourceMissing, StripeError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
@@ -25,7 +26,7 @@ export interface PaymentBehaviour {
   successfulCharges: number;
 }
 
-const behaviourMap = sideData(() => new Map<string, PaymentBehaviour>());
+const behaviourMap = sideData('payment_method_behaviours', () => new Map<string, PaymentBehaviour>());
 
 export function paymentMethods(context: EmulatorContext) {
   return context.state.table<PaymentMethod>('payment_method');

@@ -1,3 +1,4 @@
+// Tests of billing period arithmetic: month ends, anchors and the share of a period left.
 import { describe, expect, it } from 'vitest';
 import { addIntervals, periodAround, remainingShare } from './periods.js';
 

@@ -1,4 +1,5 @@
-import type { Recurring } from './catalog.js';
+// Billing period arithmetic: intervals added from the cycle anchor, the period around a moment, prorated shares.
+import type { Recurring } from '../resources/price-params.js';
 
 /**
  * Billing period arithmetic as Stripe does it: periods are counted from the billing cycle anchor, so a monthly

@@ -1,6 +1,7 @@
+// What a customer does in the billing portal: cancel, resume, switch plan, change the payment method.
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
-import { findPrice } from './catalog.js';
+import { findPrice } from './line-item-prices.js';
 import {
   attachPaymentMethod,
   createCardPaymentMethod,

@@ -1,3 +1,4 @@
+// The billing portal configuration and session objects, their tables and the default configuration.
 import type { EmulatorContext } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import type { StripeObject } from '../core/store.js';

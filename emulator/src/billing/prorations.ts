@@ -1,7 +1,9 @@
+// Prorations: pending invoice items that credit unused time and charge the new plan for the rest of a period.
 import type { EmulatorContext } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import type { StripeObject } from '../core/store.js';
-import { findPrice, productName, type Price } from './catalog.js';
+import { findPrice, productName } from './line-item-prices.js';
+import type { Price } from '../resources/price-object.js';
 import type { LineDraft } from './invoices.js';
 import { remainingShare } from './periods.js';
 import type { Subscription } from './subscriptions.js';

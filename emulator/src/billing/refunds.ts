@@ -1,3 +1,4 @@
+// The refund object: refunding a succeeded charge in full or in part.
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
 import { newId } from '../core/ids.js';

@@ -1,3 +1,4 @@
+// Tests of subscription renewals on a test clock as a webhook receiver sees them.
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.js';

@@ -1,3 +1,4 @@
+// The emulated account's billing settings: payment retries, what follows the last failure, renewal notices.
 import type { EmulatorContext } from '../core/context.js';
 
 /**

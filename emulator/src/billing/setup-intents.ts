@@ -1,3 +1,4 @@
+// The succeeded setup intent a setup mode checkout session leaves behind.
 import type { EmulatorContext } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import type { PaymentMethod } from './payment-methods.js';

@@ -1,6 +1,7 @@
+// Planning and applying changes to a subscription's items, with the proration lines they produce.
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';
-import type { Price } from './catalog.js';
+import type { Price } from '../resources/price-object.js';
 import { attemptInvoicePayment, finalizeInvoice } from './invoice-collection.js';
 import { createDraftInvoice, type Invoice, type LineDraft } from './invoices.js';
 import { addIntervals } from './periods.js';

@@ -1,7 +1,7 @@
+// A subscription's life after creation: updates, reactions to invoice outcomes, renewal, trial end, cancellation.
 import type { EmulatorContext } from '../core/context.js';
 import { previousAttributes } from '../core/events.js';
 import { customerDefaultPaymentMethod } from './payment-methods.js';
-import { finalizeInvoice, attemptInvoicePayment } from './invoice-collection.js';
 import { createDraftInvoice, type Invoice, type LineDraft } from './invoices.js';
 import { periodAround } from './periods.js';
 import { takePendingInvoiceItems } from './prorations.js';
@@ -152,18 +152,6 @@ export function renewSubscription(
   });
   if (!collecting) invoice.auto_advance = false;
   subscription.latest_invoice = invoice.id;
-}
-
-/** Finalizes a due draft and makes its first automatic payment attempt. */
-export function finalizeAndCollect(
-  context: EmulatorContext,
-  invoice: Invoice,
-  clock: ClockId,
-  options: { authenticated?: boolean } = {},
-): void {
-  finalizeInvoice(context, invoice, clock);
-  if (invoice.status === 'open')
-    attemptInvoicePayment(context, invoice, clock, { automatic: true, ...options });
 }
 
 /** Seconds before the trial ends when Stripe sends `customer.subscription.trial_will_end`. */

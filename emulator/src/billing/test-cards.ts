@@ -1,3 +1,4 @@
+// Stripe's test cards and tokens and how each behaves when charged.
 /**
  * Stripe's test cards and how each behaves when charged. The behaviour is internal: a payment method keeps only
  * its card details in its API shape; the emulator looks the behaviour up by the card number it was made from.

@@ -1,14 +1,19 @@
+// The time engine: runs what falls due (renewals, retries, expiries, notices) when a clock moves.
 import type { EmulatorContext } from '../core/context.js';
 import { runOutsideRequest } from '../core/request-context.js';
 import { sideData } from '../core/store.js';
 import { expireCheckoutSession, notifyAsyncPaymentSettled } from './checkout-completion.js';
 import { checkoutSessions, settingsOf } from './checkout-sessions.js';
-import { attemptInvoicePayment, syncInvoiceWithPaymentIntent, voidInvoice } from './invoice-collection.js';
+import {
+  attemptInvoicePayment,
+  finalizeAndCollect,
+  syncInvoiceWithPaymentIntent,
+  voidInvoice,
+} from './invoice-collection.js';
 import { invoices } from './invoices.js';
 import { BANK_DEBIT_SETTLE_SECONDS, paymentIntents, settleProcessingPayment } from './payment-intents.js';
 import {
   cancelSubscription,
-  finalizeAndCollect,
   renewSubscription,
   TRIAL_WILL_END_NOTICE_SECONDS,
   updateSubscription,
@@ -30,7 +35,7 @@ interface DueWork {
 }
 
 /** Subscriptions whose `customer.subscription.trial_will_end` went out: the notice goes once per subscription. */
-const noticesSent = sideData(() => new Set<string>());
+const noticesSent = sideData('trial_end_notices', () => new Set<string>());
 
 /**
  * The time engine: runs, in time order, every piece of work due on one clock up to `until` — trial notices and ends,

@@ -1,3 +1,4 @@
+// Which clock an object lives on (a test clock or the global one), reading it and emitting events at its time.
 import type { EmulatorContext } from '../core/context.js';
 import type { StripeObject } from '../core/store.js';
 import { customers } from '../resources/customer-object.js';

@@ -1,3 +1,4 @@
+// Tests of `invoice.upcoming` before a renewal, when the account setting is on.
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.js';

@@ -1,3 +1,4 @@
+// `invoice.upcoming`, sent the configured number of days before a subscription renews.
 import type { EmulatorContext } from '../core/context.js';
 import { sideData } from '../core/store.js';
 import { previewSubscriptionInvoice } from './invoice-preview.js';
@@ -5,7 +6,7 @@ import { billingSettings } from './settings.js';
 import type { Subscription } from './subscriptions.js';
 import { emitOn, type ClockId } from './time.js';
 
-const sent = sideData(() => new Set<string>());
+const sent = sideData('upcoming_renewal_notices', () => new Set<string>());
 
 /**
  * Stripe's `invoice.upcoming`, sent `upcomingRenewalDays` before a subscription renews when the account turned on

@@ -1,10 +1,17 @@
+// The emulator's own control API under `/_emulator/` (never under `/v1/`), one module per concern.
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../core/context.js';
-import { registerBillingControlRoutes } from './billing-control.js';
-import { registerPlatformControlRoutes } from './platform-control.js';
+import { registerBillingSettingsRoutes } from './billing-settings.routes.js';
+import { registerFaultRoutes } from './faults.routes.js';
+import { registerSimulationRoutes } from './simulation.routes.js';
+import { registerStateRoutes } from './state.routes.js';
+import { registerWebhookDeliveryRoutes } from './webhook-delivery.routes.js';
 
-/** The emulator's own control API under `/_emulator/` (never under `/v1/`): faults, reset, clocks, test helpers. */
+/** The explicit list of control route modules: state, faults, webhook delivery, simulation, billing settings. */
 export function registerControlRoutes(app: FastifyInstance, context: EmulatorContext): void {
-  registerPlatformControlRoutes(app, context);
-  registerBillingControlRoutes(app, context);
+  registerStateRoutes(app, context);
+  registerFaultRoutes(app, context);
+  registerWebhookDeliveryRoutes(app, context);
+  registerSimulationRoutes(app, context);
+  registerBillingSettingsRoutes(app, context);
 }

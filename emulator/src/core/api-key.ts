@@ -1,3 +1,4 @@
+// Checking the API key of a `/v1/` request as Stripe does.
 import { StripeError } from './errors.js';
 
 /**

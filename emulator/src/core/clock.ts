@@ -1,3 +1,4 @@
+// The emulator clock every module reads instead of Date.now().
 /**
  * Emulator time. Everything in the emulator reads `now()` from a Clock instead of Date.now(), so tests can move
  * time forward. The global clock is wall time plus an offset; test clocks (see resources/test-clocks) each have their

@@ -1,3 +1,4 @@
+// The per-emulator context every module is given (state, clock, events, webhooks, faults, idempotency).
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import type { Clock } from './clock.js';

@@ -1,3 +1,4 @@
+// Stripe's error types and the StripeError every module throws, rendered as Stripe's error body.
 /**
  * Stripe's error types. The SDK picks its error class from `type` (StripeCardError for card_error,
  * StripeInvalidRequestError for invalid_request_error, …) and from the HTTP status (401 → StripeAuthenticationError,

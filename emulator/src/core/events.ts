@@ -1,3 +1,4 @@
+// The event log: every state change is stored as an `event` object and handed to webhook delivery.
 import type { Clock } from './clock.js';
 import { newId } from './ids.js';
 import { currentRequest } from './request-context.js';

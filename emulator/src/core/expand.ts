@@ -1,3 +1,4 @@
+// `expand[]`: replacing ids in a response with the objects they name.
 import { invalidRequest } from './errors.js';
 import type { EmulatorState, StripeObject } from './store.js';
 

@@ -1,3 +1,4 @@
+// The request hooks that fire injected API faults on `/v1/`.
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from './context.js';
 import { StripeError } from './errors.js';

@@ -1,3 +1,4 @@
+// Tests of API fault injection: latency, errors, rate limits and dropped connections.
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.js';

@@ -1,3 +1,4 @@
+// Injected API faults: their rules, validation and firing.
 import { invalidRequest } from './errors.js';
 import { newId } from './ids.js';
 

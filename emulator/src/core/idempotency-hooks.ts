@@ -1,3 +1,4 @@
+// The request hooks of Stripe's idempotency on `POST /v1/` with an `Idempotency-Key`.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { EmulatorContext } from './context.js';
 import { isApiRequest, pathOf, requestParams } from './request-params.js';

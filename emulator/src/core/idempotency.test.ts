@@ -1,3 +1,4 @@
+// Tests of idempotent requests: replays, conflicts, mismatched parameters and key scope.
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.js';

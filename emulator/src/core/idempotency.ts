@@ -1,3 +1,4 @@
+// The idempotency store: saved responses per key, their fingerprints and expiry.
 import type { Clock } from './clock.js';
 import { StripeError, invalidRequest } from './errors.js';
 import type { Params } from './params.js';

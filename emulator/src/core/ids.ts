@@ -1,3 +1,4 @@
+// Stripe-shaped ids and client secrets.
 import { randomFillSync } from 'node:crypto';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';

@@ -1,3 +1,4 @@
+// Stripe's list objects and cursor pagination, and the `created` filter lists share.
 import { invalidRequest, resourceMissing } from './errors.js';
 import { optionalInteger, optionalString, type Params } from './params.js';
 import type { StripeObject } from './store.js';

@@ -1,3 +1,4 @@
+// Formatting an amount in the smallest currency unit as people read it.
 const formatters = new Map<string, { format: Intl.NumberFormat; minorUnits: number }>();
 
 /**

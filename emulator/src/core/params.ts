@@ -1,3 +1,4 @@
+// Reading request parameters one at a time with Stripe's 400s, and applying metadata.
 import { invalidRequest, missingParam } from './errors.js';
 
 /**
@@ -112,31 +113,6 @@ export function applyMetadata(existing: Record<string, string>, params: Params):
   }
   if (Object.keys(merged).length > 50) throw invalidRequest('Metadata can have at most 50 keys.', 'metadata');
   return merged;
-}
-
-/**
- * Stripe answers 400 `Received unknown parameter: x` for any parameter an endpoint does not take (also for a
- * parameter that exists on create but cannot be changed on update). `expand` is accepted everywhere.
- */
-export function rejectUnknownParams(params: Params, allowed: readonly string[]): void {
-  for (const name of Object.keys(params)) {
-    if (name !== 'expand' && !allowed.includes(name)) {
-      throw invalidRequest(`Received unknown parameter: ${name}`, name, 'parameter_unknown');
-    }
-  }
-}
-
-/** Nested keys of a hash param that the endpoint does not take: `Received unknown parameter: recurring[foo]`. */
-export function rejectUnknownHashKeys(hash: Params, name: string, allowed: readonly string[]): void {
-  for (const key of Object.keys(hash)) {
-    if (!allowed.includes(key)) {
-      throw invalidRequest(
-        `Received unknown parameter: ${name}[${key}]`,
-        `${name}[${key}]`,
-        'parameter_unknown',
-      );
-    }
-  }
 }
 
 /** A param value as it appears in an error message (a nested hash where a scalar was expected shows as JSON). */

@@ -1,3 +1,4 @@
+// The API request an event is attributed to (`event.request`), carried through async work.
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** What Stripe records on an event about the API request that caused it (`event.request`). */

@@ -1,3 +1,4 @@
+// The parameters of an API request (query string and form body together) and request path helpers.
 import type { FastifyRequest } from 'fastify';
 import type { Params } from './params.js';
 

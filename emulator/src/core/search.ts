@@ -1,3 +1,4 @@
+// Stripe's search query language over a table (`field:'v'`, `~`, `>`, `metadata['k']`, AND/OR).
 import { invalidRequest } from './errors.js';
 import { searchPage, type SearchResult } from './list.js';
 import { requiredString, type Params } from './params.js';

@@ -1,3 +1,4 @@
+// The in-memory state: one table per Stripe object, id prefixes, and side data emptied on reset.
 import { resourceMissing } from './errors.js';
 
 /** Every stored Stripe object has at least these keys; resource modules declare their own richer types. */
@@ -52,11 +53,17 @@ export class Table<T extends StripeObject> {
   }
 }
 
+export interface StateSnapshot {
+  tables: Array<[string, StripeObject[]]>;
+  side: Array<[string, { clear(): void }]>;
+}
+
 /** All emulator state, in memory. `reset()` empties everything (the control API exposes it). */
 export class EmulatorState {
   private readonly tables = new Map<string, Table<StripeObject>>();
   private readonly prefixes = new Map<string, string>();
   private readonly resetHooks: Array<() => void> = [];
+  private readonly side = new Map<string, { clear(): void }>();
 
   /** The table for one Stripe object name (`customer`, `checkout.session`, …), created on first use. */
   table<T extends StripeObject>(objectName: string): Table<T> {
@@ -89,8 +96,37 @@ export class EmulatorState {
     this.resetHooks.push(hook);
   }
 
+  /** A module's named side collection (a Map or Set), created on first use; emptied by reset, kept by snapshots. */
+  sideCollection<T extends { clear(): void }>(name: string, create: () => T): T {
+    let collection = this.side.get(name);
+    if (!collection) {
+      collection = create();
+      this.side.set(name, collection);
+    }
+    return collection as T;
+  }
+
+  /** Every table's rows and every side collection, as one graph (shared objects stay shared when serialized). */
+  snapshot(): StateSnapshot {
+    return {
+      tables: [...this.tables].map(([name, table]) => [name, table.list().reverse()]),
+      side: [...this.side],
+    };
+  }
+
+  /** Replaces the state with a snapshot's tables and side collections. */
+  restore(snapshot: StateSnapshot): void {
+    this.reset();
+    for (const [name, rows] of snapshot.tables) {
+      const table = this.table(name);
+      for (const row of rows) table.insert(row);
+    }
+    for (const [name, collection] of snapshot.side) this.side.set(name, collection);
+  }
+
   reset(): void {
     for (const table of this.tables.values()) table.clear();
+    for (const collection of this.side.values()) collection.clear();
     for (const hook of this.resetHooks) hook();
   }
 
@@ -101,20 +137,12 @@ export class EmulatorState {
 
 /**
  * Side data a module keeps beside the tables for each emulator (a card's test behaviour, the ids it already
- * notified): returns the accessor; the collection is created on first use and emptied by that emulator's reset.
+ * notified), by a name unique in the emulator: returns the accessor. The collection lives on the state, so reset
+ * empties it and a snapshot on disk keeps it.
  */
 export function sideData<T extends { clear(): void }>(
+  name: string,
   create: () => T,
 ): (context: { state: EmulatorState }) => T {
-  const byState = new WeakMap<EmulatorState, T>();
-  return ({ state }) => {
-    let data = byState.get(state);
-    if (!data) {
-      const created = create();
-      byState.set(state, created);
-      state.onReset(() => created.clear());
-      data = created;
-    }
-    return data;
-  };
+  return ({ state }) => state.sideCollection(name, create);
 }

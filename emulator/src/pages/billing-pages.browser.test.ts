@@ -1,3 +1,4 @@
+// Tests of the hosted checkout and billing portal pages in headless Chromium.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';

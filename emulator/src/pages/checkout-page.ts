@@ -1,3 +1,4 @@
+// The hosted checkout page at a session's `url`.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { completeCheckoutSession, expireIfDue } from '../billing/checkout-completion.js';
 import {

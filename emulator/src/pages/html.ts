@@ -1,3 +1,4 @@
+// Shared HTML of the hosted pages: the page frame, its stylesheet, escaping and dates.
 /** Shared HTML for the hosted pages: one inline stylesheet, no external assets, escaping for every interpolation. */
 export function escapeHtml(value: string | number | null | undefined): string {
   return String(value ?? '')

@@ -1,3 +1,4 @@
+// The list of hosted page modules (checkout, billing portal, invoice).
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../core/context.js';
 import { registerCheckoutPage } from './checkout-page.js';

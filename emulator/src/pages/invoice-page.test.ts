@@ -1,7 +1,9 @@
+// Tests of the hosted invoice page and its PDF.
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.js';
 import { recurringPrice } from '../test-support/billing.js';
+import { pdfText } from '../test-support/pdf-text.js';
 import { startEmulatorWithClient } from '../test-support/sdk.js';
 
 let emulator: RunningEmulator;
@@ -35,10 +37,27 @@ describe('hosted invoice page and PDF', () => {
     const pdf = await fetch(invoice.invoice_pdf!);
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
-    const bytes = Buffer.from(await pdf.arrayBuffer()).toString('latin1');
-    expect(bytes.startsWith('%PDF-1.4')).toBe(true);
-    expect(bytes).toContain(`(Invoice ${invoice.number} \\(paid\\))`);
-    expect(bytes.trimEnd().endsWith('%%EOF')).toBe(true);
+    const bytes = new Uint8Array(await pdf.arrayBuffer());
+    expect(Buffer.from(bytes.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
+    const [pdfPage] = await pdfText(bytes);
+    expect(pdfPage).toContain(`Invoice ${invoice.number} (paid)`);
+    expect(pdfPage).toContain('Total $84.00');
+  });
+
+  it('prints non-ASCII characters in the PDF (the quantity sign, accents, other scripts)', async () => {
+    const customer = await stripe.customers.create({});
+    const price = await recurringPrice(stripe, 1000, { currency: 'eur', name: 'Café Überraschung — Ёлка' });
+    const subscription = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: price.id, quantity: 3 }],
+      default_payment_method: 'pm_card_visa',
+    });
+    const invoice = await stripe.invoices.retrieve(subscription.latest_invoice as string);
+    const pdf = new Uint8Array(await (await fetch(invoice.invoice_pdf!)).arrayBuffer());
+    const [text] = await pdfText(pdf);
+    expect(text).toContain('Café Überraschung — Ёлка');
+    expect(text).toContain('×3');
+    expect(text).not.toContain('?');
   });
 
   it('answers 404 for an unknown invoice', async () => {

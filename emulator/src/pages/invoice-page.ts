@@ -1,7 +1,9 @@
+// The hosted invoice page and PDF behind an invoice's `hosted_invoice_url` and `invoice_pdf`.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { invoices, type Invoice } from '../billing/invoices.js';
 import type { EmulatorContext } from '../core/context.js';
 import { formatMoney } from '../core/money.js';
+import { invoiceNumberOf, invoicePdf } from './invoice-pdf.js';
 import { escapeHtml, formatDate, messagePage, page } from './html.js';
 
 /**
@@ -21,8 +23,8 @@ export function registerInvoicePage(app: FastifyInstance, context: EmulatorConte
     if (!invoice) return sendNotFound(reply);
     return reply
       .type('application/pdf')
-      .header('content-disposition', `inline; filename="Invoice-${numberOf(invoice)}.pdf"`)
-      .send(invoicePdf(invoice));
+      .header('content-disposition', `inline; filename="Invoice-${invoiceNumberOf(invoice)}.pdf"`)
+      .send(await invoicePdf(invoice));
   });
 }
 
@@ -30,10 +32,6 @@ export function registerInvoicePage(app: FastifyInstance, context: EmulatorConte
 function publishedInvoice(context: EmulatorContext, id: string): Invoice | undefined {
   const invoice = invoices(context).find(id);
   return invoice && invoice.status !== 'draft' ? invoice : undefined;
-}
-
-function numberOf(invoice: Invoice): string {
-  return typeof invoice.number === 'string' ? invoice.number : invoice.id;
 }
 
 function sendNotFound(reply: FastifyReply): FastifyReply {
@@ -53,8 +51,8 @@ function renderInvoice(invoice: Invoice): string {
     .join('');
   const state = invoice.status === 'paid' ? 'Paid' : invoice.status === 'open' ? 'Due' : invoice.status;
   return page(
-    `Invoice ${numberOf(invoice)}`,
-    `<section><span class="badge test">Test mode</span><h1>Invoice ${escapeHtml(numberOf(invoice))}</h1>
+    `Invoice ${invoiceNumberOf(invoice)}`,
+    `<section><span class="badge test">Test mode</span><h1>Invoice ${escapeHtml(invoiceNumberOf(invoice))}</h1>
 <p class="muted" data-testid="status">${escapeHtml(state)} · ${escapeHtml(formatDate(invoice.created))}${
       invoice.customer_email ? ` · ${escapeHtml(invoice.customer_email as string)}` : ''
     }</p>
@@ -66,36 +64,4 @@ function renderInvoice(invoice: Invoice): string {
     )}</td></tr></tfoot></table>
 <a class="button secondary" href="/invoices/${escapeHtml(invoice.id)}/pdf">Download invoice</a></section>`,
   );
-}
-
-/** A one-page PDF with the invoice's number, status, lines and total (Helvetica, no external resources). */
-function invoicePdf(invoice: Invoice): Buffer {
-  const text = [
-    `Invoice ${numberOf(invoice)} (${invoice.status})`,
-    ...invoice.lines.data.map(
-      (line) =>
-        `${line.description ?? ''}  x${line.quantity ?? 1}  ${formatMoney(line.amount, invoice.currency)}`,
-    ),
-    `Total ${formatMoney(invoice.total, invoice.currency)}`,
-  ];
-  const printable = (value: string) => value.replace(/[^\x20-\x7e]/g, '?').replace(/([\\()])/g, '\\$1');
-  const content = `BT /F1 12 Tf 50 780 Td 16 TL ${text.map((line) => `(${printable(line)}) '`).join(' ')} ET`;
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-    `<< /Length ${Buffer.byteLength(content, 'latin1')} >>\nstream\n${content}\nendstream`,
-  ];
-  let body = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objects.forEach((object, index) => {
-    offsets.push(Buffer.byteLength(body, 'latin1'));
-    body += `${index + 1} 0 obj\n${object}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(body, 'latin1');
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  body += offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('');
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(body, 'latin1');
 }

@@ -1,5 +1,6 @@
+// The billing portal page at a portal session's `url`, with the actions its configuration allows.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { productName } from '../billing/catalog.js';
+import { productName } from '../billing/line-item-prices.js';
 import { invoices } from '../billing/invoices.js';
 import {
   cancelFromPortal,
@@ -15,7 +16,7 @@ import {
   type PortalSession,
 } from '../billing/portal.js';
 import { subscriptions, type Subscription } from '../billing/subscriptions.js';
-import { findPrice } from '../billing/catalog.js';
+import { findPrice } from '../billing/line-item-prices.js';
 import { customerDefaultPaymentMethod, paymentMethods } from '../billing/payment-methods.js';
 import type { EmulatorContext } from '../core/context.js';
 import { StripeError } from '../core/errors.js';

@@ -1,3 +1,4 @@
+// Tests of billing portal configurations, sessions and the actions behind the portal.
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.js';

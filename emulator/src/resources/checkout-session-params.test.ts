@@ -1,3 +1,4 @@
+// Tests of checkout session parameters and the events around `checkout.session.completed`.
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.js';

@@ -1,4 +1,6 @@
-import { createInlinePrice, priceForParam, type Price } from '../billing/catalog.js';
+// Reading a checkout session's create params: line items per mode, expiry, mode-specific params.
+import { createInlinePrice, priceForParam } from '../billing/line-item-prices.js';
+import type { Price } from './price-object.js';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest, missingParam } from '../core/errors.js';
 import { optionalArray, optionalHash, optionalInteger, optionalString, type Params } from '../core/params.js';

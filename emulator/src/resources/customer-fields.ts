@@ -1,28 +1,7 @@
+// Reading a customer's nested params: address, shipping, invoice settings.
 import { invalidRequest } from '../core/errors.js';
-import {
-  optionalArray,
-  optionalHash,
-  optionalString,
-  rejectUnknownHashKeys,
-  requiredString,
-  type Params,
-} from '../core/params.js';
-import type { Customer } from './customer-object.js';
-
-export interface Address {
-  city: string | null;
-  country: string | null;
-  line1: string | null;
-  line2: string | null;
-  postal_code: string | null;
-  state: string | null;
-}
-
-export interface Shipping {
-  address: Address;
-  name: string;
-  phone: string | null;
-}
+import { optionalArray, optionalHash, optionalString, requiredString, type Params } from '../core/params.js';
+import type { Address, Customer, Shipping } from './customer-object.js';
 
 const ADDRESS_KEYS = ['city', 'country', 'line1', 'line2', 'postal_code', 'state'] as const;
 
@@ -30,7 +9,6 @@ const ADDRESS_KEYS = ['city', 'country', 'line1', 'line2', 'postal_code', 'state
 export function addressFrom(params: Params, name: string): Address | null {
   const hash = optionalHash(params, name);
   if (!hash) return null;
-  rejectUnknownHashKeys(hash, name, ADDRESS_KEYS);
   const address = {} as Address;
   for (const key of ADDRESS_KEYS) address[key] = optionalString(hash, key) ?? null;
   return address;
@@ -39,7 +17,6 @@ export function addressFrom(params: Params, name: string): Address | null {
 export function shippingFrom(params: Params): Shipping | null {
   const hash = optionalHash(params, 'shipping');
   if (!hash) return null;
-  rejectUnknownHashKeys(hash, 'shipping', ['address', 'name', 'phone']);
   const address = addressFrom(hash, 'address');
   if (!address) throw invalidRequest('Missing required param: shipping[address].', 'shipping[address]');
   return { address, name: requiredString(hash, 'name'), phone: optionalString(hash, 'phone') ?? null };
@@ -54,12 +31,6 @@ export function invoiceSettingsFrom(
   const hash = optionalHash(params, 'invoice_settings');
   const next = { ...current };
   if (!hash) return next;
-  rejectUnknownHashKeys(hash, 'invoice_settings', [
-    'custom_fields',
-    'default_payment_method',
-    'footer',
-    'rendering_options',
-  ]);
   const paymentMethod = optionalString(hash, 'default_payment_method');
   if (paymentMethod) checkDefaultPaymentMethod(paymentMethod);
   if (paymentMethod !== undefined) next.default_payment_method = paymentMethod;
@@ -70,20 +41,14 @@ export function invoiceSettingsFrom(
   if (fields) {
     if (fields.length > 4)
       throw invalidRequest('At most 4 custom fields.', 'invoice_settings[custom_fields]');
-    next.custom_fields = fields.map((field, index) => {
+    next.custom_fields = fields.map((field) => {
       const entry = (typeof field === 'object' && field !== null ? field : {}) as Params;
-      const param = `invoice_settings[custom_fields][${index}]`;
-      rejectUnknownHashKeys(entry, param, ['name', 'value']);
       return { name: requiredString(entry, 'name'), value: requiredString(entry, 'value') };
     });
   }
   const rendering = optionalHash(hash, 'rendering_options');
   if (rendering === null) next.rendering_options = null;
   if (rendering) {
-    rejectUnknownHashKeys(rendering, 'invoice_settings[rendering_options]', [
-      'amount_tax_display',
-      'template',
-    ]);
     next.rendering_options = {
       amount_tax_display: optionalString(rendering, 'amount_tax_display') ?? null,
       template: optionalString(rendering, 'template') ?? null,

@@ -1,7 +1,22 @@
+// The customer object: its type, its table, and building and storing a new one.
 import type { EmulatorContext } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import type { StripeObject } from '../core/store.js';
-import type { Address, Shipping } from './customer-fields.js';
+
+export interface Address {
+  city: string | null;
+  country: string | null;
+  line1: string | null;
+  line2: string | null;
+  postal_code: string | null;
+  state: string | null;
+}
+
+export interface Shipping {
+  address: Address;
+  name: string;
+  phone: string | null;
+}
 
 export interface Customer extends StripeObject {
   object: 'customer';

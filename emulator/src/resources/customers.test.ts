@@ -1,3 +1,4 @@
+// Tests of customers through the official SDK.
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type RunningEmulator } from '../index.js';

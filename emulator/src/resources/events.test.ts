@@ -1,3 +1,4 @@
+// Tests of events through the official SDK.
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.js';

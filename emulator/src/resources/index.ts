@@ -1,19 +1,20 @@
+// The explicit list of /v1/ resource route modules.
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../core/context.js';
-import { registerBillingPortalRoutes } from './billing-portal.js';
-import { registerChargeAndRefundRoutes } from './charges-refunds.js';
-import { registerCheckoutSessionRoutes } from './checkout-sessions.js';
-import { registerCustomerRoutes } from './customers.js';
-import { registerEventRoutes } from './events.js';
-import { registerInvoiceRoutes } from './invoices.js';
-import { registerPaymentIntentRoutes } from './payment-intents.js';
-import { registerPaymentMethodRoutes } from './payment-methods.js';
-import { registerPriceRoutes } from './prices.js';
-import { registerProductRoutes } from './products.js';
-import { registerSubscriptionItemRoutes } from './subscription-items.js';
-import { registerSubscriptionRoutes } from './subscriptions.js';
-import { registerTestClockRoutes } from './test-clocks.js';
-import { registerWebhookEndpointRoutes } from './webhook-endpoints.js';
+import { registerBillingPortalRoutes } from './billing-portal.routes.js';
+import { registerChargeAndRefundRoutes } from './charges-refunds.routes.js';
+import { registerCheckoutSessionRoutes } from './checkout-sessions.routes.js';
+import { registerCustomerRoutes } from './customers.routes.js';
+import { registerEventRoutes } from './events.routes.js';
+import { registerInvoiceRoutes } from './invoices.routes.js';
+import { registerPaymentIntentRoutes } from './payment-intents.routes.js';
+import { registerPaymentMethodRoutes } from './payment-methods.routes.js';
+import { registerPriceRoutes } from './prices.routes.js';
+import { registerProductRoutes } from './products.routes.js';
+import { registerSubscriptionItemRoutes } from './subscription-items.routes.js';
+import { registerSubscriptionRoutes } from './subscriptions.routes.js';
+import { registerTestClockRoutes } from './test-clocks.routes.js';
+import { registerWebhookEndpointRoutes } from './webhook-endpoints.routes.js';
 
 /**
  * The explicit list of emulated resources. Each module registers its `/v1/...` routes and its id prefixes.

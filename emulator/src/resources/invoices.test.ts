@@ -1,3 +1,4 @@
+// Tests of invoices and invoice payments.
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.js';

@@ -1,3 +1,4 @@
+// Tests of payment intents, charges and payment methods.
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.js';

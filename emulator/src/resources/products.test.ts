@@ -1,3 +1,4 @@
+// Tests of products through the official SDK.
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.js';

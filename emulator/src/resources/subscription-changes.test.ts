@@ -1,3 +1,4 @@
+// Tests of plan changes with prorations and of cancellation.
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.js';

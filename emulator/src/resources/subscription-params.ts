@@ -1,4 +1,6 @@
-import { createInlinePrice, priceForParam, type Price } from '../billing/catalog.js';
+// Reading a subscription's item params: prices, item changes, proration behaviour, trial end.
+import { createInlinePrice, priceForParam } from '../billing/line-item-prices.js';
+import type { Price } from './price-object.js';
 import type { ItemChange, ProrationBehavior } from '../billing/subscription-changes.js';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest } from '../core/errors.js';

@@ -1,3 +1,4 @@
+// Tests of subscriptions: creation, and renewals on a test clock.
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.js';

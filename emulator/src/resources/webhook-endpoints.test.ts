@@ -1,3 +1,4 @@
+// Tests of webhook endpoints through the official SDK.
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.js';

@@ -1,3 +1,4 @@
+// Test helpers reading the emulator's event table for assertions on event order.
 import type { StripeEvent } from '../core/events.js';
 import type { RunningEmulator } from '../index.js';
 

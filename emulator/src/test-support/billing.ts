@@ -1,3 +1,4 @@
+// Test helpers for billing: recurring prices, customers on test clocks, advancing a test clock.
 import type Stripe from 'stripe';
 
 /** A recurring price on a new product (`interval` monthly by default). */

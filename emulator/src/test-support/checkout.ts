@@ -1,3 +1,4 @@
+// Test helpers completing a checkout session and moving the global clock through the control API.
 import type Stripe from 'stripe';
 import type { RunningEmulator } from '../index.js';
 

@@ -1,20 +1,16 @@
+// Compares an emulated object with the keys of Stripe's official sample of that object.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
-/**
- * Stripe's official sample of every object (`shared/stripe-reference/fixtures3.json`, beside the repository:
- * CI clones the repo with shared/ next to it, so the path is computed from the repo root, not fixed).
- */
-const REPO_ROOT = new URL('../../../', import.meta.url);
-const FIXTURES_PATH = fileURLToPath(new URL('../shared/stripe-reference/fixtures3.json', REPO_ROOT));
+/** The key skeleton of Stripe's samples (`emulator/stripe-reference/object-keys.json`, derived from fixtures3.json). */
+const OBJECT_KEYS_PATH = new URL('../../stripe-reference/object-keys.json', import.meta.url);
 
 let samples: Record<string, unknown> | undefined;
 
 function fixtureSample(objectName: string): Record<string, unknown> {
-  samples ??= (JSON.parse(readFileSync(FIXTURES_PATH, 'utf8')) as { resources: Record<string, unknown> })
+  samples ??= (JSON.parse(readFileSync(OBJECT_KEYS_PATH, 'utf8')) as { resources: Record<string, unknown> })
     .resources;
   const sample = samples[objectName];
-  if (!isPlainObject(sample)) throw new Error(`fixtures3.json has no sample named ${objectName}`);
+  if (!isPlainObject(sample)) throw new Error(`object-keys.json has no sample named ${objectName}`);
   return sample;
 }
 

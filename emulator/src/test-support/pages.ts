@@ -1,3 +1,4 @@
+// A test helper posting a hosted-page form the way a browser does.
 /** Posts a hosted-page form the way a browser does (form-encoded, no redirect following). */
 export async function submitForm(url: string, fields: Record<string, string>): Promise<Response> {
   return fetch(url, {

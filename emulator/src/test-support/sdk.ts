@@ -1,3 +1,4 @@
+// Test helpers: an official SDK client on a started emulator, optionally with a recording webhook receiver.
 import Stripe from 'stripe';
 import { startEmulator, type RunningEmulator, type StartEmulatorOptions } from '../index.js';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver.js';

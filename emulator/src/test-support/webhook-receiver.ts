@@ -1,3 +1,4 @@
+// A recording HTTP webhook receiver for tests.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 

@@ -1,3 +1,4 @@
+// The log of webhook delivery attempts that tests read.
 /** One HTTP attempt to deliver one event to one endpoint, as tests read it from the delivery log. */
 export interface DeliveryAttempt {
   /** Shared by every attempt of the same delivery (one event to one endpoint; duplicates and resends get their own). */

@@ -1,3 +1,4 @@
+// Tests of webhook delivery: signatures, retries, pending counts and the delivery log.
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.js';

@@ -1,3 +1,4 @@
+// Webhook delivery: queues per endpoint, signed attempts, retries with backoff, pause and resend.
 import type { FastifyBaseLogger } from 'fastify';
 import type { StripeEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';
@@ -8,6 +9,7 @@ import { retryDelayMs, type WebhookRetryOptions, DEFAULT_WEBHOOK_RETRY } from '.
 import { sendWebhook } from './send-attempt.js';
 import { UnsettledDeliveries } from './unsettled-deliveries.js';
 import { shuffled, WebhookFaults } from './webhook-faults.js';
+import { renderForVersion } from '../versions/api-versions.js';
 
 interface Delivery {
   id: string;
@@ -99,6 +101,11 @@ export class WebhookDispatcher {
   }
 
   /** Drops every queued delivery, timer and log entry (the state they refer to is gone). */
+  /** Every endpoint's signing secret, for a snapshot on disk. */
+  secretEntries(): Array<[string, string]> {
+    return [...this.secrets];
+  }
+
   reset(): void {
     this.abort.abort();
     this.abort = new AbortController();
@@ -186,7 +193,7 @@ export class WebhookDispatcher {
     const { statusCode, error } =
       !endpoint || endpoint.status !== 'enabled' || !secret
         ? { statusCode: null, error: 'endpoint deleted or disabled' }
-        : await sendWebhook(endpoint.url, delivery.event, secret, signedAt, {
+        : await sendWebhook(endpoint.url, eventForEndpoint(delivery.event, endpoint), secret, signedAt, {
             timeoutMs: this.retry.timeoutMs,
             signal,
           });
@@ -240,4 +247,10 @@ export class WebhookDispatcher {
     timer.unref();
     this.timers.add(timer);
   }
+}
+
+/** An endpoint created with an `api_version` gets its events rendered in that version (`api_version` says so). */
+function eventForEndpoint(event: StripeEvent, endpoint: WebhookEndpoint): StripeEvent {
+  if (endpoint.api_version === null || endpoint.api_version === event.api_version) return event;
+  return { ...renderForVersion(event, endpoint.api_version), api_version: endpoint.api_version };
 }

@@ -1,3 +1,4 @@
+// The webhook endpoint object, its table, and which events an endpoint wants.
 import type { EmulatorState, StripeObject } from '../core/store.js';
 
 /** A `webhook_endpoint` as the API returns it; its signing secret lives in the dispatcher, not on the object. */

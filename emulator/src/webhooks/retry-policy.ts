@@ -1,3 +1,4 @@
+// The webhook retry schedule: exponential backoff like Stripe's live mode.
 export interface WebhookRetryOptions {
   /** Delay before the second attempt; each later one doubles, up to maxDelayMs. */
   initialDelayMs: number;

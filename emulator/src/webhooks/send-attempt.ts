@@ -1,3 +1,4 @@
+// One signed webhook POST and what came of it.
 import type { StripeEvent } from '../core/events.js';
 import { signatureHeader } from './signature.js';
 

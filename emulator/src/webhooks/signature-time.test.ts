@@ -1,3 +1,4 @@
+// Tests that webhook signatures carry the wall-clock time whatever the emulator's clocks say.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+// Stripe's webhook signature header and signing secrets.
 import { createHmac } from 'node:crypto';
 import { newId } from '../core/ids.js';
 

@@ -1,3 +1,4 @@
+// Counting unsettled webhook deliveries and waking whoever waits for them to settle.
 /**
  * Counts the deliveries that have not settled yet (succeeded or used up their attempts) and wakes whoever waits for
  * that count to reach zero.

@@ -1,3 +1,4 @@
+// Injected webhook faults: duplicate, delay, reorder.
 import { invalidRequest } from '../core/errors.js';
 import { fire, firingRuleFrom, type FiringRule } from '../core/faults.js';
 import { newId } from '../core/ids.js';

@@ -3,11 +3,10 @@ import { Type } from 'typebox';
 import { errorResponses } from '../http/api-schemas.js';
 import type { AppInstance } from '../http/app-instance.js';
 import type { InboxEventRecord } from '../webhooks/inbox/inbox-event.js';
-import type { AdminEventsService } from './admin-events.service.js';
+import type { InboxService } from '../webhooks/inbox/inbox.service.js';
+import { INBOX_STATUSES } from '../webhooks/inbox/inbox-statuses.js';
 
-const Status = Type.Union(
-  ['pending', 'processing', 'processed', 'failed', 'dead', 'ignored'].map((status) => Type.Literal(status)),
-);
+const Status = Type.Union(INBOX_STATUSES.map((status) => Type.Literal(status)));
 const EventSummary = Type.Object({
   id: Type.String(),
   type: Type.String(),
@@ -80,11 +79,8 @@ function summary(event: InboxEventRecord) {
   };
 }
 
-export function registerAdminEventRoutes(
-  app: AppInstance,
-  dependencies: { adminEvents: AdminEventsService },
-): void {
-  const { adminEvents } = dependencies;
+export function registerAdminEventRoutes(app: AppInstance, dependencies: { inbox: InboxService }): void {
+  const { inbox } = dependencies;
 
   app.get(
     '/v1/admin/events',
@@ -109,7 +105,7 @@ export function registerAdminEventRoutes(
     },
     async (request) => {
       const { status, type, starting_after: startingAfter, limit } = request.query;
-      const page = await adminEvents.list({
+      const page = await inbox.list({
         limit,
         ...(status === undefined ? {} : { status: status }),
         ...(type === undefined ? {} : { type }),
@@ -130,7 +126,7 @@ export function registerAdminEventRoutes(
       },
     },
     async (request) => {
-      const event = await adminEvents.get(request.params.id);
+      const event = await inbox.get(request.params.id);
       return { ...summary(event), error_history: event.error_history, payload: event.payload };
     },
   );
@@ -152,7 +148,7 @@ export function registerAdminEventRoutes(
       },
     },
     async (request, reply) => {
-      await adminEvents.replayOne(request.params.id);
+      await inbox.replayOne(request.params.id);
       return reply.status(200).send({ id: request.params.id, status: 'pending' as const });
     },
   );
@@ -177,7 +173,7 @@ export function registerAdminEventRoutes(
       },
     },
     async (request, reply) => {
-      const ids = await adminEvents.replayDead(request.body.type);
+      const ids = await inbox.replayDead(request.body.type);
       return reply.status(200).send({ replayed: ids.length, ids });
     },
   );

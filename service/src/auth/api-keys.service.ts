@@ -31,7 +31,34 @@ export type ApiKeyRefusal = 'malformed' | 'unknown' | 'revoked' | 'expired' | 'w
 
 export type ApiKeyVerification = { ok: true; key: VerifiedApiKey } | { ok: false; refusal: ApiKeyRefusal };
 
-export type ApiKeysService = ReturnType<typeof createApiKeysService>;
+export interface ApiKeysService {
+  /** The Stripe mode of this deployment: new keys are `bsk_<mode>_…`, keys of the other mode are refused. */
+  mode: ApiKeyMode;
+  /** Creates a key of this deployment's mode; the returned `key` is shown once and never stored. */
+  create: (input: {
+    name: string;
+    scopes: readonly string[];
+    expiresAt?: Date | null;
+  }) => Promise<{ key: string; record: ApiKeyRecord }>;
+  /** Makes sure a known key exists (the development key). */
+  ensure: (input: { key: string; name: string; scopes: readonly string[] }) => Promise<void>;
+  list: () => Promise<ApiKeyRecord[]>;
+  revoke: (id: string) => Promise<ApiKeyRecord>;
+  /**
+   * A new key with the old one's name and scopes (in this deployment's mode); the old key keeps working for
+   * `overlapMs`, so callers can switch without an outage, then expires.
+   */
+  rotate: (
+    id: string,
+    overlapMs: number,
+  ) => Promise<{ key: string; record: ApiKeyRecord; previous: ApiKeyRecord }>;
+  /** The key's identity, or why it is refused. */
+  verify: (presented: string) => Promise<ApiKeyVerification>;
+  /** Writes the uses collected so far (tests, and shutdown). */
+  flushLastUsed: () => Promise<void>;
+  /** Stops the flush timer after a last flush. */
+  close: () => Promise<void>;
+}
 
 export function generateApiKey(mode: ApiKeyMode): string {
   // Rejection sampling keeps every base62 character equally likely.
@@ -92,7 +119,7 @@ export function createApiKeysService(options: {
   cacheTtlMs: number;
   /** How often collected uses are written as last_used_at. */
   lastUsedFlushMs?: number;
-}) {
+}): ApiKeysService {
   const { pool, mode, cacheTtlMs } = options;
   const lastUsedFlushMs = options.lastUsedFlushMs ?? 60_000;
   const cache = new Map<string, { record: ApiKeyRecord | undefined; cachedUntil: number }>();
@@ -160,7 +187,7 @@ export function createApiKeysService(options: {
 
     list: () => repo.listApiKeys(pool),
 
-    async revoke(id: string): Promise<ApiKeyRecord> {
+    async revoke(id) {
       const record = /^[0-9a-f-]{36}$/i.test(id) ? await repo.revokeApiKey(pool, id) : undefined;
       if (record === undefined) throw new AppError('not_found', `No API key ${id}`);
       return record;

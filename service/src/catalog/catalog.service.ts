@@ -1,20 +1,46 @@
 // The catalog: a mirror of Stripe's products and prices, synced at start and on demand (and by webhooks).
 // Products declare the features they grant in their metadata `features` (comma-separated).
-import type { TransactionOption } from '../db/queryable.js';
+import type { Queryable } from '../db/queryable.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../observability/logger.js';
 import type { StripeGateway } from '../stripe/gateway.js';
-import { applyListedObject, listingVersion } from '../stripe/object-versions.repo.js';
-import { unlessNotFound } from '../stripe/stripe-errors.js';
-import type { StripePrice, StripeProduct } from '../stripe/types.js';
+import { unlessNotFound } from '../stripe/call-outcomes.js';
+import { copyListedObjects, type ListingOptions } from '../stripe/stripe-list-paging.js';
+import type { StripePrice, StripeProduct } from '../stripe/stripe-objects.js';
 import * as repo from './catalog.repo.js';
 import type { PriceRow, ProductRow } from './catalog.repo.js';
 
 export type { PriceRow, ProductRow } from './catalog.repo.js';
-export type CatalogService = ReturnType<typeof createCatalogService>;
+/** A price with whether its product is active (null when we do not have the product). */
+export type PriceWithProduct = PriceRow & { product_active: boolean | null };
 
 export interface CatalogProduct extends ProductRow {
   prices: PriceRow[];
+}
+
+export interface CatalogService {
+  /** Writes a product or price as given (an event's payload, a listed object), in the caller's transaction. */
+  applyStripeProduct: (db: Queryable, product: StripeProduct) => Promise<void>;
+  applyStripePrice: (db: Queryable, price: StripePrice) => Promise<void>;
+  /** Applies Stripe's current product or price (what a webhook cannot order); one Stripe no longer has is left as is. */
+  syncProduct: (db: Queryable, id: string) => Promise<void>;
+  syncPrice: (db: Queryable, id: string) => Promise<void>;
+  markProductDeleted: (db: Queryable, id: string) => Promise<void>;
+  markPriceDeleted: (db: Queryable, id: string) => Promise<void>;
+  /** Copies Stripe's products (the catalog sync's and the backfill's products); returns the ids listed. */
+  copyProductsFromStripe: (listing?: ListingOptions) => Promise<string[]>;
+  /** Copies Stripe's prices (the catalog sync's and the backfill's prices); returns the ids listed. */
+  copyPricesFromStripe: (listing?: ListingOptions) => Promise<string[]>;
+  /**
+   * Copies every product and price from Stripe (at start and on POST /v1/catalog/sync; the backfill copies them
+   * the same way), and marks deleted what Stripe no longer lists; returns how many of each were seen.
+   */
+  syncFromStripe: () => Promise<{ products: number; prices: number }>;
+  /** Active products with their active prices. */
+  listCatalog: () => Promise<CatalogProduct[]>;
+  /** The prices named by id or lookup key, with whether their product is active. */
+  findPricesByReferences: (ids: string[], lookupKeys: string[]) => Promise<PriceWithProduct[]>;
+  listFeaturesByProductIds: (productIds: string[]) => Promise<Map<string, string[]>>;
 }
 
 export function parseFeatures(metadata: Record<string, string> | null | undefined): string[] {
@@ -55,69 +81,62 @@ function priceInput(price: StripePrice): repo.PriceInput {
   };
 }
 
-export function createCatalogService(options: { pool: Pool; stripe: StripeGateway; logger: Logger }) {
+export function createCatalogService(options: {
+  pool: Pool;
+  stripe: StripeGateway;
+  logger: Logger;
+}): CatalogService {
   const { pool, stripe } = options;
-  const db = (transaction?: TransactionOption) => transaction?.client ?? pool;
-
   /** Applies Stripe's current product (what a webhook cannot order); one Stripe no longer has is left as is. */
-  async function syncProduct(id: string, transaction?: TransactionOption): Promise<void> {
+  async function syncProduct(db: Queryable, id: string): Promise<void> {
     const product = await unlessNotFound(stripe.retrieveProduct(id));
-    if (product !== undefined) await repo.upsertProduct(db(transaction), productInput(product));
+    if (product !== undefined) await repo.upsertProduct(db, productInput(product));
   }
 
   /** Applies Stripe's current price; one Stripe no longer has is left as is. */
-  async function syncPrice(id: string, transaction?: TransactionOption): Promise<void> {
+  async function syncPrice(db: Queryable, id: string): Promise<void> {
     const price = await unlessNotFound(stripe.retrievePrice(id));
-    if (price !== undefined) await repo.upsertPrice(db(transaction), priceInput(price));
+    if (price !== undefined) await repo.upsertPrice(db, priceInput(price));
   }
 
+  const copyProductsFromStripe = (listing: ListingOptions = {}) =>
+    copyListedObjects(
+      pool,
+      (request) => stripe.listProducts(request),
+      {
+        listed: (client, product) => repo.upsertProduct(client, productInput(product)),
+        current: syncProduct,
+      },
+      listing,
+    );
+
+  const copyPricesFromStripe = (listing: ListingOptions = {}) =>
+    copyListedObjects(
+      pool,
+      (request) => stripe.listPrices(request),
+      {
+        listed: (client, price) => repo.upsertPrice(client, priceInput(price)),
+        current: syncPrice,
+      },
+      listing,
+    );
+
   return {
-    applyStripeProduct: (product: StripeProduct, transaction?: TransactionOption) =>
-      repo.upsertProduct(db(transaction), productInput(product)),
-    applyStripePrice: (price: StripePrice, transaction?: TransactionOption) =>
-      repo.upsertPrice(db(transaction), priceInput(price)),
+    applyStripeProduct: (db: Queryable, product: StripeProduct) =>
+      repo.upsertProduct(db, productInput(product)),
+    applyStripePrice: (db: Queryable, price: StripePrice) => repo.upsertPrice(db, priceInput(price)),
     syncProduct,
     syncPrice,
-    markProductDeleted: (id: string, transaction?: TransactionOption) =>
-      repo.markProductDeleted(db(transaction), id),
-    markPriceDeleted: (id: string, transaction?: TransactionOption) =>
-      repo.markPriceDeleted(db(transaction), id),
+    markProductDeleted: (db: Queryable, id: string) => repo.markProductDeleted(db, id),
+    markPriceDeleted: (db: Queryable, id: string) => repo.markPriceDeleted(db, id),
 
-    /**
-     * Copies every product and price from Stripe, and marks deleted what Stripe no longer lists; returns how many
-     * of each were seen.
-     */
-    async syncFromStripe(): Promise<{ products: number; prices: number }> {
+    copyProductsFromStripe,
+    copyPricesFromStripe,
+
+    async syncFromStripe() {
       const listedSince = new Date();
-      const productIds: string[] = [];
-      const priceIds: string[] = [];
-      // Each listed object is written unless a webhook applied a later version meanwhile (object-versions.repo.ts).
-      for (let startingAfter: string | undefined; ;) {
-        const listedAt = listingVersion();
-        const page = await stripe.listProducts({ startingAfter, limit: 100 });
-        for (const product of page.data) {
-          await applyListedObject(pool, product.id, listedAt, {
-            listed: (client) => repo.upsertProduct(client, productInput(product)),
-            current: (client) => syncProduct(product.id, { client }),
-          });
-        }
-        productIds.push(...page.data.map((product) => product.id));
-        startingAfter = page.data.at(-1)?.id;
-        if (!page.has_more || startingAfter === undefined) break;
-      }
-      for (let startingAfter: string | undefined; ;) {
-        const listedAt = listingVersion();
-        const page = await stripe.listPrices({ startingAfter, limit: 100 });
-        for (const price of page.data) {
-          await applyListedObject(pool, price.id, listedAt, {
-            listed: (client) => repo.upsertPrice(client, priceInput(price)),
-            current: (client) => syncPrice(price.id, { client }),
-          });
-        }
-        priceIds.push(...page.data.map((price) => price.id));
-        startingAfter = page.data.at(-1)?.id;
-        if (!page.has_more || startingAfter === undefined) break;
-      }
+      const productIds = await copyProductsFromStripe();
+      const priceIds = await copyPricesFromStripe();
       await repo.markUnlistedCatalogDeleted(pool, { productIds, priceIds, listedSince });
       options.logger.info(
         { products: productIds.length, prices: priceIds.length },
@@ -126,8 +145,7 @@ export function createCatalogService(options: { pool: Pool; stripe: StripeGatewa
       return { products: productIds.length, prices: priceIds.length };
     },
 
-    /** Active products with their active prices. */
-    async listCatalog(): Promise<CatalogProduct[]> {
+    async listCatalog() {
       const [products, prices] = await Promise.all([
         repo.listActiveProducts(pool),
         repo.listActivePrices(pool),
@@ -138,14 +156,10 @@ export function createCatalogService(options: { pool: Pool; stripe: StripeGatewa
       }));
     },
 
-    findPricesByReferences: (ids: string[], lookupKeys: string[]) =>
-      repo.findPricesByReferences(pool, ids, lookupKeys),
+    findPricesByReferences: (ids, lookupKeys) => repo.findPricesByReferences(pool, ids, lookupKeys),
 
-    async listFeaturesByProductIds(
-      productIds: string[],
-      transaction?: TransactionOption,
-    ): Promise<Map<string, string[]>> {
-      const rows = await repo.findFeaturesByProductIds(db(transaction), productIds);
+    async listFeaturesByProductIds(productIds: string[]): Promise<Map<string, string[]>> {
+      const rows = await repo.findFeaturesByProductIds(pool, productIds);
       return new Map(rows.map((row) => [row.id, row.features]));
     },
   };

@@ -82,7 +82,7 @@ describe('catalog', () => {
 
   it('keeps a deleted product deleted when an older update arrives later', async () => {
     const { catalog } = world.dependencies;
-    await catalog.markProductDeleted('prod_mug');
+    await catalog.markProductDeleted(world.dependencies.pool, 'prod_mug');
     await world.call('POST', '/v1/catalog/sync');
     const products = (await catalog.listCatalog()).map((product) => product.id);
     expect(products).not.toContain('prod_mug');

@@ -157,9 +157,9 @@ describe('checkout sessions', () => {
     const customer = await newCustomer();
     const session = (await world.call('POST', '/v1/checkout/sessions', cart(customer))).json<Session>();
     const { checkout, pool } = world.dependencies;
-    expect(await checkout.markSessionStatus(session.id, 'complete')).toBe(true);
-    expect(await checkout.markSessionStatus(session.id, 'expired')).toBe(false);
-    expect(await checkout.markSessionStatus('cs_not_ours', 'complete')).toBe(false);
+    expect(await checkout.markSessionStatus(pool, session.id, 'complete')).toBe(true);
+    expect(await checkout.markSessionStatus(pool, session.id, 'expired')).toBe(false);
+    expect(await checkout.markSessionStatus(pool, 'cs_not_ours', 'complete')).toBe(false);
     const row = await pool.query(
       'SELECT status, completed_at FROM checkout_sessions WHERE stripe_checkout_session_id = $1',
       [session.id],

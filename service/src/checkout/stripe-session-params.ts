@@ -1,6 +1,6 @@
 // Our checkout row → the parameters of Stripe's checkout.sessions.create. Built only from the stored row, so a
 // retry sends exactly the same parameters under the same idempotency key.
-import type { StripeCheckoutSessionCreateParams } from '../stripe/types.js';
+import type { CheckoutSessionCreateParams } from '../stripe/stripe-params.js';
 import type { CheckoutSessionRow } from './checkout.repo.js';
 
 interface StoredOptions {
@@ -12,7 +12,7 @@ interface StoredOptions {
 export function stripeSessionParams(
   row: CheckoutSessionRow,
   stripeCustomerId: string,
-): StripeCheckoutSessionCreateParams {
+): CheckoutSessionCreateParams {
   const stored = row.options as StoredOptions;
   // Our ids on the session and on what it creates, so webhooks can be matched to our rows.
   const metadata = {

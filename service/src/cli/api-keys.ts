@@ -1,7 +1,7 @@
 // npm run billing -- api-keys create --name NAME [--scopes …] [--expires-in 90d] | list | revoke ID
 //                                  | rotate ID [--overlap 24h]
 import { parseArgs } from 'node:util';
-import { createApiKeysService, type ApiKeyRecord } from '../auth/api-keys.service.js';
+import type { ApiKeyRecord } from '../auth/api-keys.service.js';
 import { API_KEY_SCOPES } from '../auth/scopes.js';
 import type { CliContext } from './cli-context.js';
 import { parseDuration } from './durations.js';
@@ -25,12 +25,7 @@ function describeState(record: ApiKeyRecord, now: number): string {
 }
 
 export async function run(args: string[], context: CliContext): Promise<number> {
-  const apiKeys = createApiKeysService({
-    pool: context.pool,
-    logger: context.logger,
-    mode: context.config.stripe.livemode ? 'live' : 'test',
-    cacheTtlMs: 0,
-  });
+  const { apiKeys } = context.dependencies;
   const [action, ...rest] = args;
   if (action === 'create') {
     const { values } = parseArgs({

@@ -1,14 +1,9 @@
-// What every CLI command gets: configuration, logger, database pool, the Stripe gateway and a way to print.
-import type { Config } from '../config/load-config.js';
-import type { Pool } from '../db/pool.js';
-import type { Logger } from '../observability/logger.js';
-import type { StripeGateway } from '../stripe/gateway.js';
+// What every CLI command gets: the services, built by the composition root as the server builds them, and a way
+// to print.
+import type { Dependencies } from '../deps.js';
 
 export interface CliContext {
-  config: Config;
-  logger: Logger;
-  pool: Pool;
-  stripe: StripeGateway;
+  dependencies: Dependencies;
   /** Writes one line to stdout (the CLI's output, unlike logs). */
   print: (line: string) => void;
 }

@@ -1,18 +1,16 @@
 // npm run billing -- events list [--status S] [--type T] [--limit N] | events show ID
 //                   | events replay ID | events replay --dead [--type T]
 import { parseArgs } from 'node:util';
-import { createAdminEventsService } from '../admin/admin-events.service.js';
-import type { InboxStatus } from '../webhooks/inbox/inbox-event.js';
+import { INBOX_STATUSES, isInboxStatus } from '../webhooks/inbox/inbox-statuses.js';
 import type { CliContext } from './cli-context.js';
 
 const usage =
-  'usage: events list [--status pending|processing|processed|failed|dead|ignored] [--type TYPE] [--limit N]\n' +
+  `usage: events list [--status ${INBOX_STATUSES.join('|')}] [--type TYPE] [--limit N]\n` +
   '       events show EVENT_ID\n' +
   '       events replay EVENT_ID | events replay --dead [--type TYPE]';
-const statuses = ['pending', 'processing', 'processed', 'failed', 'dead', 'ignored'];
 
 export async function run(args: string[], context: CliContext): Promise<number> {
-  const events = createAdminEventsService({ pool: context.pool });
+  const events = context.dependencies.inbox;
   const [action, ...rest] = args;
   const { values, positionals } = parseArgs({
     args: rest,
@@ -26,16 +24,13 @@ export async function run(args: string[], context: CliContext): Promise<number> 
   });
   if (action === 'list') {
     const limit = Number(values.limit);
-    if (
-      (values.status !== undefined && !statuses.includes(values.status)) ||
-      !(limit >= 1 && limit <= 1000)
-    ) {
+    if ((values.status !== undefined && !isInboxStatus(values.status)) || !(limit >= 1 && limit <= 1000)) {
       context.print(usage);
       return 2;
     }
     const page = await events.list({
       limit,
-      ...(values.status === undefined ? {} : { status: values.status as InboxStatus }),
+      ...(values.status === undefined || !isInboxStatus(values.status) ? {} : { status: values.status }),
       ...(values.type === undefined ? {} : { type: values.type }),
     });
     for (const event of page.data) {

@@ -1,11 +1,10 @@
 // `npm run billing -- <command> [args]`: a small dispatcher over command modules (src/cli/<command>.ts), each
-// exporting `run(args, context)` that resolves to the exit code.
+// exporting `run(args, context)` that resolves to the exit code. The services come from the composition root,
+// as the server's do.
 import { AppError } from '../errors.js';
 import { loadConfigOrExit } from '../config/load-config.js';
-import { createPool } from '../db/pool.js';
+import { closeDependencies, createDependencies } from '../deps.js';
 import { createLogger } from '../observability/logger.js';
-import { createMetrics } from '../observability/metrics.js';
-import { createStripeGateway } from '../stripe/gateway.js';
 import type { CliCommand, CliContext } from './cli-context.js';
 
 const commands: Record<string, () => Promise<{ run: CliCommand }>> = {
@@ -15,7 +14,11 @@ const commands: Record<string, () => Promise<{ run: CliCommand }>> = {
 };
 
 const config = loadConfigOrExit();
-const logger = createLogger({ ...config.log, pretty: false, level: 'warn', secrets: config.secrets });
+// Logs go to stderr: stdout is the command's output.
+const logger = createLogger(
+  { ...config.log, pretty: false, level: 'warn', secrets: config.secrets },
+  process.stderr,
+);
 const [name, ...args] = process.argv.slice(2);
 const load = name === undefined ? undefined : commands[name];
 if (load === undefined) {
@@ -33,12 +36,9 @@ if (databaseUrl === undefined) {
   process.exit(78);
 }
 
-const pool = createPool(databaseUrl, config.database, logger);
+const dependencies = await createDependencies({ config, logger, databaseUrl });
 const context: CliContext = {
-  config,
-  logger,
-  pool,
-  stripe: createStripeGateway(config.stripe, logger, createMetrics().registry),
+  dependencies,
   print: (line) => process.stdout.write(`${line}\n`),
 };
 let exitCode = 1;
@@ -47,6 +47,6 @@ try {
 } catch (error) {
   process.stderr.write(`${error instanceof AppError ? error.message : String(error)}\n`);
 } finally {
-  await pool.end();
+  await closeDependencies(dependencies);
 }
 process.exit(exitCode);

@@ -2,12 +2,6 @@
 // Stripe, prints the counts, and exits 0 only when everything was copied (3: rate-limited, 1: failed; both
 // resumable with --resume).
 import { parseArgs } from 'node:util';
-import { createCatalogService } from '../catalog/catalog.service.js';
-import { createCustomersService } from '../customers/customers.service.js';
-import { createEntitlementCache } from '../entitlements/entitlement-cache.js';
-import { createEntitlementsService } from '../entitlements/entitlements.service.js';
-import { createInvoicesService } from '../invoices/invoices.service.js';
-import { createSubscriptionsService } from '../subscriptions/subscriptions.service.js';
 import { backfillFromStripe } from '../webhooks/sync/stripe-backfill.js';
 import type { CliContext } from './cli-context.js';
 
@@ -15,24 +9,7 @@ export const EXIT_RATE_LIMITED = 3;
 
 export async function run(args: string[], context: CliContext): Promise<number> {
   const { values } = parseArgs({ args, options: { resume: { type: 'boolean', default: false } } });
-  const { pool, stripe, logger, config } = context;
-  const customers = createCustomersService({ pool, stripe });
-  const result = await backfillFromStripe(
-    {
-      pool,
-      stripe,
-      customers,
-      catalog: createCatalogService({ pool, stripe, logger }),
-      subscriptions: createSubscriptionsService({ pool, stripe, customers }),
-      invoices: createInvoicesService({ pool, stripe, customers }),
-      entitlements: createEntitlementsService({
-        pool,
-        cache: createEntitlementCache({ databaseUrl: undefined, maxEntries: 0, logger }),
-        pastDueGraceHours: config.entitlements.pastDueGraceHours,
-      }),
-    },
-    { resume: values.resume },
-  );
+  const result = await backfillFromStripe(context.dependencies, { resume: values.resume });
   const counts = Object.entries(result.counts)
     .map(([resource, count]) => `${resource} ${count}`)
     .join(', ');

@@ -80,3 +80,11 @@ export async function markCustomerDeleted(db: Queryable, stripeId: string): Prom
     [stripeId],
   );
 }
+
+/** Our ids of the customers not deleted, oldest first. */
+export async function listActiveCustomerIds(db: Queryable): Promise<string[]> {
+  const result = await db.query<{ id: string }>(
+    'SELECT id FROM customers WHERE deleted_at IS NULL ORDER BY created_at, id',
+  );
+  return result.rows.map((row) => row.id);
+}

@@ -2,17 +2,17 @@
 // Our row is inserted first (the unique external_id serialises concurrent creates); the Stripe customer is
 // created with an idempotency key derived from our row's id, so every concurrent or retried request for that
 // row gets the same Stripe customer, and the link is written once.
-import type { TransactionOption } from '../db/queryable.js';
+import type { Queryable } from '../db/queryable.js';
 import type { Pool } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
-import { isInFlightConflict, unlessNotFound } from '../stripe/stripe-errors.js';
-import type { StripeCustomer, StripeDeletedCustomer } from '../stripe/types.js';
+import { retryWhileInFlight, unlessNotFound } from '../stripe/call-outcomes.js';
+import { copyListedObjects, type ListingOptions } from '../stripe/stripe-list-paging.js';
+import type { StripeCustomer, StripeDeletedCustomer } from '../stripe/stripe-objects.js';
 import * as repo from './customers.repo.js';
 import type { CustomerRow } from './customers.repo.js';
 
 export type { CustomerRow } from './customers.repo.js';
-export type CustomersService = ReturnType<typeof createCustomersService>;
 
 export interface CustomerInput {
   external_id: string;
@@ -21,18 +21,41 @@ export interface CustomerInput {
   metadata?: Record<string, string> | undefined;
 }
 
+/** Our customer once it has its Stripe customer. */
+export type BillableCustomer = CustomerRow & { stripe_customer_id: string };
+
+export interface CustomersService {
+  /** Creates our customer and its Stripe customer, or returns the existing one (`created: false`). */
+  createOrGet: (input: CustomerInput) => Promise<{ customer: CustomerRow; created: boolean }>;
+  getByExternalId: (externalId: string) => Promise<CustomerRow>;
+  /**
+   * The customer with a Stripe customer (created now if an earlier attempt failed before linking it); `param`
+   * names the request field in the error when there is none.
+   */
+  getBillableByExternalId: (externalId: string, param?: string) => Promise<BillableCustomer>;
+  findByExternalId: (externalId: string) => Promise<CustomerRow | undefined>;
+  /** Read inside the caller's transaction (webhook handlers link what they store to our customer). */
+  findByStripeCustomerId: (db: Queryable, stripeId: string) => Promise<CustomerRow | undefined>;
+  /** Webhook updates: email and name from Stripe; a deleted Stripe customer marks ours deleted. */
+  applyStripeCustomer: (db: Queryable, customer: StripeCustomer | StripeDeletedCustomer) => Promise<void>;
+  /** Applies Stripe's current customer (what a webhook cannot order); one Stripe does not know is left alone. */
+  syncStripeCustomer: (db: Queryable, stripeId: string) => Promise<void>;
+  markStripeCustomerDeleted: (db: Queryable, stripeId: string) => Promise<void>;
+  /** Copies Stripe's customers onto ours (the backfill); returns the Stripe ids listed. */
+  copyCustomersFromStripe: (listing?: ListingOptions) => Promise<string[]>;
+  /** Our ids of every customer not deleted (the backfill recomputes their entitlements). */
+  listActiveCustomerIds: () => Promise<string[]>;
+}
+
 // Stripe forgets idempotency keys after 24 hours: an older unlinked row is first looked up by metadata.
 const IDEMPOTENCY_KEY_SAFE_MS = 20 * 60 * 60 * 1000;
-const IN_FLIGHT_RETRIES = 40;
-const IN_FLIGHT_WAIT_MS = 150;
 
 export function stripeCustomerIdempotencyKey(customerId: string): string {
   return `billing-customer-create:${customerId}`;
 }
 
-export function createCustomersService(options: { pool: Pool; stripe: StripeGateway }) {
+export function createCustomersService(options: { pool: Pool; stripe: StripeGateway }): CustomersService {
   const { pool, stripe } = options;
-  const db = (transaction?: TransactionOption) => transaction?.client ?? pool;
 
   async function createStripeCustomer(row: CustomerRow): Promise<string> {
     if (Date.now() - row.created_at.getTime() > IDEMPOTENCY_KEY_SAFE_MS) {
@@ -45,22 +68,14 @@ export function createCustomersService(options: { pool: Pool; stripe: StripeGate
       ...(row.name === null ? {} : { name: row.name }),
       metadata: { ...row.metadata, billing_customer_id: row.id, external_id: row.external_id },
     };
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return (await stripe.createCustomer(params, stripeCustomerIdempotencyKey(row.id))).id;
-      } catch (error) {
-        // Another request is creating this very customer right now: wait for its result.
-        if (!isInFlightConflict(error) || attempt >= IN_FLIGHT_RETRIES) throw error;
-        await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_WAIT_MS));
-        const linked = await repo.findCustomerById(pool, row.id);
-        if (linked?.stripe_customer_id != null) return linked.stripe_customer_id;
-      }
-    }
+    // Another request creating this very customer right now may link it first: its link is the result then.
+    return retryWhileInFlight(
+      async () => (await stripe.createCustomer(params, stripeCustomerIdempotencyKey(row.id))).id,
+      async () => (await repo.findCustomerById(pool, row.id))?.stripe_customer_id ?? undefined,
+    );
   }
 
-  async function ensureStripeCustomer(
-    row: CustomerRow,
-  ): Promise<CustomerRow & { stripe_customer_id: string }> {
+  async function ensureStripeCustomer(row: CustomerRow): Promise<BillableCustomer> {
     if (row.stripe_customer_id !== null) return { ...row, stripe_customer_id: row.stripe_customer_id };
     const stripeId = await createStripeCustomer(row);
     const linked =
@@ -81,18 +96,23 @@ export function createCustomersService(options: { pool: Pool; stripe: StripeGate
   }
 
   async function applyStripeCustomer(
+    db: Queryable,
     customer: StripeCustomer | StripeDeletedCustomer,
-    transaction?: TransactionOption,
   ): Promise<void> {
-    if (customer.deleted === true) return repo.markCustomerDeleted(db(transaction), customer.id);
-    return repo.updateCustomerFromStripe(db(transaction), customer.id, {
+    if (customer.deleted === true) return repo.markCustomerDeleted(db, customer.id);
+    return repo.updateCustomerFromStripe(db, customer.id, {
       email: customer.email ?? null,
       name: customer.name ?? null,
     });
   }
+  /** Applies Stripe's current customer (what a webhook cannot order); one Stripe does not know is left alone. */
+  async function syncStripeCustomer(db: Queryable, stripeId: string): Promise<void> {
+    const customer = await unlessNotFound(stripe.retrieveCustomer(stripeId));
+    if (customer !== undefined) await applyStripeCustomer(db, customer);
+  }
+
   return {
-    /** Creates our customer and its Stripe customer, or returns the existing one (`created: false`). */
-    async createOrGet(input: CustomerInput): Promise<{ customer: CustomerRow; created: boolean }> {
+    async createOrGet(input) {
       const inserted = await repo.insertCustomer(pool, {
         externalId: input.external_id,
         email: input.email,
@@ -110,8 +130,7 @@ export function createCustomersService(options: { pool: Pool; stripe: StripeGate
 
     getByExternalId,
 
-    /** The customer with a Stripe customer (created now if an earlier attempt failed before linking it). */
-    async getBillableByExternalId(externalId: string, param = 'customer') {
+    async getBillableByExternalId(externalId, param = 'customer') {
       const row = await repo.findCustomerByExternalId(pool, externalId);
       if (row === undefined)
         throw new AppError('not_found', `${param}: no customer with external_id "${externalId}"`, { param });
@@ -120,19 +139,25 @@ export function createCustomersService(options: { pool: Pool; stripe: StripeGate
       return ensureStripeCustomer(row);
     },
 
-    findByExternalId: (externalId: string, transaction?: TransactionOption) =>
-      repo.findCustomerByExternalId(db(transaction), externalId),
-    findByStripeCustomerId: (stripeId: string, transaction?: TransactionOption) =>
-      repo.findCustomerByStripeId(db(transaction), stripeId),
+    findByExternalId: (externalId: string) => repo.findCustomerByExternalId(pool, externalId),
+    /** Read inside the caller's transaction (webhook handlers link what they store to our customer). */
+    findByStripeCustomerId: (db: Queryable, stripeId: string) => repo.findCustomerByStripeId(db, stripeId),
 
-    /** Webhook updates: email and name from Stripe; a deleted Stripe customer marks ours deleted. */
     applyStripeCustomer,
-    /** Applies Stripe's current customer (what a webhook cannot order); one Stripe does not know is left alone. */
-    async syncStripeCustomer(stripeId: string, transaction?: TransactionOption): Promise<void> {
-      const customer = await unlessNotFound(stripe.retrieveCustomer(stripeId));
-      if (customer !== undefined) await applyStripeCustomer(customer, transaction);
-    },
-    markStripeCustomerDeleted: (stripeId: string, transaction?: TransactionOption) =>
-      repo.markCustomerDeleted(db(transaction), stripeId),
+    syncStripeCustomer,
+    markStripeCustomerDeleted: (db: Queryable, stripeId: string) => repo.markCustomerDeleted(db, stripeId),
+
+    /** Copies Stripe's customers onto ours (the backfill); returns the Stripe ids listed. */
+    copyCustomersFromStripe: (listing: ListingOptions = {}) =>
+      copyListedObjects(
+        pool,
+        (request) => stripe.listCustomers(request),
+        {
+          listed: applyStripeCustomer,
+          current: syncStripeCustomer,
+        },
+        listing,
+      ),
+    listActiveCustomerIds: () => repo.listActiveCustomerIds(pool),
   };
 }

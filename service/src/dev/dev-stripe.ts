@@ -1,6 +1,7 @@
 // `npm start` with no Stripe configured: a stripe-emulator in this process, seeded with the demo catalog, with
 // the service's webhook endpoint registered and signed with the configured secret (or a development one).
 // The service never imports the emulator elsewhere; production never gets here (the config refuses it).
+import path from 'node:path';
 import { startEmulator } from 'stripe-emulator';
 import type { Config } from '../config/load-config.js';
 import type { Logger } from '../observability/logger.js';
@@ -13,6 +14,8 @@ export interface DevStripe {
   /** The configuration with Stripe pointed at the emulator (and the webhook secret it signs with). */
   config: Config;
   emulatorUrl: string;
+  /** Where the emulator keeps its state, beside the embedded database (`.data/stripe-emulator`). */
+  dataDir: string;
   webhookUrl: string | undefined;
   stop: () => Promise<void>;
 }
@@ -26,7 +29,9 @@ export async function startDevStripe(config: Config, logger: Logger): Promise<De
   const webhookUrl =
     config.http.port === 0 ? undefined : `http://127.0.0.1:${config.http.port}/webhooks/stripe`;
   if (webhookUrl === undefined) logger.warn('PORT=0: the emulator has no webhook endpoint for this service');
+  const dataDir = path.join(path.dirname(config.embeddedPostgres.dataDir), 'stripe-emulator');
   const emulator = await startEmulator({
+    dataDir,
     port: config.stripe.emulatorPort,
     host: '127.0.0.1',
     seed: DEMO_CATALOG,
@@ -45,6 +50,7 @@ export async function startDevStripe(config: Config, logger: Logger): Promise<De
       secrets: config.secrets,
     },
     emulatorUrl: emulator.url,
+    dataDir,
     webhookUrl,
     stop: () => emulator.close(),
   };
@@ -76,4 +82,31 @@ export function describeDevEnvironment(input: {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The emulator's state on disk and our database must describe the same account: when a customer our database
+ * mirrors is unknown to the emulator (one of the two was reset or deleted), checkouts would fail with "No such
+ * customer". Returns the warning to print, or undefined when the newest mirrored customer exists in the emulator.
+ */
+export async function findMirrorMismatch(input: {
+  pool: { query(sql: string): Promise<{ rows: Array<{ stripe_customer_id: string }> }> };
+  emulatorUrl: string;
+  dataDir: string;
+  databaseDir: string;
+}): Promise<string | undefined> {
+  const { rows } = await input.pool.query(
+    'SELECT stripe_customer_id FROM customers WHERE stripe_customer_id IS NOT NULL ORDER BY created_at DESC LIMIT 1',
+  );
+  const customerId = rows[0]?.stripe_customer_id;
+  if (customerId === undefined) return undefined;
+  const response = await fetch(`${input.emulatorUrl}/v1/customers/${encodeURIComponent(customerId)}`, {
+    headers: { authorization: 'Bearer sk_test_launcher_check' },
+  });
+  if (response.status !== 404) return undefined;
+  return (
+    `The stripe-emulator does not know customer ${customerId}, which the database mirrors: the emulator's state ` +
+    `(${input.dataDir}) and the database were reset separately. To start both afresh, stop the service and ` +
+    `delete ${input.dataDir} and ${input.databaseDir} (or only the emulator's folder and the customers' rows).`
+  );
 }

@@ -1,3 +1,7 @@
+// Tests of `npm start` with no Stripe configured: the in-process emulator, its state on disk, the mirror check.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DEV_API_KEY } from '../config/auth.js';
 import { findFreePort } from '../test-support/free-port.js';
@@ -9,18 +13,26 @@ describe('npm start with no Stripe configured', () => {
   let service: ServiceProcess;
   let api: string;
   let emulator: string;
+  // The launcher keeps the emulator's state beside the embedded database's folder: a temporary one here.
+  const dataFolder = mkdtempSync(path.join(tmpdir(), 'launcher-data-'));
+  const emulatorState = path.join(dataFolder, 'stripe-emulator');
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
+  async function startLauncher(): Promise<ServiceProcess> {
     const [port, emulatorPort] = [await findFreePort(), await findFreePort()];
-    service = startServiceProcess('src/launcher.ts', {
+    return startServiceProcess('src/launcher.ts', {
       NODE_ENV: 'test',
       DATABASE_URL: database.url,
+      EMBEDDED_POSTGRES_DATA_DIR: path.join(dataFolder, 'postgres'),
       PORT: String(port),
       METRICS_PORT: '0',
       STRIPE_EMULATOR_PORT: String(emulatorPort),
       STRIPE_WEBHOOK_SECRET: 'whsec_launcher_test',
     });
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    service = await startLauncher();
     const ready = await service.waitForLog((line) => line.msg === 'development environment ready');
     api = String(ready.api);
     emulator = String(ready.emulator);
@@ -30,6 +42,7 @@ describe('npm start with no Stripe configured', () => {
     service.child.kill('SIGTERM');
     await service.exited;
     await database.drop();
+    rmSync(dataFolder, { recursive: true, force: true });
   });
 
   it('starts the emulator with the demo catalog, synced into our catalog, usable with the dev API key', async () => {
@@ -80,5 +93,26 @@ describe('npm start with no Stripe configured', () => {
     const { code } = await service.exited;
     expect(code).toBe(0);
     await expect(fetch(`${emulator}/_emulator/state`)).rejects.toThrow();
+    expect(existsSync(path.join(emulatorState, 'state.v8'))).toBe(true);
   });
+
+  it('keeps the emulator state across restarts and warns, with how to reset, when it lost our customers', async () => {
+    const restarted = await startLauncher();
+    const ready = await restarted.waitForLog((line) => line.msg === 'development environment ready');
+    const known = await fetch(`${String(ready.emulator)}/v1/customers`, {
+      headers: { authorization: 'Bearer sk_test_emulator' },
+    });
+    expect(((await known.json()) as { data: unknown[] }).data).toHaveLength(1);
+    restarted.child.kill('SIGTERM');
+    await restarted.exited;
+
+    rmSync(emulatorState, { recursive: true, force: true });
+    const forgetful = await startLauncher();
+    const warning = await forgetful.waitForLog(
+      (line) => typeof line.msg === 'string' && line.msg.includes('does not know customer'),
+    );
+    expect(String(warning.msg)).toContain(`delete ${emulatorState}`);
+    forgetful.child.kill('SIGTERM');
+    await forgetful.exited;
+  }, 60_000);
 });

@@ -1,19 +1,27 @@
 // Entitlements: derived from active, trialing (and past_due within a grace period) subscriptions and paid
 // one-time orders, through the features each product declares. Recomputed inside the transaction of every
 // event that touches a customer; read through an in-process cache invalidated by NOTIFY.
-import type { Pool } from '../db/pool.js';
-import type { TransactionOption } from '../db/queryable.js';
+import type { Pool, PoolClient } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { EntitlementCache } from './entitlement-cache.js';
 import * as repo from './entitlements.repo.js';
 import type { EntitlementRow } from './entitlements.repo.js';
 
-export type EntitlementsService = ReturnType<typeof createEntitlementsService>;
-
 export interface EntitlementCheck {
   entitled: boolean;
   source: { type: 'subscription' | 'order'; id: string } | null;
   expires_at: string | null;
+}
+
+export interface EntitlementsService {
+  /** Recomputes the customer's entitlements from its subscriptions and orders, in the caller's transaction. */
+  recomputeForCustomer: (client: PoolClient, customerId: string) => Promise<void>;
+  /** Recomputes those of every customer holding the product; returns how many. */
+  recomputeForProduct: (client: PoolClient, productId: string) => Promise<number>;
+  /** The fast check: served from the cache when it can be. */
+  check: (externalId: string, feature: string) => Promise<EntitlementCheck>;
+  /** Every current entitlement of a customer, one per feature (its longest-lasting source). */
+  listCurrent: (externalId: string) => Promise<Array<EntitlementCheck & { feature: string }>>;
 }
 
 const NOT_ENTITLED: EntitlementCheck = { entitled: false, source: null, expires_at: null };
@@ -26,7 +34,7 @@ export function createEntitlementsService(options: {
   pool: Pool;
   cache: EntitlementCache;
   pastDueGraceHours: number;
-}) {
+}): EntitlementsService {
   const { pool, cache } = options;
 
   async function rowsOf(externalId: string): Promise<EntitlementRow[]> {
@@ -46,19 +54,18 @@ export function createEntitlementsService(options: {
   }
 
   return {
-    recomputeForCustomer: (customerId: string, transaction: Required<TransactionOption>) =>
-      repo.recomputeEntitlements(transaction.client, customerId, options.pastDueGraceHours),
+    recomputeForCustomer: (client: PoolClient, customerId: string) =>
+      repo.recomputeEntitlements(client, customerId, options.pastDueGraceHours),
 
-    async recomputeForProduct(productId: string, transaction: Required<TransactionOption>): Promise<number> {
-      const customerIds = await repo.listCustomersHoldingProduct(transaction.client, productId);
+    async recomputeForProduct(client: PoolClient, productId: string): Promise<number> {
+      const customerIds = await repo.listCustomersHoldingProduct(client, productId);
       for (const customerId of customerIds) {
-        await repo.recomputeEntitlements(transaction.client, customerId, options.pastDueGraceHours);
+        await repo.recomputeEntitlements(client, customerId, options.pastDueGraceHours);
       }
       return customerIds.length;
     },
 
-    /** The fast check: served from the cache when it can be. */
-    async check(externalId: string, feature: string): Promise<EntitlementCheck> {
+    async check(externalId, feature) {
       const now = Date.now();
       // Rows come ordered by feature, then the longest-lasting source first.
       const row = (await rowsOf(externalId)).find(
@@ -72,8 +79,7 @@ export function createEntitlementsService(options: {
       };
     },
 
-    /** Every current entitlement of a customer, one per feature (its longest-lasting source). */
-    async listCurrent(externalId: string): Promise<Array<EntitlementCheck & { feature: string }>> {
+    async listCurrent(externalId) {
       const now = Date.now();
       const byFeature = new Map<string, EntitlementRow>();
       for (const row of await rowsOf(externalId)) {

@@ -48,7 +48,7 @@ describe('entitlements', () => {
 
   const recompute = () =>
     withTransaction(replicas[0]!.dependencies.pool, (client) =>
-      replicas[0]!.dependencies.entitlements.recomputeForCustomer(customerId, { client }),
+      replicas[0]!.dependencies.entitlements.recomputeForCustomer(client, customerId),
     );
   const check = async (replica: TestApp, path: string) => {
     const response = await replica.app.inject({

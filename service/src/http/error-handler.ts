@@ -1,14 +1,16 @@
 // The one error handler: every failure becomes { "error": { "code", "message", "request_id" } }.
 // Validation errors name the field and the rule; 5xx answers never carry stacks, SQL or driver messages.
+// renderError and errorBody are shared with the webhook endpoint, which answers ahead of Fastify.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, errorCodeForStatus, httpStatusByErrorCode, type ErrorCode } from '../errors.js';
 import type { AppInstance } from './app-instance.js';
+import { logFailedRequest } from './request-log.js';
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; request_id: string; param?: string };
 }
 
-interface RenderedError {
+export interface RenderedError {
   statusCode: number;
   code: ErrorCode;
   message: string;
@@ -22,11 +24,7 @@ export type UnmatchedPathGuard = (request: FastifyRequest) => Promise<AppError |
 export function registerErrorHandler(app: AppInstance, guardUnmatched?: UnmatchedPathGuard): void {
   app.setErrorHandler((error: unknown, request, reply) => {
     const rendered = renderError(error);
-    if (rendered.statusCode >= 500) {
-      request.log.error({ err: error }, 'request failed');
-    } else {
-      request.log.info({ code: rendered.code, reason: rendered.message }, 'request rejected');
-    }
+    logFailedRequest(request.log, error, rendered);
     return sendError(request, reply, rendered);
   });
 
@@ -42,16 +40,26 @@ export function registerErrorHandler(app: AppInstance, guardUnmatched?: Unmatche
   });
 }
 
-function sendError(request: FastifyRequest, reply: FastifyReply, rendered: RenderedError) {
+/** The error shape every failure is answered with. */
+export function errorBody(
+  rendered: Pick<RenderedError, 'code' | 'message' | 'param'>,
+  requestId: string,
+): ErrorBody {
   const body: ErrorBody = {
-    error: { code: rendered.code, message: rendered.message, request_id: request.id },
+    error: { code: rendered.code, message: rendered.message, request_id: requestId },
   };
   if (rendered.param !== undefined) body.error.param = rendered.param;
+  return body;
+}
+
+function sendError(request: FastifyRequest, reply: FastifyReply, rendered: RenderedError) {
+  const body = errorBody(rendered, request.id);
   if (rendered.retryAfterSeconds !== undefined) void reply.header('retry-after', rendered.retryAfterSeconds);
   return reply.status(rendered.statusCode).type('application/json; charset=utf-8').send(body);
 }
 
-function renderError(error: unknown): RenderedError {
+/** What a failure is answered with: an AppError as it says, Fastify's 4xx as they say, anything else 500. */
+export function renderError(error: unknown): RenderedError {
   if (error instanceof AppError) {
     return {
       statusCode: httpStatusByErrorCode[error.code],

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { OPENAPI_DOCUMENT_PATH, renderOpenApiDocument } from './openapi-document.js';
+import { renderCommittedOpenApiDocument } from './openapi-cli.js';
+import { OPENAPI_DOCUMENT_PATH } from './openapi-document.js';
 import { buildTestApp } from '../test-support/test-app.js';
 
 describe('OpenAPI document', () => {
   it('lists every /v1/ route with a success response schema, request bodies with examples', async () => {
-    const { document } = await renderOpenApiDocument();
+    const { document } = await renderCommittedOpenApiDocument();
     const testApp = await buildTestApp();
     const routes: string[] = [];
     testApp.app.addHook('onRoute', (route) => {
@@ -31,7 +32,7 @@ describe('OpenAPI document', () => {
   });
 
   it('is committed as docs/openapi.json, as generated (run `npm run openapi`)', async () => {
-    const { text } = await renderOpenApiDocument();
+    const { text } = await renderCommittedOpenApiDocument();
     expect(await readFile(OPENAPI_DOCUMENT_PATH, 'utf8'), 'run `npm run openapi`').toBe(text);
   });
 

@@ -128,13 +128,3 @@ function asList<Hook>(hooks: Hook | Hook[] | undefined): Hook[] {
   if (hooks === undefined) return [];
   return Array.isArray(hooks) ? hooks : [hooks];
 }
-
-/** For the worker's periodic job: deletes expired records in batches; returns how many were deleted. */
-export async function pruneExpiredIdempotencyKeys(pool: Pool): Promise<number> {
-  let total = 0;
-  for (;;) {
-    const deleted = await repo.deleteExpiredIdempotencyKeys(pool, 1000);
-    total += deleted;
-    if (deleted < 1000) return total;
-  }
-}

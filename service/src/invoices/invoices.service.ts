@@ -4,22 +4,28 @@
 // older ones (top-level `subscription`) are both handled.
 import type { CustomersService } from '../customers/customers.service.js';
 import type { Pool } from '../db/pool.js';
-import type { TransactionOption } from '../db/queryable.js';
-import { unlessNotFound } from '../stripe/stripe-errors.js';
+import type { PoolClient } from '../db/pool.js';
+import { unlessNotFound } from '../stripe/call-outcomes.js';
 import type { StripeGateway } from '../stripe/gateway.js';
-import type { StripeInvoice } from '../stripe/types.js';
+import type { StripeInvoice } from '../stripe/stripe-objects.js';
 import * as repo from './invoices.repo.js';
 
 export type { InvoiceRow } from './invoices.repo.js';
-export type InvoicesService = ReturnType<typeof createInvoicesService>;
+export interface InvoicesService {
+  /**
+   * Refetches the invoice under its advisory lock and stores it, in the caller's transaction; undefined when
+   * Stripe does not know it.
+   */
+  syncInvoice: (client: PoolClient, stripeInvoiceId: string) => Promise<repo.InvoiceRow | undefined>;
+  listForCustomer: (customerId: string) => Promise<repo.InvoiceRow[]>;
+}
 
 const toDate = (seconds: number | null | undefined) =>
   seconds === null || seconds === undefined ? null : new Date(seconds * 1000);
 
 /** The subscription of an invoice: `parent.subscription_details` now, top-level `subscription` before 2025. */
 export function subscriptionIdOfInvoice(invoice: StripeInvoice): string | null {
-  const legacy = (invoice as { subscription?: string | { id: string } | null }).subscription;
-  const current = invoice.parent?.subscription_details?.subscription ?? legacy ?? null;
+  const current = invoice.parent?.subscription_details?.subscription ?? invoice.subscription ?? null;
   return current === null ? null : typeof current === 'string' ? current : current.id;
 }
 
@@ -27,20 +33,16 @@ export function createInvoicesService(options: {
   pool: Pool;
   stripe: StripeGateway;
   customers: CustomersService;
-}) {
+}): InvoicesService {
   const { pool, stripe, customers } = options;
   return {
-    async syncInvoice(
-      stripeInvoiceId: string,
-      transaction: Required<TransactionOption>,
-    ): Promise<repo.InvoiceRow | undefined> {
-      const { client } = transaction;
+    async syncInvoice(client: PoolClient, stripeInvoiceId: string): Promise<repo.InvoiceRow | undefined> {
       await repo.lockInvoice(client, stripeInvoiceId);
       const invoice = await unlessNotFound(stripe.retrieveInvoice(stripeInvoiceId));
-      if (invoice?.id === undefined) return undefined;
+      if (invoice === undefined) return undefined;
       const stripeCustomerId =
         typeof invoice.customer === 'string' ? invoice.customer : (invoice.customer?.id ?? '');
-      const customer = await customers.findByStripeCustomerId(stripeCustomerId, transaction);
+      const customer = await customers.findByStripeCustomerId(client, stripeCustomerId);
       return repo.upsertInvoice(client, {
         stripe_invoice_id: invoice.id,
         customer_id: customer?.id ?? null,
@@ -63,6 +65,6 @@ export function createInvoicesService(options: {
       });
     },
 
-    listForCustomer: (customerId: string) => repo.listInvoicesOfCustomer(pool, customerId),
+    listForCustomer: (customerId) => repo.listInvoicesOfCustomer(pool, customerId),
   };
 }

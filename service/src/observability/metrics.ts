@@ -1,30 +1,33 @@
 // Prometheus metrics on a registry owned by one app (not prom-client's global one), so tests can build many apps.
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-
-/** The route label of requests that matched no route: raw URLs would make the label set unbounded. */
-export const UNMATCHED_ROUTE = 'unmatched';
-
-type HttpLabel = 'method' | 'route' | 'status_code';
+// Every metric is declared one way: in a group made by defineMetrics, beside the code that updates it
+// (http-metrics.ts, webhooks/webhook-metrics.ts, stripe/stripe-metrics.ts), and registered on first use on the
+// registry asked for — once per registry, so the API and the worker in one process share the series.
+import { Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
-  httpRequestDurationSeconds: Histogram<HttpLabel>;
 }
 
 export function createMetrics(): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  // Also the request counter: its _count series counts requests by the same labels (no separate counter to
-  // update on every request).
-  const httpRequestDurationSeconds = new Histogram({
-    name: 'http_request_duration_seconds',
-    help: 'Time from receiving a request to sending its response, by route template, method and status code.',
-    labelNames: ['method', 'route', 'status_code'],
-    // Starts at 100 µs: health checks and cached reads answer well under a millisecond.
-    buckets: [
-      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
-    ],
-    registers: [registry],
-  });
-  return { registry, httpRequestDurationSeconds };
+  return { registry };
+}
+
+/**
+ * Declares a group of metrics: `create` builds them with `registers` (the one registry asked for). The result
+ * gives a registry's group, creating and registering it the first time.
+ */
+export function defineMetrics<Group>(
+  create: (registers: Registry[]) => Group,
+): (registry: Registry) => Group {
+  const groups = new WeakMap<Registry, Group>();
+  return (registry) => {
+    let group = groups.get(registry);
+    if (group === undefined) {
+      group = create([registry]);
+      groups.set(registry, group);
+    }
+    return group;
+  };
 }

@@ -6,20 +6,23 @@ import type { CatalogService } from '../catalog/catalog.service.js';
 import { checkRedirectUrl, type RedirectPolicy } from '../checkout/redirect-urls.js';
 import type { CustomersService } from '../customers/customers.service.js';
 import type { StripeGateway } from '../stripe/gateway.js';
-import type { StripePortalConfigurationCreateParams } from '../stripe/types.js';
+import type { PortalConfigurationCreateParams } from '../stripe/stripe-params.js';
 
-export type PortalService = ReturnType<typeof createPortalService>;
+export interface PortalService {
+  /** A Stripe customer portal session for our customer, returning to `return_url` (checked against the policy). */
+  createSession: (request: { customer: string; return_url: string }) => Promise<{ url: string }>;
+}
 
 export function createPortalService(options: {
   stripe: StripeGateway;
   catalog: CatalogService;
   customers: CustomersService;
   redirects: RedirectPolicy;
-}) {
+}): PortalService {
   const { stripe } = options;
   let configurationId: string | undefined;
 
-  async function defaultConfigurationParams(): Promise<StripePortalConfigurationCreateParams> {
+  async function defaultConfigurationParams(): Promise<PortalConfigurationCreateParams> {
     const plans = (await options.catalog.listCatalog())
       .map((product) => ({
         product: product.id,
@@ -57,7 +60,7 @@ export function createPortalService(options: {
   }
 
   return {
-    async createSession(request: { customer: string; return_url: string }): Promise<{ url: string }> {
+    async createSession(request) {
       checkRedirectUrl(request.return_url, 'return_url', options.redirects);
       const customer = await options.customers.getBillableByExternalId(request.customer, 'customer');
       const configuration = await ensureConfiguration();

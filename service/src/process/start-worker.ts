@@ -13,17 +13,25 @@ export function startWorker(options: {
   shutdown: GracefulShutdown;
 }): InboxWorker {
   const { dependencies } = options;
+  const metrics = webhookMetricsFor(dependencies.metrics.registry);
   const worker = createInboxWorker({
     pool: dependencies.pool,
     databaseUrl: options.databaseUrl,
     logger: dependencies.logger,
-    metrics: webhookMetricsFor(dependencies.metrics.registry),
+    metrics,
     handlers: dependencies.eventHandlers,
     settings: dependencies.config.webhooks,
   });
   worker.start();
   options.shutdown.onShutdown('inbox worker', () => worker.stop());
-  const jobs = startPeriodicJobs(dependencies);
+  const jobs = startPeriodicJobs({
+    pool: dependencies.pool,
+    stripe: dependencies.stripe,
+    logger: dependencies.logger,
+    metrics,
+    settings: dependencies.config.webhooks,
+    idempotency: dependencies.idempotency,
+  });
   options.shutdown.onShutdown('periodic jobs', () => jobs.stop());
   return worker;
 }

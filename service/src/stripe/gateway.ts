@@ -1,13 +1,16 @@
 // The Stripe gateway: the only place that constructs the SDK client. Every call goes through the circuit
 // breaker, is timed, and has its errors mapped to AppError. Writes take our own idempotency key explicitly,
-// derived from a row we stored first, so a retry can never create a second object.
+// derived from a row we stored first, so a retry can never create a second object. Results are typed as our own
+// objects (stripe-objects.ts), parameters as our own (stripe-params.ts): no SDK type leaves src/stripe/.
 import Stripe from 'stripe';
-import { Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { StripeSettings } from '../config/stripe.js';
 import type { Logger } from '../observability/logger.js';
 import { createStripeCircuit, type StripeCircuit } from './circuit-breaker.js';
 import { toAppError } from './stripe-errors.js';
-import type * as T from './types.js';
+import { stripeMetricsFor } from './stripe-metrics.js';
+import type * as O from './stripe-objects.js';
+import type * as P from './stripe-params.js';
 
 /** The Stripe API version this service is written against; the SDK sends it with every request. */
 export const STRIPE_API_VERSION = '2026-10-28.endive' as const;
@@ -17,13 +20,7 @@ export type StripeGateway = ReturnType<typeof createStripeGateway>;
 export function createStripeGateway(settings: StripeSettings, logger: Logger, registry: Registry) {
   const client = createStripeClient(settings);
   const circuit = createStripeCircuit(settings.breaker);
-  const duration = new Histogram({
-    name: 'stripe_request_duration_seconds',
-    help: 'Stripe API calls by operation and outcome (ok, or our error code), including SDK retries.',
-    labelNames: ['operation', 'outcome'],
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [registry],
-  });
+  const duration = stripeMetricsFor(registry).requestDurationSeconds;
   const log = logger.child({ component: 'stripe' });
 
   async function call<Result>(operation: string, request: () => Promise<Result>): Promise<Result> {
@@ -40,7 +37,7 @@ export function createStripeGateway(settings: StripeSettings, logger: Logger, re
     }
   }
   const key = (idempotencyKey: string) => ({ idempotencyKey });
-  const page = (request: T.PageRequest = {}) => ({
+  const page = (request: O.PageRequest = {}) => ({
     limit: request.limit ?? 100,
     ...(request.startingAfter === undefined ? {} : { starting_after: request.startingAfter }),
   });
@@ -50,30 +47,39 @@ export function createStripeGateway(settings: StripeSettings, logger: Logger, re
     /** A cheap read that lets a half-open breaker find out whether Stripe is back. */
     probe: () => call('probe', () => client.products.list({ limit: 1 })).then(() => undefined),
 
-    createCustomer: (params: Stripe.CustomerCreateParams, idempotencyKey: string) =>
+    createCustomer: (params: P.CustomerCreateParams, idempotencyKey: string): Promise<O.StripeCreated> =>
       call('customers.create', () => client.customers.create(params, key(idempotencyKey))),
-    retrieveCustomer: (id: string) => call('customers.retrieve', () => client.customers.retrieve(id)),
-    searchCustomers: (query: string) =>
+    retrieveCustomer: (id: string): Promise<O.StripeCustomer | O.StripeDeletedCustomer> =>
+      call('customers.retrieve', () => client.customers.retrieve(id)),
+    searchCustomers: (query: string): Promise<O.StripePage<O.StripeCustomer>> =>
       call('customers.search', () => client.customers.search({ query, limit: 10 })),
-    listCustomers: (request?: T.PageRequest) =>
+    listCustomers: (request?: O.PageRequest): Promise<O.StripePage<O.StripeCustomer>> =>
       call('customers.list', () => client.customers.list(page(request))),
 
-    retrieveProduct: (id: string) => call('products.retrieve', () => client.products.retrieve(id)),
-    retrievePrice: (id: string) => call('prices.retrieve', () => client.prices.retrieve(id)),
-    listProducts: (request?: T.PageRequest) =>
+    retrieveProduct: (id: string): Promise<O.StripeProduct> =>
+      call('products.retrieve', () => client.products.retrieve(id)),
+    retrievePrice: (id: string): Promise<O.StripePrice> =>
+      call('prices.retrieve', () => client.prices.retrieve(id)),
+    listProducts: (request?: O.PageRequest): Promise<O.StripePage<O.StripeProduct>> =>
       call('products.list', () => client.products.list(page(request))),
-    listPrices: (request?: T.PageRequest) => call('prices.list', () => client.prices.list(page(request))),
+    listPrices: (request?: O.PageRequest): Promise<O.StripePage<O.StripePrice>> =>
+      call('prices.list', () => client.prices.list(page(request))),
 
-    createCheckoutSession: (params: T.StripeCheckoutSessionCreateParams, idempotencyKey: string) =>
+    createCheckoutSession: (
+      params: P.CheckoutSessionCreateParams,
+      idempotencyKey: string,
+    ): Promise<O.StripeCheckoutSession> =>
       call('checkout.sessions.create', () => client.checkout.sessions.create(params, key(idempotencyKey))),
-    retrieveCheckoutSession: (id: string) =>
+    retrieveCheckoutSession: (id: string): Promise<O.StripeCheckoutSession> =>
       call('checkout.sessions.retrieve', () =>
         client.checkout.sessions.retrieve(id, { expand: ['line_items'] }),
       ),
 
-    retrieveSubscription: (id: string) =>
+    retrieveSubscription: (id: string): Promise<O.StripeSubscription> =>
       call('subscriptions.retrieve', () => client.subscriptions.retrieve(id)),
-    listSubscriptions: (request?: T.PageRequest & { customer?: string }) =>
+    listSubscriptions: (
+      request?: O.PageRequest & { customer?: string },
+    ): Promise<O.StripePage<O.StripeSubscription>> =>
       call('subscriptions.list', () =>
         client.subscriptions.list({
           ...page(request),
@@ -81,21 +87,30 @@ export function createStripeGateway(settings: StripeSettings, logger: Logger, re
           ...(request?.customer === undefined ? {} : { customer: request.customer }),
         }),
       ),
-    updateSubscription: (id: string, params: T.StripeSubscriptionUpdateParams, idempotencyKey: string) =>
+    updateSubscription: (
+      id: string,
+      params: P.SubscriptionUpdateParams,
+      idempotencyKey: string,
+    ): Promise<O.StripeSubscription> =>
       call('subscriptions.update', () => client.subscriptions.update(id, params, key(idempotencyKey))),
-    cancelSubscription: (id: string, params: T.StripeSubscriptionCancelParams, idempotencyKey: string) =>
+    cancelSubscription: (
+      id: string,
+      params: P.SubscriptionCancelParams,
+      idempotencyKey: string,
+    ): Promise<O.StripeSubscription> =>
       call('subscriptions.cancel', () => client.subscriptions.cancel(id, params, key(idempotencyKey))),
-    previewInvoice: (params: T.StripeInvoiceCreatePreviewParams) =>
+    previewInvoice: (params: P.InvoicePreviewParams): Promise<O.StripeInvoicePreview> =>
       call('invoices.createPreview', () => client.invoices.createPreview(params)),
 
-    retrieveInvoice: (id: string) => call('invoices.retrieve', () => client.invoices.retrieve(id)),
-    listInvoices: (request?: T.PageRequest) =>
+    retrieveInvoice: (id: string): Promise<O.StripeInvoice> =>
+      call('invoices.retrieve', () => client.invoices.retrieve(id)),
+    listInvoices: (request?: O.PageRequest): Promise<O.StripePage<O.StripeInvoice>> =>
       call('invoices.list', () => client.invoices.list(page(request))),
-    retrievePaymentIntent: (id: string) =>
-      call('paymentIntents.retrieve', () => client.paymentIntents.retrieve(id)),
-    retrieveCharge: (id: string) =>
+    retrieveCharge: (id: string): Promise<O.StripeCharge> =>
       call('charges.retrieve', () => client.charges.retrieve(id, { expand: ['refunds'] })),
-    listEvents: (request: T.PageRequest & { createdGte?: number }) =>
+    listEvents: (
+      request: O.PageRequest & { createdGte?: number },
+    ): Promise<O.StripePage<O.StripeEventObject>> =>
       call('events.list', () =>
         client.events.list({
           ...page(request),
@@ -103,15 +118,21 @@ export function createStripeGateway(settings: StripeSettings, logger: Logger, re
         }),
       ),
 
-    listPortalConfigurations: () =>
+    listPortalConfigurations: (): Promise<O.StripePage<O.StripeCreated>> =>
       call('billingPortal.configurations.list', () =>
         client.billingPortal.configurations.list({ is_default: true, active: true, limit: 1 }),
       ),
-    createPortalConfiguration: (params: T.StripePortalConfigurationCreateParams, idempotencyKey: string) =>
+    createPortalConfiguration: (
+      params: P.PortalConfigurationCreateParams,
+      idempotencyKey: string,
+    ): Promise<O.StripeCreated> =>
       call('billingPortal.configurations.create', () =>
         client.billingPortal.configurations.create(params, key(idempotencyKey)),
       ),
-    createPortalSession: (params: Stripe.BillingPortal.SessionCreateParams, idempotencyKey: string) =>
+    createPortalSession: (
+      params: P.PortalSessionCreateParams,
+      idempotencyKey: string,
+    ): Promise<O.StripePortalSession> =>
       call('billingPortal.sessions.create', () =>
         client.billingPortal.sessions.create(params, key(idempotencyKey)),
       ),

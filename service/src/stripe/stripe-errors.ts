@@ -73,13 +73,3 @@ export function isInFlightConflict(error: unknown): boolean {
     error instanceof AppError && error.code === 'conflict' && error.cause instanceof Stripe.errors.StripeError
   );
 }
-
-/** The object the call reads, or undefined when Stripe does not know it (deleted, or another account's). */
-export async function unlessNotFound<T>(call: Promise<T>): Promise<T | undefined> {
-  try {
-    return await call;
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'not_found') return undefined;
-    throw error;
-  }
-}

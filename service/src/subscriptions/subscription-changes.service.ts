@@ -5,17 +5,17 @@
 import { createHash } from 'node:crypto';
 import type { CatalogService, PriceRow } from '../catalog/catalog.service.js';
 import type { Pool } from '../db/pool.js';
+import { withTransaction } from '../db/transaction.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { StripeGateway } from '../stripe/gateway.js';
-import { isCallerError } from '../stripe/stripe-errors.js';
-import type { StripeSubscription } from '../stripe/types.js';
+import { isRefusedByStripe } from '../stripe/call-outcomes.js';
+import type { StripeSubscription } from '../stripe/stripe-objects.js';
+import type { ProrationBehavior, SubscriptionItemChange } from '../stripe/stripe-params.js';
 import * as changes from './subscription-changes.repo.js';
 import type { ChangeKind } from './subscription-changes.repo.js';
 import { HELD_STATUSES } from './subscriptions.repo.js';
 import type { SubscriptionRecord, SubscriptionsService } from './subscriptions.service.js';
-
-export type ProrationBehavior = 'create_prorations' | 'none' | 'always_invoice';
 
 export interface ChangeRequest {
   price?: string | undefined;
@@ -24,7 +24,29 @@ export interface ChangeRequest {
   proration_behavior?: ProrationBehavior | undefined;
 }
 
-export type SubscriptionChangesService = ReturnType<typeof createSubscriptionChangesService>;
+/** What a plan change would bill: the proration amount now, and the next invoice's total, line by line. */
+export interface ChangePreview {
+  subscription: string;
+  price: string;
+  quantity: number;
+  proration_behavior: ProrationBehavior;
+  proration_date: string;
+  currency: string;
+  proration_amount: number;
+  amount_due: number;
+  lines: Array<{ description: string; amount: number; proration: boolean }>;
+}
+
+/** Each write answers Stripe's subscription as it is after the change (the mirror follows). */
+export interface SubscriptionChangesService {
+  /** Switches the single item to another price or quantity, with the given proration. */
+  change: (stripeSubscriptionId: string, request: ChangeRequest) => Promise<StripeSubscription>;
+  previewChange: (stripeSubscriptionId: string, request: ChangeRequest) => Promise<ChangePreview>;
+  /** At the end of the period, or now. */
+  cancel: (stripeSubscriptionId: string, request: { at_period_end: boolean }) => Promise<StripeSubscription>;
+  /** Undoes a scheduled cancellation (at period end, or at a chosen date). */
+  resume: (stripeSubscriptionId: string) => Promise<StripeSubscription>;
+}
 
 export function createSubscriptionChangesService(options: {
   pool: Pool;
@@ -32,7 +54,7 @@ export function createSubscriptionChangesService(options: {
   catalog: CatalogService;
   subscriptions: SubscriptionsService;
   logger: Logger;
-}) {
+}): SubscriptionChangesService {
   const { pool, stripe, catalog, subscriptions } = options;
 
   async function resolveNewPrice(request: ChangeRequest, current: SubscriptionRecord): Promise<PriceRow> {
@@ -84,6 +106,21 @@ export function createSubscriptionChangesService(options: {
     }
   }
 
+  /** A plan change or its preview: our live single-item subscription, its item, and what the item becomes. */
+  async function planChange(stripeSubscriptionId: string, request: ChangeRequest) {
+    const subscription = await subscriptions.getOwned(stripeSubscriptionId);
+    requireLive(subscription);
+    const item = singleItemOf(subscription);
+    const price = await resolveNewPrice(request, subscription);
+    const itemChange: SubscriptionItemChange = {
+      id: item.stripe_subscription_item_id,
+      price: price.id,
+      quantity: request.quantity ?? item.quantity,
+    };
+    const prorationBehavior = request.proration_behavior ?? 'create_prorations';
+    return { subscription, item, itemChange, prorationBehavior };
+  }
+
   /** Runs one Stripe write under an intent row, records the outcome, refreshes the mirror. */
   async function runIntent(
     subscription: SubscriptionRecord,
@@ -103,8 +140,7 @@ export function createSubscriptionChangesService(options: {
       result = await write(`billing-subscription-${kind}:${intent.id}`);
     } catch (error) {
       // A refusal stays a refusal; a timeout or outage leaves the intent pending so the retry reuses its key.
-      const cause = error instanceof AppError ? error.cause : error;
-      if (isCallerError(cause)) {
+      if (isRefusedByStripe(error)) {
         await changes.completeSubscriptionChange(pool, intent.id, {
           status: 'failed',
           reason: error instanceof Error ? error.message : String(error),
@@ -116,59 +152,52 @@ export function createSubscriptionChangesService(options: {
       status: 'succeeded',
       result: { status: result.status, items: result.items.data.map((item) => item.price.id) },
     });
-    await subscriptions.syncSubscription(result.id).catch((error: unknown) => {
-      options.logger.warn({ err: error, subscription: result.id }, 'mirror refresh after a change failed');
-    });
+    await withTransaction(pool, (client) => subscriptions.syncSubscription(client, result.id)).catch(
+      (error: unknown) => {
+        options.logger.warn({ err: error, subscription: result.id }, 'mirror refresh after a change failed');
+      },
+    );
     return result;
   }
 
   return {
-    async change(stripeSubscriptionId: string, request: ChangeRequest): Promise<StripeSubscription> {
-      const subscription = await subscriptions.getOwned(stripeSubscriptionId);
-      requireLive(subscription);
-      const item = singleItemOf(subscription);
-      const price = await resolveNewPrice(request, subscription);
-      const quantity = request.quantity ?? item.quantity;
-      if (price.id === item.stripe_price_id && quantity === item.quantity) {
+    async change(stripeSubscriptionId, request) {
+      const { subscription, item, itemChange, prorationBehavior } = await planChange(
+        stripeSubscriptionId,
+        request,
+      );
+      const { price, quantity } = itemChange;
+      if (price === item.stripe_price_id && quantity === item.quantity) {
         throw new AppError(
           'validation_failed',
-          `price: the subscription is already on ${price.id} × ${quantity}`,
+          `price: the subscription is already on ${price} × ${quantity}`,
           {
             param: 'price',
           },
         );
       }
-      const prorationBehavior = request.proration_behavior ?? 'create_prorations';
       return runIntent(
         subscription,
         'change',
-        { price: price.id, quantity, proration_behavior: prorationBehavior },
+        { price, quantity, proration_behavior: prorationBehavior },
         (key) =>
           stripe.updateSubscription(
             stripeSubscriptionId,
-            {
-              items: [{ id: item.stripe_subscription_item_id, price: price.id, quantity }],
-              proration_behavior: prorationBehavior,
-            },
+            { items: [itemChange], proration_behavior: prorationBehavior },
             key,
           ),
       );
     },
 
-    /** What the change would bill: the proration amount now, and the next invoice's total. */
-    async previewChange(stripeSubscriptionId: string, request: ChangeRequest) {
-      const subscription = await subscriptions.getOwned(stripeSubscriptionId);
-      requireLive(subscription);
-      const item = singleItemOf(subscription);
-      const price = await resolveNewPrice(request, subscription);
-      const quantity = request.quantity ?? item.quantity;
-      const prorationBehavior = request.proration_behavior ?? 'create_prorations';
+    async previewChange(stripeSubscriptionId, request) {
+      const { subscription, itemChange, prorationBehavior } = await planChange(stripeSubscriptionId, request);
+      const { price, quantity } = itemChange;
       const prorationDate = Math.floor(Date.now() / 1000);
       const invoice = await stripe.previewInvoice({
         customer: subscription.stripe_customer_id,
         subscription: stripeSubscriptionId,
         subscription_details: {
-          items: [{ id: item.stripe_subscription_item_id, price: price.id, quantity }],
+          items: [itemChange],
           proration_behavior: prorationBehavior,
           proration_date: prorationDate,
         },
@@ -183,7 +212,7 @@ export function createSubscriptionChangesService(options: {
       }));
       return {
         subscription: stripeSubscriptionId,
-        price: price.id,
+        price,
         quantity,
         proration_behavior: prorationBehavior,
         proration_date: new Date(prorationDate * 1000).toISOString(),
@@ -194,10 +223,7 @@ export function createSubscriptionChangesService(options: {
       };
     },
 
-    async cancel(
-      stripeSubscriptionId: string,
-      request: { at_period_end: boolean },
-    ): Promise<StripeSubscription> {
+    async cancel(stripeSubscriptionId, request) {
       const subscription = await subscriptions.getOwned(stripeSubscriptionId);
       if (subscription.status === 'canceled' || subscription.status === 'incomplete_expired') {
         throw new AppError(
@@ -215,8 +241,7 @@ export function createSubscriptionChangesService(options: {
       );
     },
 
-    /** Undoes a scheduled cancellation (cancel at period end). */
-    async resume(stripeSubscriptionId: string): Promise<StripeSubscription> {
+    async resume(stripeSubscriptionId) {
       const subscription = await subscriptions.getOwned(stripeSubscriptionId);
       requireLive(subscription);
       if (!subscription.cancel_at_period_end && subscription.cancel_at === null) {

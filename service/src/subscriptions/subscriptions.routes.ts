@@ -3,7 +3,7 @@ import type { CustomersService } from '../customers/customers.service.js';
 import { ExternalIdParams } from '../customers/customers.schemas.js';
 import { errorResponses, IdempotencyKeyHeader, STRIPE_ERROR_STATUSES } from '../http/api-schemas.js';
 import type { AppInstance } from '../http/app-instance.js';
-import type { StripeSubscription } from '../stripe/types.js';
+import type { StripeSubscription } from '../stripe/stripe-objects.js';
 import type { SubscriptionChangesService } from './subscription-changes.service.js';
 import { subscriptionInputOf, subscriptionItemsOf } from './subscription-snapshot.js';
 import {

@@ -2,11 +2,11 @@
 // under a per-subscription advisory lock taken BEFORE the refetch: two concurrent syncs are serialised, and the
 // later one fetches later, so an older state can never be written last.
 import { withTransaction } from '../db/transaction.js';
+import { forEachStripePage } from '../stripe/stripe-list-paging.js';
 import type { Pool, PoolClient } from '../db/pool.js';
-import type { TransactionOption } from '../db/queryable.js';
 import type { CustomersService } from '../customers/customers.service.js';
 import { AppError } from '../errors.js';
-import { unlessNotFound } from '../stripe/stripe-errors.js';
+import { unlessNotFound } from '../stripe/call-outcomes.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import * as repo from './subscriptions.repo.js';
 import type { SubscriptionItemRow, SubscriptionRow } from './subscriptions.repo.js';
@@ -17,7 +17,26 @@ export interface SubscriptionRecord extends SubscriptionRow {
   product_ids: string[];
 }
 
-export type SubscriptionsService = ReturnType<typeof createSubscriptionsService>;
+export interface SubscriptionsService {
+  /**
+   * Refetches and stores one subscription under its lock, in the caller's transaction; undefined when Stripe
+   * does not know it (nothing changes then).
+   */
+  syncSubscription: (
+    client: PoolClient,
+    stripeSubscriptionId: string,
+  ) => Promise<SubscriptionRecord | undefined>;
+  /** Pulls every subscription of a customer from Stripe (repair or backfill; webhooks keep it current). */
+  syncCustomerSubscriptions: (stripeCustomerId: string) => Promise<number>;
+  listForCustomer: (customerId: string) => Promise<SubscriptionRecord[]>;
+  /** Ours, from the mirror (synced from Stripe first if the mirror does not have it yet). */
+  getOwned: (stripeSubscriptionId: string) => Promise<SubscriptionRecord>;
+  /** Which of the products the customer holds through a live subscription, and through which. */
+  findHeldProducts: (
+    customerId: string,
+    productIds: string[],
+  ) => Promise<Array<{ stripe_product_id: string; stripe_subscription_id: string }>>;
+}
 
 function recordOf(row: SubscriptionRow, items: SubscriptionItemRow[]): SubscriptionRecord {
   return { ...row, items, product_ids: [...new Set(items.map((item) => item.stripe_product_id))] };
@@ -27,7 +46,7 @@ export function createSubscriptionsService(options: {
   pool: Pool;
   stripe: StripeGateway;
   customers: CustomersService;
-}) {
+}): SubscriptionsService {
   const { pool, stripe, customers } = options;
 
   async function syncOn(
@@ -39,7 +58,7 @@ export function createSubscriptionsService(options: {
     if (subscription === undefined) return undefined;
     const stripeCustomerId =
       typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
-    const customer = await customers.findByStripeCustomerId(stripeCustomerId, { client });
+    const customer = await customers.findByStripeCustomerId(client, stripeCustomerId);
     const row = await repo.upsertSubscription(
       client,
       subscriptionInputOf(subscription, customer?.id ?? null),
@@ -50,31 +69,27 @@ export function createSubscriptionsService(options: {
   }
 
   return {
-    /** Refetches and stores one subscription; undefined when Stripe does not know it (nothing changes then). */
-    syncSubscription(stripeSubscriptionId: string, transaction?: TransactionOption) {
-      if (transaction?.client !== undefined) return syncOn(transaction.client, stripeSubscriptionId);
-      return withTransaction(pool, (client) => syncOn(client, stripeSubscriptionId));
-    },
+    /**
+     * Refetches and stores one subscription under its lock, in the caller's transaction; undefined when Stripe
+     * does not know it (nothing changes then).
+     */
+    syncSubscription: syncOn,
 
-    /** Pulls every subscription of a customer from Stripe (repair or backfill; webhooks keep it current). */
-    async syncCustomerSubscriptions(stripeCustomerId: string): Promise<number> {
+    async syncCustomerSubscriptions(stripeCustomerId) {
       let count = 0;
-      for (let startingAfter: string | undefined; ;) {
-        const page = await stripe.listSubscriptions({
-          customer: stripeCustomerId,
-          startingAfter,
-          limit: 100,
-        });
-        for (const subscription of page.data) {
-          await withTransaction(pool, (client) => syncOn(client, subscription.id));
-          count += 1;
-        }
-        startingAfter = page.data.at(-1)?.id;
-        if (!page.has_more || startingAfter === undefined) return count;
-      }
+      await forEachStripePage(
+        (request) => stripe.listSubscriptions({ ...request, customer: stripeCustomerId }),
+        async (subscriptions) => {
+          for (const subscription of subscriptions) {
+            await withTransaction(pool, (client) => syncOn(client, subscription.id));
+            count += 1;
+          }
+        },
+      );
+      return count;
     },
 
-    async listForCustomer(customerId: string): Promise<SubscriptionRecord[]> {
+    async listForCustomer(customerId) {
       const rows = await repo.listSubscriptionsOfCustomer(pool, customerId);
       const items = await repo.listItemsOfSubscriptions(
         pool,
@@ -88,8 +103,7 @@ export function createSubscriptionsService(options: {
       );
     },
 
-    /** Ours, from the mirror (synced from Stripe first if the mirror does not have it yet). */
-    async getOwned(stripeSubscriptionId: string): Promise<SubscriptionRecord> {
+    async getOwned(stripeSubscriptionId) {
       let row = await repo.findSubscriptionByStripeId(pool, stripeSubscriptionId);
       if (row === undefined) {
         const synced = /^sub_[A-Za-z0-9]+$/.test(stripeSubscriptionId)
@@ -106,7 +120,6 @@ export function createSubscriptionsService(options: {
       return recordOf(row, items);
     },
 
-    findHeldProducts: (customerId: string, productIds: string[]) =>
-      repo.findHeldProducts(pool, customerId, productIds),
+    findHeldProducts: (customerId, productIds) => repo.findHeldProducts(pool, customerId, productIds),
   };
 }

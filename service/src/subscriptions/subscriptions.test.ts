@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { withTransaction } from '../db/transaction.js';
 import { completeCheckoutSession } from '../test-support/emulator-control.js';
 import {
   CANCEL_URL,
@@ -29,6 +30,10 @@ describe('subscriptions', () => {
   afterAll(async () => {
     await world.closeAll();
   });
+  const syncSubscription = (id: string) =>
+    withTransaction(world.dependencies.pool, (client) =>
+      world.dependencies.subscriptions.syncSubscription(client, id),
+    );
 
   /** A customer with an active Pro monthly subscription, bought through checkout. */
   async function subscribedCustomer(): Promise<{ customer: string; subscription: SubscriptionView }> {
@@ -195,14 +200,14 @@ describe('subscriptions', () => {
 
   it('resumes a cancellation scheduled for a chosen date (cancel_at)', async () => {
     const { subscription } = await subscribedCustomer();
-    const { stripe, subscriptions } = world.dependencies;
+    const { stripe } = world.dependencies;
     const inTenDays = Math.floor(Date.now() / 1000) + 10 * 24 * 3600;
     await stripe.updateSubscription(
       subscription.id,
       { cancel_at: inTenDays },
       `test-cancel-at-${subscription.id}`,
     );
-    expect((await subscriptions.syncSubscription(subscription.id))?.cancel_at).not.toBeNull();
+    expect((await syncSubscription(subscription.id))?.cancel_at).not.toBeNull();
     const resumed = await world.call('POST', `/v1/subscriptions/${subscription.id}/resume`);
     expect(resumed.statusCode).toBe(200);
     expect(resumed.json<{ cancel_at: string | null }>().cancel_at).toBeNull();
@@ -217,11 +222,8 @@ describe('subscriptions', () => {
 
   it('syncs concurrently without losing the newest state, and returns undefined for unknown ids', async () => {
     const { subscription } = await subscribedCustomer();
-    const { subscriptions } = world.dependencies;
-    const results = await Promise.all(
-      Array.from({ length: 5 }, () => subscriptions.syncSubscription(subscription.id)),
-    );
+    const results = await Promise.all(Array.from({ length: 5 }, () => syncSubscription(subscription.id)));
     expect(results.every((record) => record?.product_ids[0] === 'prod_pro')).toBe(true);
-    expect(await subscriptions.syncSubscription('sub_doesnotexist')).toBeUndefined();
+    expect(await syncSubscription('sub_doesnotexist')).toBeUndefined();
   });
 });

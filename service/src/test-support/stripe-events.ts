@@ -1,18 +1,19 @@
-// Real Stripe event payloads (shared/stripe-reference/events) and signatures made by the official SDK, for tests
+// Real Stripe event payloads (service/test-data/stripe-events) and signatures made by the official SDK, for tests
 // and benches that go through the real webhook route.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Stripe from 'stripe';
-import { repositoryRoot } from '../config/repository-root.js';
 
 const stripe = new Stripe('sk_test_signing_only', { telemetry: false });
 
-export const REFERENCE_EVENTS_DIRECTORY = path.join(
-  repositoryRoot,
+/** The payloads kept in the repository (see its README for their source and license). */
+export const REFERENCE_EVENTS_DIRECTORY = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
   '..',
-  'shared',
-  'stripe-reference',
-  'events',
+  '..',
+  'test-data',
+  'stripe-events',
 );
 
 /** The exact text of a reference event, e.g. `readReferenceEvent('charge_refunded')`. */

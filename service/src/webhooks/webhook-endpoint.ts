@@ -4,16 +4,20 @@
 // browser to serve, and it is the route a flood of forged deliveries hits. Measured on this machine, Fastify's
 // per-request work (request and reply objects, child logger, hooks) made rejecting a bad signature cost about
 // 15–20 % more CPU than the signature check alone; here it costs about the same. What the API's routes get from
-// Fastify is done here explicitly: the request id (honoured and echoed), the body limit (413), the error shape
-// `{ error: { code, message, request_id } }`, Connection: close while draining, the HTTP latency metric, and a log
-// line for every failure (rejections: one summary per interval, from the ingest service).
+// Fastify is done here explicitly, with the app's own code: the request id (http/request-id.ts: honoured and
+// echoed), the error shape and rendering (http/error-handler.ts), the HTTP latency metric
+// (observability/http-metrics.ts), the failure log line (http/request-log.ts; rejections: one summary per
+// interval, from the ingest service); and the body limit (413) and Connection: close while draining.
 //
 // 200 after the event is committed (or was already stored), 400 for a bad signature or body, 503 when the database
 // cannot take it, so Stripe retries.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AppError, httpStatusByErrorCode, type ErrorCode } from '../errors.js';
+import { AppError, httpStatusByErrorCode } from '../errors.js';
 import type { Readiness } from '../health/readiness.js';
+import { errorBody, renderError, type RenderedError } from '../http/error-handler.js';
 import { REQUEST_ID_HEADER, generateRequestId } from '../http/request-id.js';
+import { logFailedRequest } from '../http/request-log.js';
+import { httpRequestObserver } from '../observability/http-metrics.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { WebhookIngestService } from './webhook-ingest.service.js';
@@ -38,7 +42,8 @@ export function isWebhookRequest(request: IncomingMessage): boolean {
 }
 
 export function createWebhookEndpoint(options: WebhookEndpointOptions): RequestListener {
-  const { webhookIngest, metrics, logger, readiness, bodyLimitBytes } = options;
+  const { webhookIngest, logger, readiness, bodyLimitBytes } = options;
+  const observeRequest = httpRequestObserver(options.metrics);
 
   function send(response: ServerResponse, requestId: string, status: number, body: unknown): void {
     const text = JSON.stringify(body);
@@ -53,16 +58,20 @@ export function createWebhookEndpoint(options: WebhookEndpointOptions): RequestL
     response.end(text);
   }
 
-  function sendError(response: ServerResponse, requestId: string, code: ErrorCode, message: string): void {
-    send(response, requestId, httpStatusByErrorCode[code], {
-      error: { code, message, request_id: requestId },
-    });
+  function sendError(response: ServerResponse, requestId: string, rendered: RenderedError): void {
+    if (rendered.retryAfterSeconds !== undefined)
+      response.setHeader('retry-after', rendered.retryAfterSeconds);
+    send(response, requestId, rendered.statusCode, errorBody(rendered, requestId));
   }
 
   function refuseTooLarge(response: ServerResponse, requestId: string): void {
     // The rest of the body is not read: the connection is closed after the answer.
     response.setHeader('connection', 'close');
-    sendError(response, requestId, 'payload_too_large', 'Request body is too large');
+    sendError(response, requestId, {
+      statusCode: httpStatusByErrorCode.payload_too_large,
+      code: 'payload_too_large',
+      message: 'Request body is too large',
+    });
   }
 
   async function store(request: IncomingMessage, response: ServerResponse, requestId: string, body: Buffer) {
@@ -70,21 +79,27 @@ export function createWebhookEndpoint(options: WebhookEndpointOptions): RequestL
     try {
       const signature = Array.isArray(header) ? header.join(',') : header;
       const result = await webhookIngest.receive(body, signature, requestId);
-      if (result.outcome === 'rejected') return sendError(response, requestId, 'bad_request', result.reason);
+      if (result.outcome === 'rejected') {
+        // Rendered directly, not from an AppError: a flood of forged deliveries should not pay for stack traces.
+        return sendError(response, requestId, {
+          statusCode: httpStatusByErrorCode.bad_request,
+          code: 'bad_request',
+          message: result.reason,
+        });
+      }
       send(response, requestId, 200, {
         received: true,
         event_id: result.eventId,
         duplicate: result.outcome === 'duplicate',
       });
     } catch (error) {
+      const rendered = renderError(error);
       // service_unavailable was logged by the ingest service, with the event's id; anything else is a bug.
-      if (!(error instanceof AppError)) {
-        logger.error({ err: error, request_id: requestId }, 'webhook request failed');
-      }
+      if (!(error instanceof AppError))
+        logFailedRequest(logger.child({ request_id: requestId }), error, rendered);
       // A failure while answering leaves nothing more to send (the sender sees the connection end).
       if (response.headersSent) return response.destroy();
-      if (error instanceof AppError) return sendError(response, requestId, error.code, error.message);
-      sendError(response, requestId, 'internal', 'Internal server error');
+      sendError(response, requestId, rendered);
     }
   }
 
@@ -92,8 +107,8 @@ export function createWebhookEndpoint(options: WebhookEndpointOptions): RequestL
     const startedAt = performance.now();
     const requestId = generateRequestId(request);
     response.once('finish', () => {
-      metrics.httpRequestDurationSeconds.observe(
-        { method: 'POST', route: WEBHOOK_PATH, status_code: String(response.statusCode) },
+      observeRequest(
+        { method: 'POST', route: WEBHOOK_PATH, statusCode: response.statusCode },
         (performance.now() - startedAt) / 1000,
       );
     });

@@ -9,7 +9,8 @@ import {
   type SignatureFailure,
 } from '../stripe/webhook-signature.js';
 import { createGroupCommitQueue } from './group-commit.js';
-import type { NewInboxEvent, Queryable } from './inbox/inbox-event.js';
+import type { Queryable } from '../db/queryable.js';
+import type { NewInboxEvent } from './inbox/inbox-event.js';
 import { insertEvents } from './inbox/insert-events.js';
 import type { WebhookMetrics } from './webhook-metrics.js';
 

@@ -1,5 +1,6 @@
-// Webhook and inbox metrics, on the app's registry (observability/metrics.ts).
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+// Webhook and inbox metrics (declared as every metric is: observability/metrics.ts).
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { defineMetrics } from '../observability/metrics.js';
 
 export interface WebhookMetrics {
   received: Counter<'type' | 'outcome'>;
@@ -12,60 +13,51 @@ export interface WebhookMetrics {
   sweepEventsInserted: Counter;
 }
 
-const cache = new WeakMap<Registry, WebhookMetrics>();
-
-/** The webhook metrics of a registry, created on first use (the API and the worker share one definition). */
-export function webhookMetricsFor(registry: Registry): WebhookMetrics {
-  const existing = cache.get(registry);
-  if (existing !== undefined) return existing;
-  const registers = [registry];
-  const metrics: WebhookMetrics = {
-    received: new Counter({
-      name: 'webhook_events_received_total',
-      help: 'Webhook deliveries answered, by event type and outcome (accepted, duplicate, rejected, unavailable).',
-      labelNames: ['type', 'outcome'],
-      registers,
-    }),
-    processed: new Counter({
-      name: 'webhook_events_processed_total',
-      help: 'Inbox events handled by workers, by type and outcome (processed, ignored, failed, dead, skipped).',
-      labelNames: ['type', 'outcome'],
-      registers,
-    }),
-    applyLagSeconds: new Histogram({
-      name: 'webhook_apply_lag_seconds',
-      help: "Time from the event's creation at Stripe to its effects being committed here.",
-      labelNames: ['type'],
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21_600, 86_400],
-      registers,
-    }),
-    inboxPending: new Gauge({
-      name: 'webhook_inbox_pending',
-      help: 'Inbox events not yet applied (pending, processing or failed awaiting retry).',
-      registers,
-    }),
-    inboxOldestPendingAgeSeconds: new Gauge({
-      name: 'webhook_inbox_oldest_pending_age_seconds',
-      help: 'Age of the oldest inbox event not yet applied (0 when none).',
-      registers,
-    }),
-    inboxDead: new Gauge({
-      name: 'webhook_inbox_dead',
-      help: 'Inbox events that exhausted their attempts and wait for a replay.',
-      registers,
-    }),
-    sweepRuns: new Counter({
-      name: 'webhook_sweep_runs_total',
-      help: "Missed-event sweeps over Stripe's Events API, by outcome (succeeded, rate_limited, failed).",
-      labelNames: ['outcome'],
-      registers,
-    }),
-    sweepEventsInserted: new Counter({
-      name: 'webhook_sweep_events_inserted_total',
-      help: 'Events the sweep found missing from the inbox and inserted.',
-      registers,
-    }),
-  };
-  cache.set(registry, metrics);
-  return metrics;
-}
+/** The webhook metrics of a registry (the API and the worker share one definition). */
+export const webhookMetricsFor = defineMetrics((registers): WebhookMetrics => ({
+  received: new Counter({
+    name: 'webhook_events_received_total',
+    help: 'Webhook deliveries answered, by event type and outcome (accepted, duplicate, rejected, unavailable).',
+    labelNames: ['type', 'outcome'],
+    registers,
+  }),
+  processed: new Counter({
+    name: 'webhook_events_processed_total',
+    help: 'Inbox events handled by workers, by type and outcome (processed, ignored, failed, dead, skipped).',
+    labelNames: ['type', 'outcome'],
+    registers,
+  }),
+  applyLagSeconds: new Histogram({
+    name: 'webhook_apply_lag_seconds',
+    help: "Time from the event's creation at Stripe to its effects being committed here.",
+    labelNames: ['type'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600, 21_600, 86_400],
+    registers,
+  }),
+  inboxPending: new Gauge({
+    name: 'webhook_inbox_pending',
+    help: 'Inbox events not yet applied (pending, processing or failed awaiting retry).',
+    registers,
+  }),
+  inboxOldestPendingAgeSeconds: new Gauge({
+    name: 'webhook_inbox_oldest_pending_age_seconds',
+    help: 'Age of the oldest inbox event not yet applied (0 when none).',
+    registers,
+  }),
+  inboxDead: new Gauge({
+    name: 'webhook_inbox_dead',
+    help: 'Inbox events that exhausted their attempts and wait for a replay.',
+    registers,
+  }),
+  sweepRuns: new Counter({
+    name: 'webhook_sweep_runs_total',
+    help: "Missed-event sweeps over Stripe's Events API, by outcome (succeeded, rate_limited, failed).",
+    labelNames: ['outcome'],
+    registers,
+  }),
+  sweepEventsInserted: new Counter({
+    name: 'webhook_sweep_events_inserted_total',
+    help: 'Events the sweep found missing from the inbox and inserted.',
+    registers,
+  }),
+}));

@@ -6,7 +6,7 @@ import type { EntitlementsService } from '../../entitlements/entitlements.servic
 import type { InvoicesService } from '../../invoices/invoices.service.js';
 import type { OrdersService } from '../../orders/orders.service.js';
 import type { SubscriptionsService } from '../../subscriptions/subscriptions.service.js';
-import { applyNewestVersion } from '../../stripe/object-versions.repo.js';
+import { applyNewestVersion } from '../../stripe-mirror/object-versions.js';
 import type { HandlerContext, StripeEvent } from './event-handler.js';
 
 export interface HandlerServices {
@@ -18,6 +18,13 @@ export interface HandlerServices {
   invoices: InvoicesService;
   entitlements: EntitlementsService;
 }
+
+/** What an event type does, given the services it applies the event through (handler-registry.ts binds them). */
+export type EventEffect = (
+  services: HandlerServices,
+  event: StripeEvent,
+  context: HandlerContext,
+) => Promise<void>;
 
 /** The id of the event's object (every Stripe object has one, in every API version). */
 export function objectIdOf(event: StripeEvent): string {
@@ -60,12 +67,11 @@ export async function syncSubscriptionAndEntitlements(
   stripeSubscriptionId: string,
   context: HandlerContext,
 ): Promise<void> {
-  const transaction = { client: context.client };
   await context.recordEffect('subscription.sync');
-  const record = await services.subscriptions.syncSubscription(stripeSubscriptionId, transaction);
+  const record = await services.subscriptions.syncSubscription(context.client, stripeSubscriptionId);
   if (record?.customer_id != null) {
     await context.recordEffect('entitlements.recompute');
-    await services.entitlements.recomputeForCustomer(record.customer_id, transaction);
+    await services.entitlements.recomputeForCustomer(context.client, record.customer_id);
   }
 }
 
@@ -76,5 +82,5 @@ export async function recomputeEntitlementsOf(
 ): Promise<void> {
   if (customerId === null) return;
   await context.recordEffect('entitlements.recompute');
-  await services.entitlements.recomputeForCustomer(customerId, { client: context.client });
+  await services.entitlements.recomputeForCustomer(context.client, customerId);
 }

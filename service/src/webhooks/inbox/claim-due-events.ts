@@ -2,7 +2,9 @@
 // rows whose lease ran out (their worker died). SKIP LOCKED lets many workers claim at once without waiting on
 // or double-claiming each other's rows. Each claim counts as an attempt, so an event that crashes its worker
 // every time still reaches the dead letters.
-import type { ClaimedEvent, Queryable } from './inbox-event.js';
+import type { Queryable } from '../../db/queryable.js';
+import type { ClaimedEvent } from './inbox-event.js';
+import { inboxStatusSql, WAITING_STATUSES } from './inbox-statuses.js';
 
 export async function claimDueEvents(
   db: Queryable,
@@ -18,13 +20,13 @@ export async function claimDueEvents(
   }>(
     `WITH due AS (
        SELECT id FROM stripe_events
-        WHERE status IN ('pending', 'processing', 'failed') AND run_at <= now()
+        WHERE status IN (${inboxStatusSql(...WAITING_STATUSES)}) AND run_at <= now()
         ORDER BY run_at
         LIMIT $2
         FOR UPDATE SKIP LOCKED
      )
      UPDATE stripe_events AS event
-        SET status = 'processing',
+        SET status = ${inboxStatusSql('processing')},
             attempts = event.attempts + 1,
             locked_by = $1,
             locked_until = now() + make_interval(secs => $3::double precision / 1000),

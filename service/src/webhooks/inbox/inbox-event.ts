@@ -7,12 +7,8 @@
 //   complete  the event's effects committed together with status processed (or ignored: no handler for its type).
 //   fail      the error is stored on the row; retried after an exponential, jittered delay; dead after max attempts.
 //   release   a stopping worker hands back claimed rows it has not started, as if never claimed.
-import type pg from 'pg';
+import type { InboxStatus } from './inbox-statuses.js';
 
-/** A pool or a transaction's client: anything that runs a query. */
-export type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
-
-export type InboxStatus = 'pending' | 'processing' | 'processed' | 'failed' | 'dead' | 'ignored';
 export type InboxSource = 'webhook' | 'sweep' | 'replay';
 
 export interface NewInboxEvent {

@@ -3,7 +3,8 @@
 // resend is never swallowed as a duplicate; any other existing event is left as it is.
 // VALUES with one parameter per field, not unnest(arrays): the payloads travel as they are, without the
 // array-literal escaping of every quote in a 5 KB JSON body on both sides.
-import type { NewInboxEvent, Queryable } from './inbox-event.js';
+import type { Queryable } from '../../db/queryable.js';
+import type { NewInboxEvent } from './inbox-event.js';
 
 const COLUMNS = 7;
 

@@ -1,5 +1,7 @@
 // Lists inbox events newest first, by status and type, a page at a time (cursor: the last event id seen).
-import type { InboxEventRecord, InboxStatus, Queryable } from './inbox-event.js';
+import type { Queryable } from '../../db/queryable.js';
+import type { InboxEventRecord } from './inbox-event.js';
+import type { InboxStatus } from './inbox-statuses.js';
 
 const SUMMARY_COLUMNS = `id, type, api_version, stripe_created, livemode, source, status, attempts, run_at, locked_by,
   locked_until, last_error, error_history, received_at, processed_at`;

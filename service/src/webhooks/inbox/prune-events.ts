@@ -1,6 +1,7 @@
 // Retention: deletes applied (processed or ignored) events older than the retention, with their ledger rows, a
 // bounded batch at a time. Dead, failed and pending events are never pruned.
-import type { Queryable } from './inbox-event.js';
+import type { Queryable } from '../../db/queryable.js';
+import { APPLIED_STATUSES, inboxStatusSql } from './inbox-statuses.js';
 
 export async function pruneEvents(
   db: Queryable,
@@ -9,7 +10,7 @@ export async function pruneEvents(
   const result = await db.query(
     `WITH old AS (
        SELECT id FROM stripe_events
-        WHERE status IN ('processed', 'ignored')
+        WHERE status IN (${inboxStatusSql(...APPLIED_STATUSES)})
           AND processed_at < now() - make_interval(days => $1::int)
         LIMIT $2
      ), ledger AS (

@@ -5,10 +5,10 @@
 import type { Pool } from '../../db/pool.js';
 import type { Logger } from '../../observability/logger.js';
 import type { StripeGateway } from '../../stripe/gateway.js';
+import { forEachStripePage, isRateLimited } from '../../stripe/stripe-list-paging.js';
 import type { NewInboxEvent } from '../inbox/inbox-event.js';
 import { insertEvents } from '../inbox/insert-events.js';
 import type { WebhookMetrics } from '../webhook-metrics.js';
-import { fetchPageWithinRateLimits, RateLimitedError } from './stripe-paging.js';
 import { findSyncCursor, saveSyncCursor } from './sync-cursors.js';
 
 export const SWEEP_CURSOR = 'events_sweep';
@@ -42,32 +42,26 @@ export async function sweepMissedEvents(options: {
   let inserted = 0;
   let newest = newestSeen ?? createdGte;
   try {
-    for (let startingAfter: string | undefined; ;) {
-      const page = await fetchPageWithinRateLimits(() =>
-        options.stripe.listEvents({
-          createdGte,
-          limit: 100,
-          ...(startingAfter === undefined ? {} : { startingAfter }),
-        }),
-      );
-      const events: NewInboxEvent[] = page.data.map((event) => ({
-        id: event.id,
-        type: event.type,
-        apiVersion: event.api_version ?? null,
-        created: event.created,
-        livemode: event.livemode,
-        payload: JSON.stringify(event),
-        source: 'sweep',
-      }));
-      const outcomes = await insertEvents(pool, events, { requeueDead: false });
-      listed += events.length;
-      inserted += outcomes.size;
-      for (const event of events) newest = Math.max(newest, event.created);
-      startingAfter = page.data.at(-1)?.id;
-      if (!page.has_more || startingAfter === undefined) break;
-    }
+    await forEachStripePage(
+      (request) => options.stripe.listEvents({ ...request, createdGte }),
+      async (page) => {
+        const events: NewInboxEvent[] = page.map((event) => ({
+          id: event.id,
+          type: event.type,
+          apiVersion: event.api_version ?? null,
+          created: event.created,
+          livemode: event.livemode,
+          payload: JSON.stringify(event),
+          source: 'sweep',
+        }));
+        const outcomes = await insertEvents(pool, events, { requeueDead: false });
+        listed += events.length;
+        inserted += outcomes.size;
+        for (const event of events) newest = Math.max(newest, event.created);
+      },
+    );
   } catch (error) {
-    const outcome = error instanceof RateLimitedError ? 'rate_limited' : 'failed';
+    const outcome = isRateLimited(error) ? 'rate_limited' : 'failed';
     const message = error instanceof Error ? error.message : String(error);
     await saveSyncCursor(pool, SWEEP_CURSOR, { outcome, error: message });
     metrics.sweepRuns.inc({ outcome });

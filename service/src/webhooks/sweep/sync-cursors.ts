@@ -1,5 +1,5 @@
 // The sweep's and the backfill's cursors (table sync_cursors): where each job got to, and how its last run ended.
-import type { Queryable } from '../inbox/inbox-event.js';
+import type { Queryable } from '../../db/queryable.js';
 
 export interface SyncCursor {
   name: string;
