@@ -1,5 +1,6 @@
 // The library API: startEmulator() and what a running emulator offers.
 import pino from 'pino';
+import { catchUpGlobalClock } from './billing/time-engine.js';
 import { emulatorSummary } from './core/summary.js';
 import { CURRENT_API_VERSION } from './versions/api-versions.js';
 import { attachPersistence, type Persistence } from './core/persistence.js';
@@ -141,6 +142,16 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   context.baseUrl = `http://${urlHost(options.host ?? '127.0.0.1')}:${port}`;
   const webhooks = context.webhooks;
+  // Wall time moves the global clock: what falls due (a trial's notice, a bank debit settling) happens within a
+  // second even when no API request comes to trigger the catch-up.
+  const clockTicks = setInterval(() => {
+    try {
+      catchUpGlobalClock(context);
+    } catch (error) {
+      logger.error({ err: error }, 'time engine failed on the global clock');
+    }
+  }, 1000);
+  clockTicks.unref();
   return {
     url: context.baseUrl,
     port,
@@ -160,6 +171,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     summary: () => emulatorSummary(context),
     seeded,
     close: async () => {
+      clearInterval(clockTicks);
       webhooks.close();
       await app.close();
       persistence?.flush();

@@ -10,9 +10,11 @@ import { registerHealthRoutes } from './health/health.routes.js';
 import type { AppInstance } from './http/app-instance.js';
 import { registerConnectionDraining } from './http/connection-draining.js';
 import { registerErrorHandler } from './http/error-handler.js';
+import { createClientErrorHandler, sendFrameworkError } from './http/framework-errors.js';
 import { logCompletedRequest } from './http/request-log.js';
 import { REQUEST_ID_HEADER, generateRequestId, registerRequestIdHeader } from './http/request-id.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
+import { registerStringRule } from './http/string-rule.js';
 import { createApiServer, watchCertificate } from './http/tls.js';
 import { registerHttpMetrics } from './observability/http-metrics.js';
 import { registerAdminEventRoutes } from './admin/admin-events.routes.js';
@@ -54,18 +56,28 @@ export function buildApp(dependencies: Dependencies): AppInstance {
     requestIdHeader: false,
     logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: true }),
     bodyLimit: http.bodyLimitBytes,
+    // A path parameter may be as long as its schema allows (external ids: 255 characters, percent-encoded up to
+    // three times that); longer ones get 414 from the router.
+    routerOptions: { maxParamLength: 1024 },
     // Stripe's webhooks are answered by node:http ahead of the app (webhooks/webhook-endpoint.ts says why);
     // every other request is the app's. With a server factory, the server's timeouts are set here.
     serverFactory: (appHandler) => {
-      const server = createApiServer((request, response) => {
-        if (isWebhookRequest(request)) webhookEndpoint(request, response);
-        else appHandler(request, response);
-      }, http.tls);
-      server.requestTimeout = http.requestTimeoutMs;
+      const server = createApiServer(
+        serverTimeouts(http.requestTimeoutMs),
+        (request, response) => {
+          if (isWebhookRequest(request)) webhookEndpoint(request, response);
+          else appHandler(request, response);
+        },
+        http.tls,
+      );
       server.keepAliveTimeout = http.keepAliveTimeoutMs;
       server.setTimeout(http.connectionTimeoutMs);
       return server;
     },
+    // Errors raised before our routes (bad percent-encoding, a too long parameter, header overflow, request
+    // timeout) are answered in our error shape too.
+    frameworkErrors: sendFrameworkError,
+    clientErrorHandler: createClientErrorHandler(dependencies.logger),
     // While draining, requests already on an open connection are served (with Connection: close) instead of
     // getting Fastify's own 503 body; readiness already tells the load balancer to go elsewhere.
     return503OnClosing: false,
@@ -85,8 +97,8 @@ export function buildApp(dependencies: Dependencies): AppInstance {
   const authenticators = { apiKeys: dependencies.apiKeys, customerTokens: dependencies.customerTokens };
 
   // What every route has: its request id echoed, metrics, one log line, Connection: close while draining, the
-  // one error shape, browser security headers and CORS. Hooks are callback-style: an async hook costs a promise
-  // on every request.
+  // one error shape, one rule for the strings it accepts (no NUL, no lone surrogate), browser security headers
+  // and CORS. Hooks are callback-style: an async hook costs a promise on every request.
   registerRequestIdHeader(app);
   registerHttpMetrics(app, dependencies.metrics);
   app.addHook('onResponse', logCompletedRequest);
@@ -94,6 +106,7 @@ export function buildApp(dependencies: Dependencies): AppInstance {
   registerErrorHandler(app, async (request) =>
     /^\/v1(\/|\?|$)/.test(request.url) ? authenticateUnmatched(request, authenticators) : undefined,
   );
+  registerStringRule(app);
   registerSecurityHeaders(app);
   void app.register(cors, {
     origin: http.corsAllowedOrigins.length > 0 ? http.corsAllowedOrigins : false,
@@ -133,4 +146,18 @@ export function buildApp(dependencies: Dependencies): AppInstance {
   });
 
   return app;
+}
+
+/**
+ * HTTP_REQUEST_TIMEOUT_MS for the whole request, headers and body alike (the webhook endpoint reads its body
+ * from the same parser). node:http enforces both limits only when it checks its connections, every 30 s by
+ * default, which let slow clients hold a request for up to twice the limit; checking ten times per limit keeps
+ * the overshoot at a tenth.
+ */
+function serverTimeouts(requestTimeoutMs: number) {
+  return {
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(requestTimeoutMs / 10))),
+  };
 }

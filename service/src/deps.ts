@@ -156,6 +156,7 @@ export async function createDependencies({
     pool,
     cache: entitlementCache,
     pastDueGraceHours: config.entitlements.pastDueGraceHours,
+    maxStalenessMs: config.entitlements.maxStalenessSeconds * 1000,
   });
   const eventHandlers = createHandlerRegistry({
     catalog,

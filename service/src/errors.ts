@@ -14,14 +14,18 @@ export const httpStatusByErrorCode = {
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
+  request_timeout: 408,
   conflict: 409,
   payload_too_large: 413,
+  uri_too_long: 414,
   unsupported_media_type: 415,
   unprocessable_entity: 422,
   rate_limited: 429,
+  request_header_fields_too_large: 431,
   internal: 500,
   upstream_failed: 502,
   service_unavailable: 503,
+  database_unavailable: 503,
   stripe_unavailable: 503,
   stripe_rate_limited: 503,
   upstream_timeout: 504,
@@ -66,16 +70,22 @@ export function errorCodeForStatus(statusCode: number): ErrorCode {
       return 'not_found';
     case 405:
       return 'method_not_allowed';
+    case 408:
+      return 'request_timeout';
     case 409:
       return 'conflict';
     case 413:
       return 'payload_too_large';
+    case 414:
+      return 'uri_too_long';
     case 415:
       return 'unsupported_media_type';
     case 422:
       return 'unprocessable_entity';
     case 429:
       return 'rate_limited';
+    case 431:
+      return 'request_header_fields_too_large';
     case 502:
       return 'upstream_failed';
     case 503:

@@ -2,6 +2,7 @@
 // jobs. Several may run against one database; they coordinate only through row locks. Needs DATABASE_URL.
 import { loadConfigOrExit } from './config/load-config.js';
 import { applyMigrations } from './db/migrations.js';
+import { waitForDatabase } from './db/wait-for-database.js';
 import { closeDependencies, createDependencies } from './deps.js';
 import { createLogger } from './observability/logger.js';
 import { buildMetricsApp } from './observability/metrics-app.js';
@@ -13,6 +14,7 @@ const logger = createLogger({ ...config.log, secrets: config.secrets }).child({ 
 const shutdown = installGracefulShutdown({ logger, drainTimeoutMs: config.shutdown.timeoutMs });
 
 async function run(databaseUrl: string): Promise<void> {
+  await waitForDatabase({ databaseUrl, timeoutMs: config.database.startupTimeoutMs, logger });
   if (config.database.migrateOnStart) await applyMigrations({ databaseUrl, logger });
   const dependencies = await createDependencies({ config, logger, databaseUrl });
   shutdown.onShutdown('database pool', () => closeDependencies(dependencies));

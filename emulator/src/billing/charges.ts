@@ -40,6 +40,8 @@ export interface ChargeInput {
   decline?: CardDecline;
   receiptEmail: string | null;
   now: number;
+  /** Manual capture: the card is authorized (`succeeded`, `paid`) but not captured until the capture call. */
+  uncaptured?: boolean;
 }
 
 /** A charge as Stripe records one attempt of a payment intent, with its balance transaction once it succeeded. */
@@ -92,17 +94,25 @@ export function createCharge(context: EmulatorContext, input: ChargeInput): Char
     transfer_data: null,
     transfer_group: null,
   };
-  if (succeeded) markChargeSucceeded(context, charge, input.now);
+  if (succeeded && input.uncaptured) {
+    charge.captured = false;
+    charge.amount_captured = 0;
+  } else if (succeeded) markChargeSucceeded(context, charge, input.now);
   charges(context).insert(charge);
   return charge;
 }
 
-/** Marks a (pending) charge succeeded and books its balance transaction. */
-export function markChargeSucceeded(context: EmulatorContext, charge: Charge, now: number): void {
+/** Marks a (pending or uncaptured) charge succeeded and captured, and books its balance transaction. */
+export function markChargeSucceeded(
+  context: EmulatorContext,
+  charge: Charge,
+  now: number,
+  amountCaptured = charge.amount,
+): void {
   charge.status = 'succeeded';
   charge.paid = true;
   charge.captured = true;
-  charge.amount_captured = charge.amount;
+  charge.amount_captured = amountCaptured;
   charge.outcome = outcomeFor('succeeded');
   charge.balance_transaction = createBalanceTransaction(context, {
     amount: charge.amount,
@@ -194,6 +204,10 @@ function outcomeFor(status: Charge['status'], decline?: CardDecline): Record<str
 }
 
 function paymentMethodDetails(paymentMethod: PaymentMethod, amount: number): Record<string, unknown> {
+  if (paymentMethod.type === 'customer_balance') return { type: 'customer_balance', customer_balance: {} };
+  if (paymentMethod.type === 'sepa_debit') {
+    return { type: 'sepa_debit', sepa_debit: { ...paymentMethod.sepa_debit, mandate: null } };
+  }
   if (paymentMethod.type === 'us_bank_account') {
     return {
       type: 'us_bank_account',

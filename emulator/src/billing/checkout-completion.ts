@@ -32,6 +32,8 @@ export interface CheckoutPayment {
   card?: { number: string; exp_month?: number; exp_year?: number };
   /** A US bank account number: 000123456789 settles successfully, 000111111113 fails (async payment). */
   bankAccount?: string;
+  /** A payment method made beforehand (the payment page's confirm call). */
+  paymentMethod?: PaymentMethod;
   email?: string | null;
   name?: string | null;
 }
@@ -178,6 +180,7 @@ function paymentMethodFrom(
   email: string | null,
   now: number,
 ): PaymentMethod {
+  if (payment.paymentMethod) return payment.paymentMethod;
   if (payment.bankAccount) return createBankPaymentMethod(context, payment.bankAccount, now);
   if (!payment.card) throw missingParam('card');
   return createCardPaymentMethod(
@@ -189,7 +192,7 @@ function paymentMethodFrom(
 
 function wouldDecline(context: EmulatorContext, paymentMethod: PaymentMethod): boolean {
   const card = behaviourOf(context, paymentMethod.id).card;
-  return card?.behaviour === 'declines';
+  return card?.behaviour === 'declines' || card?.behaviour === 'attaches_then_declines';
 }
 
 function paymentIntentFor(

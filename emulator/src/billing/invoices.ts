@@ -114,6 +114,11 @@ export interface InvoiceInput {
   clock: ClockId;
   /** Drafts of renewals finalize an hour later, as Stripe's do; others finalize at once. */
   finalizesAt?: number | null;
+  /** Invoices made with `POST /v1/invoices`: how they are collected and whether Stripe advances them. */
+  collectionMethod?: 'charge_automatically' | 'send_invoice';
+  daysUntilDue?: number | null;
+  autoAdvance?: boolean;
+  metadata?: Record<string, string>;
 }
 
 /** A draft invoice with its lines and the `invoice.created` event. */
@@ -148,11 +153,11 @@ export function buildInvoice(context: EmulatorContext, input: InvoiceInput, id: 
     application: null,
     attempt_count: 0,
     attempted: false,
-    auto_advance: true,
+    auto_advance: input.autoAdvance ?? true,
     automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
     automatically_finalizes_at: input.finalizesAt ?? null,
     billing_reason: input.billingReason,
-    collection_method: 'charge_automatically',
+    collection_method: input.collectionMethod ?? 'charge_automatically',
     confirmation_secret: null,
     created: now,
     currency: input.currency,
@@ -171,7 +176,7 @@ export function buildInvoice(context: EmulatorContext, input: InvoiceInput, id: 
     default_tax_rates: [],
     description: input.description ?? null,
     discounts: [],
-    due_date: null,
+    due_date: input.daysUntilDue ? now + input.daysUntilDue * 86_400 : null,
     effective_at: null,
     ending_balance: null,
     footer: null,
@@ -189,7 +194,7 @@ export function buildInvoice(context: EmulatorContext, input: InvoiceInput, id: 
       url: `/v1/invoices/${id}/lines`,
     },
     livemode: false,
-    metadata: {},
+    metadata: { ...(input.metadata ?? {}) },
     next_payment_attempt: null,
     number: null,
     on_behalf_of: null,

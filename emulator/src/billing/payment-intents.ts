@@ -3,6 +3,7 @@ import type { EmulatorContext } from '../core/context.js';
 import { StripeError, type StripeErrorFields } from '../core/errors.js';
 import { newClientSecret, newId } from '../core/ids.js';
 import type { StripeObject } from '../core/store.js';
+import { openDispute } from './disputes.js';
 import { createCharge, markChargeFailed, markChargeSucceeded, charges, type Charge } from './charges.js';
 import {
   behaviourOf,
@@ -28,6 +29,7 @@ export interface PaymentIntent extends StripeObject {
     | 'requires_payment_method'
     | 'requires_confirmation'
     | 'requires_action'
+    | 'requires_capture'
     | 'processing'
     | 'succeeded'
     | 'canceled';
@@ -73,6 +75,7 @@ export interface PaymentIntentInput {
   paymentMethod?: string | null;
   receiptEmail?: string | null;
   setupFutureUsage?: string | null;
+  captureMethod?: 'automatic' | 'automatic_async' | 'manual';
   clock: ClockId;
 }
 
@@ -90,7 +93,7 @@ export function createPaymentIntent(context: EmulatorContext, input: PaymentInte
     automatic_payment_methods: null,
     canceled_at: null,
     cancellation_reason: null,
-    capture_method: 'automatic',
+    capture_method: input.captureMethod ?? 'automatic',
     client_secret: newClientSecret(id),
     confirmation_method: 'automatic',
     created: nowOn(context, input.clock),
@@ -158,9 +161,7 @@ export function confirmPaymentIntent(
   }
 
   const card = behaviour.card;
-  const declines =
-    card?.behaviour === 'declines' ||
-    (card?.behaviour === 'fails_after_first' && behaviour.successfulCharges > 0);
+  const declines = card?.behaviour === 'declines' || card?.behaviour === 'attaches_then_declines';
   const chargeStatus: Charge['status'] = declines
     ? 'failed'
     : behaviour.bankOutcome
@@ -179,6 +180,7 @@ export function confirmPaymentIntent(
     ...(decline ? { decline } : {}),
     receiptEmail: paymentIntent.receipt_email as string | null,
     now,
+    uncaptured: paymentIntent.capture_method === 'manual',
   });
   paymentIntent.latest_charge = charge.id;
 
@@ -193,8 +195,34 @@ export function confirmPaymentIntent(
     emitOn(context, clock, 'charge.pending', charge);
     return { status: 'processing', charge };
   }
+  if (paymentIntent.capture_method === 'manual') {
+    // Authorized only: the amount waits to be captured (`POST /v1/payment_intents/:id/capture`).
+    paymentIntent.status = 'requires_capture';
+    paymentIntent.amount_capturable = paymentIntent.amount;
+    emitOn(context, clock, 'charge.succeeded', charge);
+    emitOn(context, clock, 'payment_intent.amount_capturable_updated', paymentIntent);
+    return { status: 'succeeded', charge };
+  }
   succeedPaymentIntent(context, paymentIntent, charge, clock);
   return { status: 'succeeded', charge };
+}
+
+/** Captures an authorized payment in full or in part (`amount_to_capture`): `charge.captured`, then succeeded. */
+export function capturePaymentIntent(
+  context: EmulatorContext,
+  paymentIntent: PaymentIntent,
+  amountToCapture: number,
+  clock: ClockId,
+): void {
+  const charge = paymentIntent.latest_charge ? charges(context).get(paymentIntent.latest_charge) : undefined;
+  if (!charge) throw new Error(`payment intent ${paymentIntent.id} has no charge to capture`);
+  const before = { captured: charge.captured, amount_captured: charge.amount_captured };
+  markChargeSucceeded(context, charge, nowOn(context, clock), amountToCapture);
+  paymentIntent.amount_capturable = 0;
+  emitOn(context, clock, 'charge.captured', charge, before);
+  paymentIntent.status = 'succeeded';
+  paymentIntent.amount_received = amountToCapture;
+  emitOn(context, clock, 'payment_intent.succeeded', paymentIntent);
 }
 
 function succeedPaymentIntent(
@@ -208,6 +236,10 @@ function succeedPaymentIntent(
   if (paymentIntent.payment_method) recordSuccessfulCharge(context, paymentIntent.payment_method);
   emitOn(context, clock, 'charge.succeeded', charge);
   emitOn(context, clock, 'payment_intent.succeeded', paymentIntent);
+  const dispute = paymentIntent.payment_method
+    ? behaviourOf(context, paymentIntent.payment_method).card?.dispute
+    : undefined;
+  if (dispute) openDispute(context, charge, dispute, clock);
 }
 
 function failPaymentIntent(

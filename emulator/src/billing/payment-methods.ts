@@ -11,10 +11,11 @@ export interface PaymentMethod extends StripeObject {
   object: 'payment_method';
   created: number;
   customer: string | null;
-  type: 'card' | 'us_bank_account';
+  type: 'card' | 'us_bank_account' | 'sepa_debit' | 'customer_balance';
   metadata: Record<string, string>;
   card?: Record<string, unknown>;
   us_bank_account?: Record<string, unknown>;
+  sepa_debit?: Record<string, unknown>;
   billing_details: Record<string, unknown>;
 }
 
@@ -23,6 +24,8 @@ export interface PaymentBehaviour {
   card?: TestCard;
   /** Bank debits settle later: `succeeds` or `fails` once processing ends. */
   bankOutcome?: 'succeeds' | 'fails';
+  /** Seconds a bank debit stays processing (default: BANK_DEBIT_SETTLE_SECONDS). */
+  settleAfterSeconds?: number;
   successfulCharges: number;
 }
 
@@ -30,6 +33,14 @@ const behaviourMap = sideData('payment_method_behaviours', () => new Map<string,
 
 export function paymentMethods(context: EmulatorContext) {
   return context.state.table<PaymentMethod>('payment_method');
+}
+
+export function setPaymentBehaviour(
+  context: EmulatorContext,
+  paymentMethodId: string,
+  behaviour: PaymentBehaviour,
+): void {
+  behaviourMap(context).set(paymentMethodId, behaviour);
 }
 
 export function behaviourOf(context: EmulatorContext, paymentMethodId: string): PaymentBehaviour {
@@ -148,6 +159,14 @@ export function attachPaymentMethod(
 ): void {
   context.state.table('customer').get(customerId, 'customer');
   if (paymentMethod.customer === customerId) return;
+  // Stripe checks a card with its issuer when it is attached: a declining test card fails here already.
+  const card = behaviourOf(context, paymentMethod.id).card;
+  if (card?.behaviour === 'declines' && card.decline) {
+    throw new StripeError(402, 'card_error', card.decline.message, {
+      code: card.decline.code,
+      decline_code: card.decline.decline_code,
+    });
+  }
   if (paymentMethod.customer) {
     throw invalidRequest(
       'The payment method you provided has already been attached to a customer.',

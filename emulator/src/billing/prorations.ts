@@ -16,10 +16,11 @@ export interface InvoiceItem extends StripeObject {
   invoice: string | null;
   proration: boolean;
   period: { start: number; end: number };
+  /** Null for a standalone item (`POST /v1/invoiceitems` without a subscription). */
   parent: {
     type: 'subscription_details';
     subscription_details: { subscription: string; subscription_item: string | null };
-  };
+  } | null;
   pricing: {
     type: 'price_details';
     price_details: { price: string; product: string };
@@ -158,7 +159,7 @@ export function takePendingInvoiceItems(context: EmulatorContext, subscription: 
     quantity: item.quantity,
     period: item.period,
     subscription: subscription.id,
-    subscriptionItem: item.parent.subscription_details.subscription_item,
+    subscriptionItem: item.parent?.subscription_details.subscription_item ?? null,
     invoiceItem: item.id,
     proration: item.proration,
   }));
@@ -166,6 +167,8 @@ export function takePendingInvoiceItems(context: EmulatorContext, subscription: 
 
 export function pendingInvoiceItemsOf(context: EmulatorContext, subscriptionId: string): InvoiceItem[] {
   return invoiceItems(context)
-    .list((item) => item.invoice === null && item.parent.subscription_details.subscription === subscriptionId)
+    .list(
+      (item) => item.invoice === null && item.parent?.subscription_details.subscription === subscriptionId,
+    )
     .reverse();
 }

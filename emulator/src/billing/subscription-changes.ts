@@ -5,6 +5,7 @@ import type { Price } from '../resources/price-object.js';
 import { attemptInvoicePayment, finalizeInvoice } from './invoice-collection.js';
 import { createDraftInvoice, type Invoice, type LineDraft } from './invoices.js';
 import { addIntervals } from './periods.js';
+import { customerDefaultPaymentMethod } from './payment-methods.js';
 import {
   createPendingInvoiceItems,
   prorationLine,
@@ -244,6 +245,14 @@ export function endTrialNow(
   const recurring = subscription.items.data[0]?.price.recurring;
   if (subscription.status !== 'trialing' || !recurring) return [];
   subscription.trial_end = now;
+  const hasPaymentMethod = Boolean(
+    subscription.default_payment_method ?? customerDefaultPaymentMethod(context, subscription.customer),
+  );
+  // Without a payment method, the trial's end behaviour applies now as it would at the trial's end.
+  if (!hasPaymentMethod && subscription.trial_settings.end_behavior.missing_payment_method === 'pause') {
+    subscription.status = 'paused';
+    return [];
+  }
   subscription.status = 'active';
   restartBillingCycle(subscription, now);
   if (subscription.cancel_at_period_end) subscription.cancel_at = addIntervals(now, recurring, 1);

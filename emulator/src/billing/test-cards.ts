@@ -8,9 +8,14 @@ export interface TestCard {
   brand: 'visa' | 'mastercard' | 'amex';
   funding: 'credit' | 'debit';
   country: string;
-  /** What happens on a charge. `fails_after_first`: the first charge pays, every later one declines. */
-  behaviour: 'pays' | 'declines' | 'fails_after_first' | 'requires_action';
+  /**
+   * What happens on a charge. `declines`: the card is declined already when attached to a customer (and on any
+   * charge without one); `attaches_then_declines`: attaching succeeds, every charge declines.
+   */
+  behaviour: 'pays' | 'declines' | 'attaches_then_declines' | 'requires_action';
   decline?: CardDecline;
+  /** A succeeded charge is disputed at once: an inquiry or a fraudulent chargeback. */
+  dispute?: 'inquiry' | 'chargeback';
 }
 
 export interface CardDecline {
@@ -84,7 +89,7 @@ const CARDS: TestCard[] = [
     brand: 'visa',
     funding: 'credit',
     country: 'US',
-    behaviour: 'fails_after_first',
+    behaviour: 'attaches_then_declines',
     decline: GENERIC,
   },
   // 3D Secure required on every charge: off-session renewals need the customer (invoice.payment_action_required).
@@ -94,6 +99,32 @@ const CARDS: TestCard[] = [
     funding: 'credit',
     country: 'DE',
     behaviour: 'requires_action',
+  },
+  // 3D Secure 2 required on every charge, on and off session.
+  {
+    number: '4000000000003220',
+    brand: 'visa',
+    funding: 'credit',
+    country: 'US',
+    behaviour: 'requires_action',
+  },
+  // The charge succeeds, then the cardholder's bank opens an inquiry (a dispute `warning_needs_response`).
+  {
+    number: '4000000000001976',
+    brand: 'visa',
+    funding: 'credit',
+    country: 'US',
+    behaviour: 'pays',
+    dispute: 'inquiry',
+  },
+  // The charge succeeds, then the cardholder disputes it as fraudulent (`needs_response`).
+  {
+    number: '4000000000000259',
+    brand: 'visa',
+    funding: 'credit',
+    country: 'US',
+    behaviour: 'pays',
+    dispute: 'chargeback',
   },
 ];
 
@@ -110,7 +141,19 @@ const TOKENS: Record<string, string> = {
   pm_card_chargeDeclinedIncorrectCvc: '4000000000000127',
   pm_card_chargeCustomerFail: '4000000000000341',
   pm_card_authenticationRequired: '4000002760003184',
+  pm_card_visa_chargeDeclined: '4000000000000002',
+  pm_card_threeDSecure2Required: '4000000000003220',
+  pm_card_createDisputeInquiry: '4000000000001976',
+  pm_card_createDispute: '4000000000000259',
 };
+
+/**
+ * Card token test values (`tok_visa`), taken where a token is (`card[token]`, a customer's `source`): the same
+ * cards as the `pm_card_` values of the same name.
+ */
+const CARD_TOKENS: Record<string, string> = Object.fromEntries(
+  Object.entries(TOKENS).map(([token, number]) => [token.replace(/^pm_card_/, 'tok_'), number]),
+);
 
 export const INCORRECT_NUMBER: CardDecline = {
   code: 'incorrect_number',
@@ -128,7 +171,7 @@ export function findTestCard(rawNumber: string): TestCard | undefined {
 }
 
 export function cardNumberForToken(token: string): string | undefined {
-  return TOKENS[token];
+  return TOKENS[token] ?? CARD_TOKENS[token];
 }
 
 function passesLuhn(number: string): boolean {

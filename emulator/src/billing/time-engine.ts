@@ -18,6 +18,7 @@ import {
   TRIAL_WILL_END_NOTICE_SECONDS,
   updateSubscription,
 } from './subscription-lifecycle.js';
+import { behaviourOf } from './payment-methods.js';
 import { subscriptions } from './subscriptions.js';
 import { atMoment, clockOfCustomer, emitOn, type ClockId } from './time.js';
 import { upcomingRenewalNotice } from './upcoming-renewal.js';
@@ -130,7 +131,10 @@ function earliestDue(context: EmulatorContext, clock: ClockId, until: number): D
 
   for (const paymentIntent of paymentIntents(context).list((row) => row.status === 'processing')) {
     if (clockOfCustomer(context, paymentIntent.customer) !== clock) continue;
-    consider(paymentIntent.created + BANK_DEBIT_SETTLE_SECONDS, 4, () => {
+    const settleAfter = paymentIntent.payment_method
+      ? behaviourOf(context, paymentIntent.payment_method).settleAfterSeconds
+      : undefined;
+    consider(paymentIntent.created + (settleAfter ?? BANK_DEBIT_SETTLE_SECONDS), 4, () => {
       settleProcessingPayment(context, paymentIntent, clock);
       syncInvoiceWithPaymentIntent(context, paymentIntent, clock);
       notifyAsyncPaymentSettled(context, paymentIntent, clock);

@@ -18,6 +18,7 @@ export interface StripeErrorFields {
   decline_code?: string;
   doc_url?: string;
   payment_intent?: unknown;
+  setup_intent?: unknown;
   charge?: string;
 }
 

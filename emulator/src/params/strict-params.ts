@@ -19,7 +19,29 @@ const DERIVED = derivedSchemas as Record<string, ParamSchema>;
  * Endpoints the SDK has no method for (Stripe's private ones, which the Stripe CLI calls) declare their schema
  * here, in the same shape.
  */
-const UNLISTED_SCHEMAS: Record<string, ParamSchema> = {};
+const UNLISTED_SCHEMAS: Record<string, ParamSchema> = {
+  'GET /v1/payment_pages/:': {},
+  'POST /v1/payment_pages/:/confirm': {
+    expected_amount: true,
+    expected_payment_method_type: true,
+    payment_method: true,
+  },
+};
+
+/**
+ * Parameters the API still takes that the pinned SDK's types no longer list: `payment_method_types` (the SDK
+ * leaves it to automatic payment methods) and a customer's legacy `coupon`, both sent by the Stripe CLI's trigger
+ * recipes, which run without a `Stripe-Version`, in the account's default version.
+ */
+const UNTYPED_PARAMS: Record<string, ParamSchema> = {
+  'POST /v1/checkout/sessions': { payment_method_types: true },
+  'POST /v1/customers': { coupon: true },
+  'POST /v1/customers/:': { coupon: true },
+  'POST /v1/payment_intents': { payment_method_types: true },
+  'POST /v1/payment_intents/:': { payment_method_types: true },
+  'POST /v1/setup_intents': { payment_method_types: true },
+  'POST /v1/setup_intents/:': { payment_method_types: true },
+};
 
 /** `/v1/customers/:id/sources/:source` → `/v1/customers/:/sources/:`. */
 function schemaKey(method: string, url: string): string {
@@ -28,7 +50,9 @@ function schemaKey(method: string, url: string): string {
 
 export function paramSchemaFor(method: string, url: string): ParamSchema | undefined {
   const key = schemaKey(method, url);
-  return UNLISTED_SCHEMAS[key] ?? DERIVED[key];
+  const schema = UNLISTED_SCHEMAS[key] ?? DERIVED[key];
+  const untyped = UNTYPED_PARAMS[key];
+  return schema && untyped ? { ...schema, ...untyped } : schema;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
 } from '../billing/portal.js';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest, missingParam } from '../core/errors.js';
+import { previousAttributes } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import { paginate } from '../core/list.js';
 import {
@@ -36,7 +37,9 @@ export function registerBillingPortalRoutes(app: FastifyInstance, context: Emula
     if (!optionalHash(params, 'features')) throw missingParam('features');
     const configuration = newPortalConfiguration(context.clock.now(), false);
     applyConfigurationParams(context, configuration, params);
-    return configurations.insert(configuration);
+    configurations.insert(configuration);
+    context.events.emit('billing_portal.configuration.created', configuration);
+    return configuration;
   });
 
   app.get<{ Params: { id: string } }>('/v1/billing_portal/configurations/:id', async (request) =>
@@ -45,8 +48,15 @@ export function registerBillingPortalRoutes(app: FastifyInstance, context: Emula
 
   app.post<{ Params: { id: string } }>('/v1/billing_portal/configurations/:id', async (request) => {
     const configuration = configurations.get(request.params.id, 'configuration');
+    const before = structuredClone(configuration);
     applyConfigurationParams(context, configuration, requestParams(request));
-    configuration.updated = context.clock.now();
+    const changed = previousAttributes(before, configuration);
+    if (Object.keys(changed).length > 0) {
+      configuration.updated = context.clock.now();
+      context.events.emit('billing_portal.configuration.updated', configuration, {
+        previousAttributes: { ...changed, updated: before.updated },
+      });
+    }
     return configuration;
   });
 
@@ -90,7 +100,9 @@ export function registerBillingPortalRoutes(app: FastifyInstance, context: Emula
       return_url: returnUrl ?? null,
       url: `${context.baseUrl}/portal/${id}`,
     };
-    return sessions.insert(session);
+    sessions.insert(session);
+    context.events.emit('billing_portal.session.created', session);
+    return session;
   });
 }
 

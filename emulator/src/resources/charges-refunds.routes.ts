@@ -93,7 +93,11 @@ export function registerChargeAndRefundRoutes(app: FastifyInstance, context: Emu
     refund.metadata = applyMetadata(refund.metadata, params);
     const changed = previousAttributes(before, refund);
     const clock = clockOfCustomer(context, typeof refund.customer === 'string' ? refund.customer : null);
-    if (Object.keys(changed).length > 0) emitOn(context, clock, 'refund.updated', refund, changed);
+    // Stripe announces a refund's change twice: as the refund and, for its charge's listeners, as a charge refund.
+    if (Object.keys(changed).length > 0) {
+      emitOn(context, clock, 'refund.updated', refund, changed);
+      emitOn(context, clock, 'charge.refund.updated', refund, changed);
+    }
     return refund;
   });
 

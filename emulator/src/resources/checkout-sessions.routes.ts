@@ -142,6 +142,7 @@ export function registerCheckoutSessionRoutes(app: FastifyInstance, context: Emu
       success_url: optionalString(params, 'success_url') ?? null,
       total_details: mode === 'setup' ? null : { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
       ui_mode: uiMode,
+      payment_method_types: optionalStringArray(params, 'payment_method_types') ?? ['card'],
       invoice_creation: mode === 'payment' ? { enabled: false, invoice_data: null } : null,
     });
     session.url = uiMode === 'hosted' ? `${context.baseUrl}/checkout/${session.id}` : null;

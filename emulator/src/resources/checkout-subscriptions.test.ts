@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.js';
 import { eventMarker, eventTypesSince } from '../test-support/billing-events.js';
-import { recurringPrice } from '../test-support/billing.js';
+import { recurringPrice, switchToFailingCard } from '../test-support/billing.js';
 import { advanceGlobalClock, completeCheckout } from '../test-support/checkout.js';
 import { startEmulatorWithClient } from '../test-support/sdk.js';
 
@@ -140,14 +140,26 @@ describe('checkout in subscription mode', () => {
     expect(methods.data[0]?.card?.brand).toBe('mastercard');
   });
 
-  it('pays at checkout with the 0341 card, then fails the renewal: past_due', async () => {
+  it('declines the 0341 card at checkout: it attaches, but every charge fails', async () => {
+    const session = await subscriptionSession();
+    const declined = await completeCheckout(emulator, session.id, {
+      card: '4000000000000341',
+      email: 'fail@example.com',
+    });
+    expect(declined.status).toBe(402);
+    expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe('open');
+  });
+
+  it('fails the renewal once the customer pays with the 0341 card: past_due', async () => {
     const session = await subscriptionSession();
     const result = await completeCheckout(emulator, session.id, {
-      card: '4000000000000341',
+      card: '4242424242424242',
       email: 'fail@example.com',
     });
     expect(result.body.payment_status).toBe('paid');
     const subscriptionId = result.body.subscription as string;
+    const failing = await switchToFailingCard(stripe, result.body.customer as string);
+    await stripe.subscriptions.update(subscriptionId, { default_payment_method: failing });
     const periodEnd =
       (await stripe.subscriptions.retrieve(subscriptionId)).items.data[0]?.current_period_end ?? 0;
     await advanceGlobalClock(emulator, periodEnd - Math.floor(Date.now() / 1000) + 2 * 3600);

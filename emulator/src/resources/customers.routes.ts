@@ -1,5 +1,6 @@
 // The /v1/customers routes: create, retrieve, update, delete, list, search.
 import type { FastifyInstance } from 'fastify';
+import { applyCustomerCoupon, redeemableCoupon } from '../billing/discounts.js';
 import { attachPaymentMethod, paymentMethods, resolvePaymentMethod } from '../billing/payment-methods.js';
 import { nowOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
@@ -9,6 +10,7 @@ import { matchesCreated, paginate } from '../core/list.js';
 import {
   applyMetadata,
   optionalEnum,
+  optionalHash,
   optionalInteger,
   optionalString,
   optionalStringArray,
@@ -47,13 +49,28 @@ export function registerCustomerRoutes(app: FastifyInstance, context: EmulatorCo
       testClock,
       metadata: applyMetadata({}, params),
     });
-    applyCustomerFields(context, customer, params);
     const paymentMethodId = optionalString(params, 'payment_method');
     // Resolve before inserting, so an unknown payment method leaves no customer behind.
     const paymentMethod = paymentMethodId
       ? resolvePaymentMethod(context, paymentMethodId, 'payment_method', customer.created)
       : undefined;
+    const settings = optionalHash(params, 'invoice_settings');
+    // The payment method this request attaches may be named as the default too (a `pm_card_visa` test value
+    // included: it names the payment method minted from it).
+    const defaultIsAttached =
+      paymentMethod !== undefined && settings?.default_payment_method === paymentMethodId;
+    applyCustomerFields(
+      context,
+      customer,
+      defaultIsAttached
+        ? { ...params, invoice_settings: { ...settings, default_payment_method: undefined } }
+        : params,
+    );
+    if (defaultIsAttached) customer.invoice_settings.default_payment_method = paymentMethod.id;
+    const couponId = optionalString(params, 'coupon');
+    if (couponId) redeemableCoupon(context, couponId, 'coupon', customer.created);
     insertCustomer(context, customer);
+    if (couponId) applyCustomerCoupon(context, customer, couponId);
     if (paymentMethod) attachPaymentMethod(context, paymentMethod, customer.id);
     return customer;
   });
@@ -68,6 +85,8 @@ export function registerCustomerRoutes(app: FastifyInstance, context: EmulatorCo
     const before = structuredClone(customer);
     applyCustomerFields(context, customer, params);
     customer.metadata = applyMetadata(customer.metadata, params);
+    const couponId = optionalString(params, 'coupon');
+    if (couponId !== undefined) applyCustomerCoupon(context, customer, couponId);
     const changed = previousAttributes(before, customer);
     if (Object.keys(changed).length > 0) {
       context.events.emit('customer.updated', customer, { previousAttributes: changed });

@@ -66,6 +66,16 @@ describe('invoices and invoice payments', () => {
       type: 'StripeCardError',
       decline_code: 'generic_decline',
     });
+    // The card is declined when it is attached to the customer, before any payment attempt.
+    expect(await stripe.invoices.retrieve(invoice.id)).toMatchObject({ status: 'open', attempt_count: 0 });
+    const failed = await stripe.invoices
+      .pay(invoice.id, { payment_method: 'pm_card_chargeCustomerFail' })
+      .catch((error: Stripe.errors.StripeError) => error);
+    expect(failed).toMatchObject({
+      statusCode: 402,
+      type: 'StripeCardError',
+      decline_code: 'generic_decline',
+    });
     expect(await stripe.invoices.retrieve(invoice.id)).toMatchObject({ status: 'open', attempt_count: 1 });
     const voided = await stripe.invoices.voidInvoice(invoice.id);
     expect(voided.status).toBe('void');

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { attachPaymentMethod, resolvePaymentMethod } from '../billing/payment-methods.js';
 import {
   cancelPaymentIntent,
+  capturePaymentIntent,
   confirmPaymentIntent,
   createPaymentIntent,
   declinedPaymentError,
@@ -11,6 +12,7 @@ import {
 } from '../billing/payment-intents.js';
 import { syncInvoiceWithPaymentIntent } from '../billing/invoice-collection.js';
 import { clockOfCustomer, emitOn } from '../billing/time.js';
+import { awaitBankTransfer, createCustomerBalancePaymentMethod } from '../billing/customer-balance.js';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest, missingParam } from '../core/errors.js';
 import { previousAttributes } from '../core/events.js';
@@ -19,6 +21,7 @@ import {
   applyMetadata,
   optionalBoolean,
   optionalEnum,
+  optionalHash,
   optionalInteger,
   optionalString,
   requiredString,
@@ -47,8 +50,21 @@ export function registerPaymentIntentRoutes(app: FastifyInstance, context: Emula
       receiptEmail: optionalString(params, 'receipt_email') ?? null,
       setupFutureUsage:
         optionalEnum(params, 'setup_future_usage', ['on_session', 'off_session'] as const) ?? null,
+      captureMethod:
+        optionalEnum(params, 'capture_method', ['automatic', 'automatic_async', 'manual'] as const) ??
+        'automatic',
       clock,
     });
+    const confirmationMethod = optionalEnum(params, 'confirmation_method', ['automatic', 'manual'] as const);
+    if (confirmationMethod) paymentIntent.confirmation_method = confirmationMethod;
+    const methodData = optionalHash(params, 'payment_method_data');
+    if (methodData && optionalString(methodData, 'type') === 'customer_balance') {
+      // Bank transfers to the customer's balance: no charge until the funds arrive (fund_cash_balance).
+      paymentIntent.payment_method = createCustomerBalancePaymentMethod(context, context.clock.now()).id;
+      paymentIntent.status = 'requires_confirmation';
+      if (optionalBoolean(params, 'confirm')) awaitBankTransfer(context, paymentIntent);
+      return paymentIntent;
+    }
     if (optionalBoolean(params, 'confirm')) confirmFromParams(paymentIntent, params);
     else setPaymentMethodFromParams(paymentIntent, params);
     return paymentIntent;
@@ -93,6 +109,28 @@ export function registerPaymentIntentRoutes(app: FastifyInstance, context: Emula
   app.post<{ Params: { id: string } }>('/v1/payment_intents/:id/confirm', async (request) => {
     const paymentIntent = table.get(request.params.id, 'intent');
     confirmFromParams(paymentIntent, requestParams(request));
+    return paymentIntent;
+  });
+
+  app.post<{ Params: { id: string } }>('/v1/payment_intents/:id/capture', async (request) => {
+    const params = requestParams(request);
+    const paymentIntent = table.get(request.params.id, 'intent');
+    if (paymentIntent.status !== 'requires_capture') {
+      throw invalidRequest(
+        `This PaymentIntent could not be captured because it has a status of ${paymentIntent.status}. Only a PaymentIntent with one of the following statuses may be captured: requires_capture.`,
+        undefined,
+        'payment_intent_unexpected_state',
+      );
+    }
+    const amount = optionalInteger(params, 'amount_to_capture') ?? paymentIntent.amount;
+    if (amount <= 0 || amount > paymentIntent.amount) {
+      throw invalidRequest(
+        'The amount to capture must be positive and at most the amount authorized.',
+        'amount_to_capture',
+        'amount_too_large',
+      );
+    }
+    capturePaymentIntent(context, paymentIntent, amount, clockOfCustomer(context, paymentIntent.customer));
     return paymentIntent;
   });
 

@@ -9,6 +9,7 @@ import {
   type PaymentMethod,
 } from '../billing/payment-methods.js';
 import { emitOn, clockOfCustomer, nowForCustomer } from '../billing/time.js';
+import { createSepaDebitPaymentMethod } from '../billing/sepa-debit.js';
 import type { EmulatorContext } from '../core/context.js';
 import { previousAttributes } from '../core/events.js';
 import { invalidRequest, missingParam } from '../core/errors.js';
@@ -31,6 +32,20 @@ export function registerPaymentMethodRoutes(app: FastifyInstance, context: Emula
   app.post('/v1/payment_methods', async (request) => {
     const params = requestParams(request);
     const type = requiredString(params, 'type');
+    if (type === 'sepa_debit') {
+      const sepa = optionalHash(params, 'sepa_debit');
+      if (!sepa) throw missingParam('sepa_debit');
+      const iban = requiredString(sepa, 'iban');
+      const paymentMethod = createSepaDebitPaymentMethod(
+        context,
+        iban,
+        blankBillingDetails(),
+        context.clock.now(),
+      );
+      applyBillingDetails(paymentMethod, params);
+      paymentMethod.metadata = applyMetadata(paymentMethod.metadata, params);
+      return paymentMethod;
+    }
     if (type !== 'card')
       throw invalidRequest(`The payment method type "${type}" is not supported by the emulator.`, 'type');
     const card = optionalHash(params, 'card');
@@ -119,7 +134,7 @@ export function registerPaymentMethodRoutes(app: FastifyInstance, context: Emula
   );
 
   function listFor(params: Params, customerId: string | undefined): PaymentMethod[] {
-    const type = optionalEnum(params, 'type', ['card', 'us_bank_account'] as const);
+    const type = optionalEnum(params, 'type', ['card', 'sepa_debit', 'us_bank_account'] as const);
     return table.list(
       (row) =>
         (customerId === undefined || row.customer === customerId) &&
@@ -127,6 +142,16 @@ export function registerPaymentMethodRoutes(app: FastifyInstance, context: Emula
         (type === undefined || row.type === type),
     );
   }
+}
+
+function blankBillingDetails(): Record<string, unknown> {
+  return {
+    address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null },
+    email: null,
+    name: null,
+    phone: null,
+    tax_id: null,
+  };
 }
 
 function applyBillingDetails(paymentMethod: PaymentMethod, params: Params): void {

@@ -10,7 +10,7 @@ import { applyItemChanges, changeSubscription, endTrialNow } from '../billing/su
 import { scheduleCancellation, unscheduleCancellation } from '../billing/subscription-lifecycle.js';
 import { createSubscription } from '../billing/subscription-creation.js';
 import { subscriptions, type Subscription } from '../billing/subscriptions.js';
-import { clockOfCustomer, nowOn } from '../billing/time.js';
+import { clockOfCustomer, emitOn, nowOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
 import { invalidRequest, missingParam } from '../core/errors.js';
 import { matchesCreated, paginate } from '../core/list.js';
@@ -126,6 +126,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, context: Emulat
     const itemChanges = parseItemChanges(context, params, now);
     const trialEnd = parseTrialEnd(params, now);
     const prorationDate = optionalInteger(params, 'proration_date') ?? undefined;
+    const statusBefore = subscription.status;
     changeSubscription(context, subscription, clock, () => {
       let invoiceLines: LineDraft[] | null = null;
       subscription.metadata = applyMetadata(subscription.metadata, params);
@@ -150,6 +151,8 @@ export function registerSubscriptionRoutes(app: FastifyInstance, context: Emulat
       }
       return invoiceLines;
     });
+    if (statusBefore === 'trialing' && subscription.status === 'paused')
+      emitOn(context, clock, 'customer.subscription.paused', subscription);
     return subscription;
   });
 

@@ -3,7 +3,13 @@ import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.js';
 import { eventMarker, eventsSince, eventTypesSince } from '../test-support/billing-events.js';
-import { advanceTestClock, customerOnTestClock, recurringPrice, utc } from '../test-support/billing.js';
+import {
+  advanceTestClock,
+  customerOnTestClock,
+  recurringPrice,
+  switchToFailingCard,
+  utc,
+} from '../test-support/billing.js';
 import { startEmulatorWithClient } from '../test-support/sdk.js';
 
 let emulator: RunningEmulator;
@@ -79,10 +85,22 @@ describe('subscriptions: creation', () => {
       .create({ customer: customer.id, items: [{ price: price.id }] })
       .catch((error: Stripe.errors.StripeError) => error);
     expect(refused).toMatchObject({ statusCode: 400 });
+    const declinedAtAttach = await stripe.subscriptions
+      .create({
+        customer: customer.id,
+        items: [{ price: price.id }],
+        default_payment_method: 'pm_card_chargeDeclined',
+      })
+      .catch((error: Stripe.errors.StripeError) => error);
+    expect(declinedAtAttach).toMatchObject({
+      statusCode: 402,
+      type: 'StripeCardError',
+      code: 'card_declined',
+    });
     const declined = await stripe.subscriptions.create({
       customer: customer.id,
       items: [{ price: price.id }],
-      default_payment_method: 'pm_card_chargeDeclined',
+      default_payment_method: 'pm_card_chargeCustomerFail',
     });
     expect(declined.status).toBe('incomplete');
     const invoice = await stripe.invoices.retrieve(declined.latest_invoice as string);
@@ -193,13 +211,14 @@ describe('subscriptions on a test clock', () => {
 
   it('moves a failed renewal to past_due, retries on the schedule, then cancels', async () => {
     const start = utc('2026-01-01T00:00:00Z');
-    const { clock, customer } = await customerOnTestClock(stripe, start, 'pm_card_chargeCustomerFail');
+    const { clock, customer } = await customerOnTestClock(stripe, start);
     const price = await recurringPrice(stripe, 1500);
     const subscription = await stripe.subscriptions.create({
       customer: customer.id,
       items: [{ price: price.id }],
     });
     expect(subscription.status).toBe('active');
+    await switchToFailingCard(stripe, customer.id);
     const renewalAt = utc('2026-02-01T00:00:00Z');
     await advanceTestClock(stripe, clock.id, renewalAt + 2 * 3600);
     const pastDue = await stripe.subscriptions.retrieve(subscription.id);
@@ -230,12 +249,13 @@ describe('subscriptions on a test clock', () => {
     });
     try {
       const start = utc('2026-01-01T00:00:00Z');
-      const { clock, customer } = await customerOnTestClock(stripe, start, 'pm_card_chargeCustomerFail');
+      const { clock, customer } = await customerOnTestClock(stripe, start);
       const price = await recurringPrice(stripe, 1500);
       const subscription = await stripe.subscriptions.create({
         customer: customer.id,
         items: [{ price: price.id }],
       });
+      await switchToFailingCard(stripe, customer.id);
       await advanceTestClock(stripe, clock.id, utc('2026-02-05T00:00:00Z'));
       const unpaid = await stripe.subscriptions.retrieve(subscription.id);
       expect(unpaid.status).toBe('unpaid');

@@ -28,6 +28,16 @@ export async function customerOnTestClock(
   return { clock, customer, paymentMethodId: attached.id };
 }
 
+/**
+ * Makes the 0341 card (attaches, every charge declines) the customer's default: the renewals of a subscription
+ * paid with a good card fail from then on.
+ */
+export async function switchToFailingCard(stripe: Stripe, customerId: string): Promise<string> {
+  const failing = await stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: customerId });
+  await stripe.customers.update(customerId, { invoice_settings: { default_payment_method: failing.id } });
+  return failing.id;
+}
+
 /** Advances a test clock and waits until it is `ready` again, as Stripe integrations poll. */
 export async function advanceTestClock(
   stripe: Stripe,

@@ -34,6 +34,12 @@ export const databaseVariables = {
     default: '5000',
     description: 'How long to wait for a pooled connection before failing.',
   }),
+  DATABASE_STARTUP_TIMEOUT_MS: variable({
+    schema: milliseconds(0),
+    default: '60000',
+    description:
+      'At start-up, how long to keep retrying (with backoff) to reach PostgreSQL before exiting non-zero; 0: try once.',
+  }),
   DATABASE_IDLE_TIMEOUT_MS: variable({
     schema: milliseconds(0),
     default: '30000',
@@ -61,6 +67,7 @@ export interface DatabaseConfig {
     idleTimeoutMs: number;
     statementTimeoutMs: number;
     migrateOnStart: boolean;
+    startupTimeoutMs: number;
   };
 }
 
@@ -75,6 +82,7 @@ export function toDatabaseConfig(values: DatabaseValues): DatabaseConfig {
       idleTimeoutMs: values.DATABASE_IDLE_TIMEOUT_MS,
       statementTimeoutMs: values.DATABASE_STATEMENT_TIMEOUT_MS,
       migrateOnStart: values.MIGRATE_ON_START,
+      startupTimeoutMs: values.DATABASE_STARTUP_TIMEOUT_MS,
     },
   };
 }

@@ -32,10 +32,18 @@ export function createPool(
     idle_in_transaction_session_timeout: settings.statementTimeoutMs * 2,
     application_name: 'billing-service',
   });
-  // An idle client whose server went away emits here; without a listener the process would crash.
-  // Only the message: pg attaches the whole client (with its connection parameters) to these errors.
-  pool.on('error', (error) => {
-    logger.warn({ error: error.message }, 'idle database connection failed; the pool will replace it');
+  // When the server ends a connection (pg_terminate_backend, a restart, a failover, a session timeout), pg emits
+  // 'error' on the client: through the pool for an idle one, on the client itself for a checked-out one (the
+  // pool listens only while a client is idle). Without a listener that emit is an uncaught exception and ends
+  // the process, so every client gets one when it connects. The query in flight, if any, rejects on its own
+  // (and answers 503, see db/database-errors.ts); the pool discards the broken client when it is released.
+  // Only the message is logged: pg attaches the whole client (with its connection parameters) to these errors.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => {
+      logger.warn({ error: error.message }, 'database connection lost; the pool will replace it');
+    });
   });
+  // The idle client's error reaches the pool too; the client's own listener above has logged it.
+  pool.on('error', () => undefined);
   return pool;
 }

@@ -1,7 +1,9 @@
 // In-process cache of each customer's entitlements, bounded (LRU), kept correct across replicas by PostgreSQL
 // LISTEN/NOTIFY: a recompute notifies the customer's external id when its transaction commits, and every
 // process drops that entry. The cache serves only while the LISTEN connection is up; when it drops, the cache
-// is emptied and bypassed until it is back, so a missed notification can never leave stale access behind.
+// is bypassed until it is back (and then emptied), so a missed notification can never leave stale access behind.
+// What it held when the connection dropped is kept as the last known answer: only when the database itself
+// cannot be read does the service fall back on it (lastKnown), for a bounded time, saying how old it is.
 import pg from 'pg';
 import type { Logger } from '../observability/logger.js';
 import { ENTITLEMENTS_CHANNEL, type EntitlementRow } from './entitlements.repo.js';
@@ -22,6 +24,11 @@ export interface EntitlementCache {
   set: (externalId: string, rows: EntitlementRow[] | undefined, token: number) => void;
   /** Taken before loading from the database. */
   token: () => number;
+  /**
+   * While not listening: the rows held when the LISTEN connection dropped, if that was at most `maxAgeMs` ago,
+   * with their age (they were known correct until then). For when the database cannot be read.
+   */
+  lastKnown: (externalId: string, maxAgeMs: number) => { rows: EntitlementRow[]; ageMs: number } | undefined;
   /** Starts listening if it has not; resolves once the cache serves (or could not connect this time). */
   ready: () => Promise<void>;
   close: () => Promise<void>;
@@ -38,6 +45,8 @@ export function createEntitlementCache(options: {
   let invalidations = 0;
   let client: pg.Client | undefined;
   let connecting: Promise<void> | undefined;
+  /** When the LISTEN connection dropped; undefined while listening (or before the first connection). */
+  let lostAt: number | undefined;
 
   function invalidateAll() {
     invalidations += 1;
@@ -59,8 +68,11 @@ export function createEntitlementCache(options: {
         { error: error.message },
         'entitlement cache: LISTEN connection lost; bypassing the cache',
       );
+      if (listening) lostAt = Date.now();
       listening = false;
-      invalidateAll();
+      // Loads in flight may have missed a notification: they must not be stored. The entries stay, as the
+      // last known answers.
+      invalidations += 1;
       void listener.end().catch(() => undefined);
       client = undefined;
       setTimeout(() => ensureListening(), RECONNECT_DELAY_MS).unref();
@@ -71,6 +83,7 @@ export function createEntitlementCache(options: {
       client = listener;
       // Anything cached before this moment may have missed a notification.
       invalidateAll();
+      lostAt = undefined;
       listening = !closed;
     } catch (error) {
       options.logger.warn({ err: error }, 'entitlement cache: cannot LISTEN; reading from the database');
@@ -110,6 +123,14 @@ export function createEntitlementCache(options: {
       }
     },
     token: () => invalidations,
+    lastKnown(externalId, maxAgeMs) {
+      if (listening || lostAt === undefined) return undefined;
+      const ageMs = Date.now() - lostAt;
+      if (ageMs > maxAgeMs) return undefined;
+      const rows = entries.get(externalId)?.rows;
+      // "No such customer" is never served from memory in an outage: it may have been created since.
+      return rows === undefined ? undefined : { rows, ageMs };
+    },
     async ready() {
       ensureListening();
       await connecting;

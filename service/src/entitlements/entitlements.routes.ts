@@ -1,9 +1,19 @@
 // GET /v1/entitlements/{external_id}/{feature}: the fast check (the hottest read of the service).
 // GET /v1/customers/{external_id}/entitlements: every current entitlement of a customer.
+// Both answer from memory through a database outage, for ENTITLEMENTS_MAX_STALENESS_SECONDS, with an
+// `Entitlements-Age` header (seconds since the answer was last known correct); fresh answers have none.
 import { Type } from 'typebox';
 import { errorResponses } from '../http/api-schemas.js';
 import type { AppInstance } from '../http/app-instance.js';
-import type { EntitlementsService } from './entitlements.service.js';
+import type { FastifyReply } from 'fastify';
+import type { EntitlementAnswer, EntitlementsService } from './entitlements.service.js';
+
+export const ENTITLEMENTS_AGE_HEADER = 'entitlements-age';
+
+function sendAnswer<Value>(reply: FastifyReply, answer: EntitlementAnswer<Value>): Value {
+  if (answer.ageSeconds !== undefined) void reply.header(ENTITLEMENTS_AGE_HEADER, answer.ageSeconds);
+  return answer.value;
+}
 
 const externalId = Type.String({ minLength: 1, maxLength: 255, description: 'Your id of the customer' });
 const feature = Type.String({ minLength: 1, maxLength: 200, description: 'A feature a product declares' });
@@ -66,7 +76,11 @@ export function registerEntitlementRoutes(
         response: { 200: checkResponse, ...errorResponses(404) },
       },
     },
-    async (request) => dependencies.entitlements.check(request.params.external_id, request.params.feature),
+    async (request, reply) =>
+      sendAnswer(
+        reply,
+        await dependencies.entitlements.check(request.params.external_id, request.params.feature),
+      ),
   );
 
   app.get(
@@ -79,11 +93,19 @@ export function registerEntitlementRoutes(
         response: { 200: listResponse, ...errorResponses(404) },
       },
     },
-    async (request) => ({
-      external_id: request.params.external_id,
-      entitlements: (await dependencies.entitlements.listCurrent(request.params.external_id)).map(
-        ({ feature: name, source: from, expires_at }) => ({ feature: name, source: from, expires_at }),
-      ),
-    }),
+    async (request, reply) => {
+      const current = sendAnswer(
+        reply,
+        await dependencies.entitlements.listCurrent(request.params.external_id),
+      );
+      return {
+        external_id: request.params.external_id,
+        entitlements: current.map(({ feature: name, source: from, expires_at }) => ({
+          feature: name,
+          source: from,
+          expires_at,
+        })),
+      };
+    },
   );
 }

@@ -2,9 +2,13 @@
 // Validation errors name the field and the rule; 5xx answers never carry stacks, SQL or driver messages.
 // renderError and errorBody are shared with the webhook endpoint, which answers ahead of Fastify.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailableError } from '../db/database-errors.js';
 import { AppError, errorCodeForStatus, httpStatusByErrorCode, type ErrorCode } from '../errors.js';
 import type { AppInstance } from './app-instance.js';
 import { logFailedRequest } from './request-log.js';
+
+/** How soon a caller may retry after the database was unreachable: a restart or failover takes seconds. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; request_id: string; param?: string };
@@ -52,7 +56,7 @@ export function errorBody(
   return body;
 }
 
-function sendError(request: FastifyRequest, reply: FastifyReply, rendered: RenderedError) {
+export function sendError(request: FastifyRequest, reply: FastifyReply, rendered: RenderedError) {
   const body = errorBody(rendered, request.id);
   if (rendered.retryAfterSeconds !== undefined) void reply.header('retry-after', rendered.retryAfterSeconds);
   return reply.status(rendered.statusCode).type('application/json; charset=utf-8').send(body);
@@ -83,6 +87,16 @@ export function renderError(error: unknown): RenderedError {
     if (statusCode >= 400 && statusCode < 500) {
       return { statusCode, code: errorCodeForStatus(statusCode), message: error.message };
     }
+  }
+  // A database outage (connection refused or lost, server restarting, out of connections) is not a bug of the
+  // request: 503 with Retry-After, on every route, wherever the query ran (a route, a hook, a plugin).
+  if (isDatabaseUnavailableError(error)) {
+    return {
+      statusCode: 503,
+      code: 'database_unavailable',
+      message: 'The database is unavailable; retry later',
+      retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+    };
   }
   return { statusCode: 500, code: 'internal', message: 'Internal server error' };
 }

@@ -19,10 +19,13 @@ export function logCompletedRequest(request: FastifyRequest, reply: FastifyReply
 
 /** A failure: 5xx is logged as an error with its cause (a bug or an outage), 4xx as a rejection with its reason. */
 export function logFailedRequest(
-  log: Pick<FastifyBaseLogger, 'error' | 'info'>,
+  log: Pick<FastifyBaseLogger, 'error' | 'warn' | 'info'>,
   error: unknown,
   rendered: { statusCode: number; code: ErrorCode; message: string },
 ): void {
-  if (rendered.statusCode >= 500) log.error({ err: error }, 'request failed');
+  // A database outage fails every request: the reason only, not a stack per request.
+  if (rendered.code === 'database_unavailable') {
+    log.warn({ reason: error instanceof Error ? error.message : String(error) }, 'database unavailable');
+  } else if (rendered.statusCode >= 500) log.error({ err: error }, 'request failed');
   else log.info({ code: rendered.code, reason: rendered.message }, 'request rejected');
 }

@@ -3,7 +3,12 @@
 // changes. A reload swaps the secure context for new handshakes only, so open connections are never dropped; a
 // pair that does not load (a half-written renewal, a key of another certificate) is logged and the old one kept.
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
-import { createServer as createHttpServer, type RequestListener, type Server as HttpServer } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type RequestListener,
+  type Server as HttpServer,
+  type ServerOptions,
+} from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Logger } from '../observability/logger.js';
 import type { Config } from '../config/load-config.js';
@@ -20,9 +25,13 @@ function readCredentials(settings: TlsSettings): { cert: Buffer; key: Buffer } {
 }
 
 /** node:https's server is an http.Server too (same requests, timeouts and connections): Fastify treats both alike. */
-export function createApiServer(handler: RequestListener, tls: TlsSettings | undefined): HttpServer {
-  if (tls === undefined) return createHttpServer(handler);
-  return createHttpsServer({ ...readCredentials(tls), minVersion: 'TLSv1.2' }, handler);
+export function createApiServer(
+  options: ServerOptions,
+  handler: RequestListener,
+  tls: TlsSettings | undefined,
+): HttpServer {
+  if (tls === undefined) return createHttpServer(options, handler);
+  return createHttpsServer({ ...options, ...readCredentials(tls), minVersion: 'TLSv1.2' }, handler);
 }
 
 /** Reloads the certificate on SIGHUP and on a change of either file; returns the function that stops it. */

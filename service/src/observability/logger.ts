@@ -5,11 +5,11 @@ import { hostname } from 'node:os';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type PinoPretty from 'pino-pretty';
 import type { LogLevel } from '../config/observability.js';
+import { REDACTED, redactCredentialShapes } from './credential-redaction.js';
 import { formatPrettyLogLine } from './pretty-log-line.js';
 
 export type { Logger } from 'pino';
-
-export const REDACTED = '[REDACTED]';
+export { REDACTED } from './credential-redaction.js';
 
 export interface LoggerOptions {
   level: LogLevel;
@@ -36,9 +36,9 @@ export function createLogger(options: LoggerOptions, destination?: DestinationSt
     level: options.level,
     base: { service: 'billing-service', pid: process.pid, hostname: hostname() },
     redact: { paths: redactedPaths, censor: REDACTED },
-    // Paths cannot catch a password inside a connection string or an error message; masking the finished
-    // line can. It runs once per written line.
-    hooks: { streamWrite: maskSecrets },
+    // Paths cannot catch a password inside a connection string or an error message, nor a key in a URL;
+    // masking the finished line can. It runs once per written line.
+    hooks: { streamWrite: (line) => redactCredentialShapes(maskSecrets(line)) },
   };
   if (options.pretty) return pino(pinoOptions, createPrettyStream(destination));
   if (destination !== undefined) return pino(pinoOptions, destination);

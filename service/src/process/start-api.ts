@@ -3,6 +3,7 @@
 import { buildApp, type AppInstance } from '../app.js';
 import type { Config } from '../config/load-config.js';
 import { applyMigrations } from '../db/migrations.js';
+import { waitForDatabase } from '../db/wait-for-database.js';
 import { closeDependencies, createDependencies, type Dependencies } from '../deps.js';
 import type { Logger } from '../observability/logger.js';
 import { isStripeConfigured } from '../config/stripe.js';
@@ -25,6 +26,7 @@ export interface StartedApi {
 
 export async function startApi(options: StartApiOptions): Promise<StartedApi> {
   const { config, logger, databaseUrl, shutdown } = options;
+  await waitForDatabase({ databaseUrl, timeoutMs: config.database.startupTimeoutMs, logger });
   if (config.database.migrateOnStart) {
     await applyMigrations({ databaseUrl, logger });
   }

@@ -67,6 +67,14 @@ export async function advanceClock(world: BillingWorld, seconds: number): Promis
   if (!response.ok) throw new Error(`clock advance: ${response.status}`);
 }
 
+async function switchToFailingCard(world: BillingWorld, sessionId: string): Promise<void> {
+  const session = await world.stripe.checkout.sessions.retrieve(sessionId);
+  const failing = await world.stripe.paymentMethods.attach('pm_card_chargeCustomerFail', {
+    customer: idOf(session.customer),
+  });
+  await world.stripe.subscriptions.update(idOf(session.subscription), { default_payment_method: failing.id });
+}
+
 async function subscriptionOf(world: BillingWorld, sessionId: string): Promise<string> {
   const session = await world.stripe.checkout.sessions.retrieve(sessionId);
   return idOf(session.subscription);
@@ -134,12 +142,14 @@ export async function runAllFlows(world: BillingWorld): Promise<string[]> {
     mode: 'subscription',
     items: [{ lookup_key: 'pro_monthly', quantity: 1 }],
   });
-  await checkout(world, {
+  // The 0341 card attaches but declines every charge: it pays nothing at checkout, so the customer subscribes
+  // with a good card and switches to it, and the renewals fail.
+  const failingSession = await checkout(world, {
     customer: 'failing',
     mode: 'subscription',
     items: [{ lookup_key: 'team_monthly', quantity: 1 }],
-    card: '4000000000000341',
   });
+  await switchToFailingCard(world, failingSession);
   const portalSession = await checkout(world, {
     customer: 'portal',
     mode: 'subscription',

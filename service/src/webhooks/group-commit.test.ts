@@ -61,3 +61,49 @@ describe('group commit queue', () => {
     await queue.drain();
   });
 });
+
+describe('group commit queue, isolating refused items', () => {
+  it('splits a refused batch until the bad item fails alone; the others are written', async () => {
+    const batches: string[][] = [];
+    const gate = deferred();
+    const queue = createGroupCommitQueue<string, string>(
+      async (items) => {
+        batches.push(items);
+        if (batches.length === 1) await gate.released;
+        if (items.includes('poison')) throw new Error('refused value');
+        return items.map((item) => `ok ${item}`);
+      },
+      { maxBatch: 10, isolateFailures: (error) => (error as Error).message === 'refused value' },
+    );
+    const first = queue.submit('first');
+    const items = ['a', 'b', 'poison', 'c', 'd', 'e'];
+    const results = items.map((item) => queue.submit(item).catch((error: Error) => error.message));
+    gate.release();
+    expect(await first).toBe('ok first');
+    expect(await Promise.all(results)).toEqual(['ok a', 'ok b', 'refused value', 'ok c', 'ok d', 'ok e']);
+    // Halving: 6 → 3 + 3, the poisoned 3 → 2 + 1, the poisoned 1 alone.
+    expect(batches.filter((batch) => batch.includes('poison')).at(-1)).toEqual(['poison']);
+  });
+
+  it('does not split a batch the database could not take at all', async () => {
+    let writes = 0;
+    const gate = deferred();
+    const queue = createGroupCommitQueue<string, string>(
+      async (items) => {
+        writes += 1;
+        if (writes === 1) {
+          await gate.released;
+          return items;
+        }
+        throw new Error('database down');
+      },
+      { maxBatch: 10, isolateFailures: (error) => (error as Error).message === 'refused value' },
+    );
+    const first = queue.submit('first');
+    const rest = ['a', 'b', 'c'].map((item) => queue.submit(item).catch((error: Error) => error.message));
+    gate.release();
+    await first;
+    expect(await Promise.all(rest)).toEqual(['database down', 'database down', 'database down']);
+    expect(writes).toBe(2);
+  });
+});

@@ -1,6 +1,7 @@
 // Receiving a webhook: verify the signature over the raw body, read the event's envelope, store it in the inbox
 // through the group-commit queue. It resolves only after the event's batch committed; nothing else happens here
 // (no Stripe call, no handler): the worker applies the event later.
+import { isRefusedValueError } from '../db/database-errors.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import {
@@ -62,7 +63,9 @@ export function createWebhookIngestService(options: WebhookIngestOptions): Webho
         return outcome === 'requeued' ? 'requeued' : 'duplicate';
       });
     },
-    { maxBatch: options.batchMax },
+    // An event PostgreSQL refuses (a value the envelope check let through) must not fail the good events
+    // it shares a batch with: the batch is split until the refused event is written, and fails, alone.
+    { maxBatch: options.batchMax, isolateFailures: isRefusedValueError },
   );
 
   // A flood of forged deliveries must not become a flood of log lines: one summary per interval, with counts.
@@ -91,12 +94,26 @@ export function createWebhookIngestService(options: WebhookIngestOptions): Webho
       const event = readEnvelope(rawBody);
       if (event === undefined) {
         metrics.received.inc({ type: 'unverified', outcome: 'rejected' });
-        return { outcome: 'rejected', reason: 'Body is not a Stripe event (id, type, created, livemode)' };
+        return {
+          outcome: 'rejected',
+          reason: 'Body is not a Stripe event (id, type, api_version, created within range, livemode)',
+        };
       }
       let outcome: IngestOutcome;
       try {
         outcome = await queue.submit(event);
       } catch (error) {
+        if (isRefusedValueError(error)) {
+          metrics.received.inc({ type: 'unverified', outcome: 'rejected' });
+          options.logger.warn(
+            { err: error, event_id: event.id, request_id: requestId },
+            'webhook rejected: PostgreSQL refused a value of the event',
+          );
+          return {
+            outcome: 'rejected',
+            reason: 'Event rejected: a field holds a value that cannot be stored',
+          };
+        }
         metrics.received.inc({ type: event.type, outcome: 'unavailable' });
         options.logger.error(
           { err: error, event_id: event.id, request_id: requestId },
@@ -113,7 +130,19 @@ export function createWebhookIngestService(options: WebhookIngestOptions): Webho
   };
 }
 
-/** The fields the inbox keeps beside the raw payload; undefined when the body is not an event. */
+// Up to 9999-12-31: beyond it PostgreSQL's to_timestamp refuses the value.
+const LATEST_CREATED_SECONDS = 253_402_300_799;
+
+function isUnixSecondsInRange(value: unknown): value is number {
+  return (
+    typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= LATEST_CREATED_SECONDS
+  );
+}
+
+/**
+ * The fields the inbox keeps beside the raw payload; undefined when the body is not an event. Each is checked
+ * for what PostgreSQL accepts (no NUL, `created` in timestamp range), so one bad event never reaches a batch.
+ */
 function readEnvelope(rawBody: Buffer): NewInboxEvent | undefined {
   const payload = rawBody.toString('utf8');
   let parsed: unknown;
@@ -125,12 +154,15 @@ function readEnvelope(rawBody: Buffer): NewInboxEvent | undefined {
   if (typeof parsed !== 'object' || parsed === null) return undefined;
   const { id, type, created, livemode, api_version: apiVersion } = parsed as Record<string, unknown>;
   if (typeof id !== 'string' || !/^evt_[A-Za-z0-9_]{1,250}$/.test(id)) return undefined;
-  if (typeof type !== 'string' || type.length === 0 || type.length > 200) return undefined;
-  if (typeof created !== 'number' || !Number.isInteger(created) || created < 0) return undefined;
+  if (typeof type !== 'string' || !/^[A-Za-z0-9_.]{1,200}$/.test(type)) return undefined;
+  if (!isUnixSecondsInRange(created)) return undefined;
+  if (apiVersion !== undefined && apiVersion !== null) {
+    if (typeof apiVersion !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(apiVersion)) return undefined;
+  }
   return {
     id,
     type,
-    apiVersion: typeof apiVersion === 'string' ? apiVersion : null,
+    apiVersion: apiVersion ?? null,
     created,
     livemode: livemode === true,
     payload,
