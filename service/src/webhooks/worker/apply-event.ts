@@ -1,15 +1,19 @@
 // Applies one claimed event in its own transaction: run the handler for its type, then mark it processed —
 // committed together, and only if the claim is still ours (otherwise everything rolls back: another worker
 // took the event after our lease ran out, and applies it). On error the transaction rolls back and the failure
-// is stored on the row with its retry time (or the event goes dead). Types without a handler are completed
+// is stored on the row with its retry time (or the event goes dead); a refusal of our own Stripe budget only
+// postpones the event (postpone-event.ts): it is retried later and never counts towards dead. Types without a handler are completed
 // in bulk by the worker (completeIgnoredEvents), outside this path.
 import { inSpan, isTracingEnabled } from '../../observability/tracing.js';
+import { AppError } from '../../errors.js';
+import { isRefusedByBudget } from '../../stripe/call-outcomes.js';
 import type { Pool } from '../../db/pool.js';
 import { withTransaction } from '../../db/transaction.js';
 import type { Logger } from '../../observability/logger.js';
 import type { HandlerRegistry, StripeEvent } from '../handlers/event-handler.js';
 import { completeEvent } from '../inbox/complete-event.js';
 import { failEvent } from '../inbox/fail-event.js';
+import { postponeEvent } from '../inbox/postpone-event.js';
 import type { ClaimedEvent } from '../inbox/inbox-event.js';
 import { recordEffect } from '../inbox/record-effect.js';
 import type { WebhookMetrics } from '../webhook-metrics.js';
@@ -22,7 +26,7 @@ class ClaimLostError extends Error {
   }
 }
 
-export type ApplyOutcome = 'processed' | 'ignored' | 'skipped' | 'failed' | 'dead';
+export type ApplyOutcome = 'processed' | 'ignored' | 'skipped' | 'postponed' | 'failed' | 'dead';
 
 export interface ApplyEventOptions {
   pool: Pool;
@@ -64,7 +68,9 @@ async function applyEventNow(claimed: ClaimedEvent, options: ApplyEventOptions):
       return 'processed';
     });
   } catch (error) {
-    outcome = error instanceof ClaimLostError ? 'skipped' : await recordFailure(claimed, error, options);
+    if (error instanceof ClaimLostError) outcome = 'skipped';
+    else if (isRefusedByBudget(error)) outcome = await postpone(claimed, error, options);
+    else outcome = await recordFailure(claimed, error, options);
   }
   metrics.processed.inc({ type: claimed.type, outcome });
   metrics.processingDurationSeconds.observe(
@@ -80,6 +86,24 @@ async function applyEventNow(claimed: ClaimedEvent, options: ApplyEventOptions):
     );
   }
   return outcome;
+}
+
+async function postpone(
+  claimed: ClaimedEvent,
+  error: unknown,
+  options: ApplyEventOptions,
+): Promise<ApplyOutcome> {
+  const retryAfterSeconds = (error instanceof AppError ? error.retryAfterSeconds : undefined) ?? 1;
+  const status = await postponeEvent(options.pool, {
+    eventId: claimed.id,
+    workerId: options.workerId,
+    retryAfterSeconds,
+  });
+  options.logger.info(
+    { event_id: claimed.id, type: claimed.type, retry_after_seconds: retryAfterSeconds },
+    'webhook event postponed: the Stripe call budget is used up',
+  );
+  return status === undefined ? 'skipped' : 'postponed';
 }
 
 async function recordFailure(
