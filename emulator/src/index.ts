@@ -9,6 +9,7 @@ import { createClock, type Clock } from './core/clock.js';
 import type { EmulatorContext } from './core/context.js';
 import { EventLog, type StripeEvent } from './core/events.js';
 import { ApiFaults } from './core/faults.js';
+import { RequestRateLimit } from './core/request-rate-limit.js';
 import { IdempotencyStore } from './core/idempotency.js';
 import { EmulatorState } from './core/store.js';
 import { createWebhookEndpoint } from './resources/webhook-endpoint-object.js';
@@ -71,6 +72,8 @@ export interface RunningEmulator {
   context: EmulatorContext;
   /** API faults: `faults.add({ type: 'error', endpoint: 'POST /v1/customers', count: 1 })`. */
   faults: ApiFaults;
+  /** Stripe's request rate limit: `rateLimit.set({ requests_per_second: 25 })`, off by default. */
+  rateLimit: RequestRateLimit;
   webhooks: WebhookControls;
   /** Empties all state, faults, idempotency keys and the delivery log, then restores the start configuration. */
   reset(): void;
@@ -94,6 +97,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     logger,
     idempotency: new IdempotencyStore(clock),
     faults: new ApiFaults(),
+    rateLimit: new RequestRateLimit(),
     webhooks: new WebhookDispatcher(state, logger, {
       ...DEFAULT_WEBHOOK_RETRY,
       ...options.webhookRetry,
@@ -103,6 +107,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   state.onReset(() => {
     context.idempotency.clear();
     context.faults.clear();
+    context.rateLimit.clear();
     context.webhooks.reset();
   });
   const app = buildEmulatorServer(context);
@@ -157,6 +162,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     port,
     context,
     faults: context.faults,
+    rateLimit: context.rateLimit,
     webhooks: {
       deliveries: (filter) => webhooks.log.list(filter),
       waitForIdle: (timeoutMs) => webhooks.waitForIdle(timeoutMs),

@@ -11,13 +11,13 @@ export const stripeBudgetVariables = {
     schema: integer(1, 1_000_000).optional(),
     default: undefined,
     description:
-      'Stripe calls per second this deployment makes, all replicas together when `REDIS_URL` is set (each process on its own otherwise), counted in 1-second windows. Unset: 25 with a test key or an emulator, 100 with a live key (the limits Stripe documents).',
+      'Stripe calls per second, all replicas together with `REDIS_URL` (else per process), in 1 s windows. Unset: 25 with a test key or an emulator, 100 with a live key.',
   }),
   STRIPE_RATE_BUDGET_MAX_WAIT_MS: variable({
     schema: milliseconds(0),
     default: '2000',
     description:
-      'How long a Stripe call over the budget waits for room; past it the call is refused with 503 `stripe_rate_budget_exhausted` and `Retry-After` (the worker retries the event later). 0: refuse at once.',
+      'How long a Stripe call over the budget waits for room, then 503 `stripe_rate_budget_exhausted` with `Retry-After` (the worker retries later). 0: refuse at once.',
   }),
 } as const;
 

@@ -36,7 +36,11 @@ export function createStripeGateway(
 ) {
   const client = createStripeClient(settings);
   const circuit = createStripeCircuit(settings.breaker);
-  const budget = createStripeRateBudget(budgetOptions.settings, { redis: budgetOptions.redis, registry });
+  const budget = createStripeRateBudget(budgetOptions.settings, {
+    redis: budgetOptions.redis,
+    registry,
+    secretKey: settings.secretKey,
+  });
   const duration = stripeMetricsFor(registry).requestDurationSeconds;
   const log = logger.child({ component: 'stripe' });
 

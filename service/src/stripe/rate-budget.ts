@@ -2,6 +2,7 @@
 // under Stripe's rate limits instead of collecting 429s. Counted by rate-limiter-flexible in 1-second windows,
 // in Redis (all replicas together) when the process has a Redis connection, else in memory; a call over the
 // budget waits for the next window, up to the configured wait, then is refused with 503.
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import {
@@ -25,12 +26,14 @@ export interface StripeRateBudget {
 
 export function createStripeRateBudget(
   settings: StripeBudgetSettings,
-  options: { redis: Redis | undefined; registry: Registry },
+  options: { redis: Redis | undefined; registry: Registry; secretKey: string },
 ): StripeRateBudget {
   const metrics = stripeMetricsFor(options.registry);
   const limiter = createLimiter(settings, options.redis);
-  // One budget per Stripe mode: a test and a live deployment sharing a Redis count apart, as Stripe does.
-  const key = settings.keyMode;
+  // One budget per Stripe key and mode, as Stripe limits each account and mode: deployments with other keys
+  // sharing a Redis count apart. The key is hashed: no secret is written to Redis.
+  const keyDigest = createHash('sha256').update(options.secretKey).digest('hex').slice(0, 16);
+  const key = `${settings.keyMode}:${keyDigest}`;
 
   /** The limiter's answer when the window is used up (how long until the next), or undefined: the call may go. */
   async function takePoint(): Promise<RateLimiterRes | undefined> {
