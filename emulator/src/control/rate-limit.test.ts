@@ -78,12 +78,12 @@ describe('the emulated request rate limit', () => {
     expect(states.map((state) => state.status)).toEqual(Array.from({ length: 10 }, () => 200));
   });
 
-  it.each([
+  it.each<[Record<string, unknown>, string]>([
     [{}, 'missing'],
     [{ requests_per_second: 0 }, 'zero'],
     [{ requests_per_second: 2.5 }, 'fractional'],
     [{ requests_per_second: '25' }, 'a string'],
-  ])('refuses a body with requests_per_second %j (%s) with 400 and leaves the limit off', async (body) => {
+  ])('refuses a body %j (requests_per_second %s) with 400 and leaves the limit off', async (body) => {
     const refused = await control('POST', body);
     expect(refused.status).toBe(400);
     expect(refused.json).toMatchObject({ error: { param: 'requests_per_second' } });

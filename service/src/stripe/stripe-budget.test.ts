@@ -192,9 +192,7 @@ if (redisUrl !== undefined && redisUrl !== '')
       const results = await burstBoth(replicas(connect));
       expect(await emulatorLimited()).toBe(0);
       const failures = results.flatMap((result) => result.failures);
-      expect([...new Set(failures.map((failure) => failure.code))]).toEqual([
-        'stripe_rate_budget_exhausted',
-      ]);
+      expect([...new Set(failures.map((failure) => failure.code))]).toEqual(['stripe_rate_budget_exhausted']);
       expect(results.reduce((sum, result) => sum + result.succeeded, 0)).toBeGreaterThan(15);
     });
 
