@@ -13,7 +13,7 @@ describe('a Stripe call over the budget, through the API', () => {
 
   beforeAll(async () => {
     world = await startSeededTestApp({
-      STRIPE_RATE_BUDGET_PER_SECOND: '2',
+      STRIPE_RATE_BUDGET_PER_SECOND: '3',
       STRIPE_RATE_BUDGET_MAX_WAIT_MS: '0',
     });
   });
