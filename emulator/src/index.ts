@@ -21,6 +21,7 @@ import { DEFAULT_WEBHOOK_RETRY, type WebhookRetryOptions } from './webhooks/retr
 import type { WebhookFaults } from './webhooks/webhook-faults.js';
 
 export type { ApiFault, ApiFaultInput } from './core/faults.js';
+export type { RequestRateLimit, RequestRateLimitState } from './core/request-rate-limit.js';
 export type { DeliveryAttempt, DeliveryFilter } from './webhooks/delivery-log.js';
 export type { WebhookFault, WebhookFaultInput } from './webhooks/webhook-faults.js';
 export type { WebhookRetryOptions } from './webhooks/retry-policy.js';
