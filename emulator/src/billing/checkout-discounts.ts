@@ -43,7 +43,7 @@ export function applySessionDiscount(
   });
   session.amount_total = dueTotal - amount;
   session.total_details = {
-    ...((session.total_details) ?? { amount_shipping: 0, amount_tax: 0 }),
+    ...(session.total_details ?? { amount_shipping: 0, amount_tax: 0 }),
     amount_discount: amount,
   };
 }
