@@ -79,7 +79,10 @@ export function registerPromotionCodeRoutes(app: FastifyInstance, context: Emula
 }
 
 function newPromotionCode(context: EmulatorContext, params: Params): PromotionCode {
-  const promotion = read.optionalHash(params, 'promotion');
+  // `coupon` is the name older API versions (and the Stripe CLI's recipes) give `promotion[coupon]`.
+  const legacyCoupon = read.optionalString(params, 'coupon');
+  const promotion =
+    read.optionalHash(params, 'promotion') ?? (legacyCoupon ? { coupon: legacyCoupon } : null);
   if (!promotion) throw missingParam('promotion');
   if ((read.optionalString(promotion, 'type') ?? 'coupon') !== 'coupon') {
     throw invalidRequest('Invalid promotion[type]: must be coupon', 'promotion[type]');

@@ -69,10 +69,19 @@ describe('promotion codes', () => {
     const unknown = await stripe.promotionCodes
       .create({
         promotion: { type: 'coupon', coupon: coupon.id },
-        coupon: coupon.id,
-      } as Stripe.PromotionCodeCreateParams)
+        restrictions: { first_time: true },
+      } as unknown as Stripe.PromotionCodeCreateParams)
       .catch(refusal);
-    expect(unknown).toMatchObject({ statusCode: 400, code: 'parameter_unknown', param: 'coupon' });
+    expect(unknown).toMatchObject({
+      statusCode: 400,
+      code: 'parameter_unknown',
+      param: 'restrictions[first_time]',
+    });
+    // The Stripe CLI's promotion_code.created recipe names the coupon the way older API versions do.
+    const legacy = await stripe.promotionCodes.create({
+      coupon: coupon.id,
+    } as unknown as Stripe.PromotionCodeCreateParams);
+    expect(legacy.promotion).toEqual({ type: 'coupon', coupon: coupon.id });
     const customer = await payingCustomer();
     const refused = await subscribeWith(customer.id, created.id).catch(refusal);
     expect(refused).toMatchObject({ statusCode: 400, param: 'discounts[0][promotion_code]' });
