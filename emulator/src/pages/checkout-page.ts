@@ -142,7 +142,7 @@ function renderSession(
         : '';
       return `<tr><td>${escapeHtml(line.description)}<div class="muted">Qty ${line.quantity} × ${escapeHtml(
         formatMoney(line.price.unit_amount ?? 0, currency),
-      )}${escapeHtml(every)}</div></td><td class="amount">${escapeHtml(formatMoney(line.amount_total, currency))}</td></tr>`;
+      )}${escapeHtml(every)}</div></td><td class="amount">${escapeHtml(formatMoney(line.amount_subtotal, currency))}</td></tr>`;
     })
     .join('');
   const trial = settings.trialPeriodDays
