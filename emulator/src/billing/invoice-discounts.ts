@@ -1,9 +1,12 @@
 // Discounts on invoices: which discounts a new invoice inherits, the amounts they take off, and ending used ones.
 import type { EmulatorContext } from '../core/context.js';
-import type { StripeObject } from '../core/store.js';
+import { sideData, type StripeObject } from '../core/store.js';
 import { couponOfDiscount, discounts, isDiscountRunning, type Coupon, type Discount } from './discounts.js';
 import { emitOn, type ClockId } from './time.js';
 import type { Invoice } from './invoices.js';
+
+/** `once` discounts that already reduced an invoice: the next invoice goes without them, and they end then. */
+const usedOnce = sideData('used_once_discounts', () => new Set<string>());
 
 export interface DiscountAmount {
   amount: number;
@@ -95,7 +98,7 @@ export function inheritedDiscounts(
   const running = (ids: string[]) =>
     ids.filter((id) => {
       const discount = discounts(context).find(id);
-      return discount !== undefined && isDiscountRunning(discount, now);
+      return discount !== undefined && isDiscountRunning(discount, now) && !usedOnce(context).has(id);
     });
   if (subscriptionId) {
     const subscription = context.state.table('subscription').find(subscriptionId);
@@ -108,8 +111,10 @@ export function inheritedDiscounts(
 }
 
 /**
- * After an invoice is created: a `once` discount that took something off it is used up, and a repeating one past its
- * `end` is over. Either leaves its customer or subscription, with `customer.discount.deleted`.
+ * After an invoice is created: a `once` discount that took something off it is marked used (it stays on its owner
+ * until the next invoice, which it no longer reduces, ends it), a `once` discount used before and a repeating one
+ * past its `end` are over. Either leaves its customer or subscription, with `customer.discount.deleted` and the owner's
+ * `customer.subscription.updated` or `customer.updated`.
  */
 export function retireUsedDiscounts(
   context: EmulatorContext,
@@ -122,15 +127,23 @@ export function retireUsedDiscounts(
   );
   const owners = ownersOf(context, invoice);
   for (const owner of owners) {
+    const field = owner.object === 'subscription' ? 'discounts' : 'discount';
+    const before = structuredClone(owner[field]);
     for (const id of discountIdsOf(owner)) {
       const discount = discounts(context).find(id);
       if (!discount) continue;
-      const coupon = couponOfDiscount(context, discount);
-      const usedUp = coupon?.duration === 'once' && (taken.get(id) ?? 0) > 0;
-      if (usedUp || !isDiscountRunning(discount, now)) {
+      const once = couponOfDiscount(context, discount)?.duration === 'once';
+      if (usedOnce(context).has(id) || !isDiscountRunning(discount, now)) {
         removeDiscountFrom(owner, id);
+        usedOnce(context).delete(id);
         emitOn(context, clock, 'customer.discount.deleted', discount);
+      } else if (once && (taken.get(id) ?? 0) > 0) {
+        usedOnce(context).add(id);
       }
+    }
+    if (JSON.stringify(before) !== JSON.stringify(owner[field])) {
+      const type = owner.object === 'subscription' ? 'customer.subscription.updated' : 'customer.updated';
+      emitOn(context, clock, type, owner, { [field]: before });
     }
   }
 }

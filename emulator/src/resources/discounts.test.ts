@@ -2,7 +2,7 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.js';
-import { eventMarker, eventTypesSince } from '../test-support/billing-events.js';
+import { eventMarker, eventsSince, eventTypesSince } from '../test-support/billing-events.js';
 import { advanceTestClock, customerOnTestClock, recurringPrice, utc } from '../test-support/billing.js';
 import { startEmulatorWithClient } from '../test-support/sdk.js';
 
@@ -110,6 +110,13 @@ describe('discount durations', () => {
     expect((await stripe.subscriptions.retrieve(subscription.id)).discounts).toEqual([]);
     const types = eventTypesSince(emulator, marker).filter((type) => type.startsWith('customer.discount.'));
     expect(types).toEqual(['customer.discount.created', 'customer.discount.deleted']);
+    const updated = eventsSince(emulator, marker).find(
+      (event) =>
+        event.type === 'customer.subscription.updated' &&
+        event.data.previous_attributes?.discounts !== undefined,
+    );
+    expect(updated?.data.object).toMatchObject({ id: subscription.id, discounts: [] });
+    expect(updated?.data.previous_attributes?.discounts).toEqual(subscription.discounts);
   });
 
   it('repeating: every invoice within duration_in_months; forever: all of them', async () => {
