@@ -101,7 +101,15 @@ export function buildApp(dependencies: Dependencies): AppInstance {
       done();
     });
   }
-  const authenticators = { apiKeys: dependencies.apiKeys, customerTokens: dependencies.customerTokens };
+  const authenticators = {
+    apiKeys: dependencies.apiKeys,
+    customerTokens: dependencies.customerTokens,
+    owners: {
+      order: dependencies.orders.findCustomerOf,
+      invoice: dependencies.invoices.findCustomerOf,
+      subscription: dependencies.subscriptions.findCustomerOf,
+    },
+  };
 
   // What every route has: its request id echoed, metrics, one log line, Connection: close while draining, the
   // one error shape, one rule for the strings it accepts (no NUL, no lone surrogate), browser security headers

@@ -2,12 +2,14 @@
 // in route-access.ts requires, or a customer-scoped token on the few routes that row opens to one, naming the
 // token's own customer. The credential is identified in onRequest, so rate limits can count per key, and
 // enforced in preValidation (after the body is parsed, so a body's customer can be compared), so
-// unauthenticated requests are still counted per IP before being refused. Unmatched /v1/ paths answer 401
-// before 404 (http/error-handler.ts asks `authenticateUnmatched`).
+// unauthenticated requests are still counted per IP before being refused. A token on a route naming an order,
+// invoice or subscription by its id is checked against that resource's owner in preHandler, once the id has
+// passed the route's schema. Unmatched /v1/ paths answer 401 before 404 (http/error-handler.ts asks
+// `authenticateUnmatched`).
 import type { FastifyRequest } from 'fastify';
 import { AppError, type ErrorCode } from '../errors.js';
 import type { AppInstance } from '../http/app-instance.js';
-import { routeAccessFor } from '../route-access.js';
+import { routeAccessFor, type CustomerTokenAccess, type OwnedResource } from '../route-access.js';
 import type { ApiKeyRefusal, ApiKeysService, VerifiedApiKey } from './api-keys.service.js';
 import { isCustomerTokenLike, type CustomerToken, type CustomerTokensService } from './customer-tokens.js';
 import { grantsScope } from './scopes.js';
@@ -40,9 +42,15 @@ const apiKeyRefusals: Record<ApiKeyRefusal, [ErrorCode, string]> = {
 const TOKEN_ROUTES_ONLY =
   "A customer token may only read its customer's entitlements, subscriptions, orders and invoices and open its portal";
 
+const ANOTHER_CUSTOMER = 'This customer token belongs to another customer';
+
+/** The external_id of the customer owning a resource, undefined when we hold no such resource. */
+export type ResourceOwners = Record<OwnedResource, (id: string) => Promise<string | undefined>>;
+
 export interface Authenticators {
   apiKeys: ApiKeysService;
   customerTokens: CustomerTokensService;
+  owners: ResourceOwners;
 }
 
 /** Identifies the request's credential, setting apiKey, customerToken or authenticationFailure. */
@@ -77,7 +85,7 @@ async function identify(request: FastifyRequest, authenticators: Authenticators)
   request.authenticationFailure = new AppError(code, message);
 }
 
-function customerNamedBy(request: FastifyRequest, where: { param: string } | { body: string }): unknown {
+function valueAt(request: FastifyRequest, where: CustomerTokenAccess): unknown {
   const source = 'param' in where ? request.params : request.body;
   if (typeof source !== 'object' || source === null) return undefined;
   return (source as Record<string, unknown>)['param' in where ? where.param : where.body];
@@ -110,9 +118,12 @@ export function registerAuthentication(app: AppInstance, authenticators: Authent
     const access = routeAccessFor(request.method === 'HEAD' ? 'GET' : request.method, url);
     if (access === undefined) throw new AppError('forbidden', 'This route is not open to API callers');
     if (request.customerToken !== undefined) {
-      if (access.customerToken === undefined) throw new AppError('forbidden', TOKEN_ROUTES_ONLY);
-      if (customerNamedBy(request, access.customerToken) !== request.customerToken.customer) {
-        throw new AppError('forbidden', 'This customer token belongs to another customer');
+      const where = access.customerToken;
+      if (where === undefined) throw new AppError('forbidden', TOKEN_ROUTES_ONLY);
+      // A resource id is looked up in preHandler, after the schema has checked it.
+      if ('owner' in where) return;
+      if (valueAt(request, where) !== request.customerToken.customer) {
+        throw new AppError('forbidden', ANOTHER_CUSTOMER);
       }
       return;
     }
@@ -121,6 +132,19 @@ export function registerAuthentication(app: AppInstance, authenticators: Authent
     }
     if (!grantsScope(request.apiKey.scopes, access.scope)) {
       throw new AppError('forbidden', `This API key lacks the "${access.scope}" scope`);
+    }
+  });
+
+  // One answer for another customer's resource and for one that does not exist, so a token cannot probe ids.
+  app.addHook('preHandler', async (request) => {
+    const url = request.routeOptions.url;
+    if (request.customerToken === undefined || !isApiRoute(url) || url === undefined) return;
+    const where = routeAccessFor(request.method === 'HEAD' ? 'GET' : request.method, url)?.customerToken;
+    if (where === undefined || !('owner' in where)) return;
+    const id = valueAt(request, where);
+    const owner = typeof id === 'string' ? await authenticators.owners[where.owner](id) : undefined;
+    if (owner === undefined || owner !== request.customerToken.customer) {
+      throw new AppError('forbidden', ANOTHER_CUSTOMER);
     }
   });
 }

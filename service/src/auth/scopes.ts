@@ -5,13 +5,18 @@ export const NARROW_SCOPES = [
   'catalog:read',
   'customers:read',
   'customers:write',
+  'checkout:read',
   'checkout:write',
   'subscriptions:read',
   'subscriptions:write',
   'entitlements:read',
   'portal:write',
   'orders:read',
+  'refunds:write',
   'invoices:read',
+  'events:read',
+  'webhooks:read',
+  'webhooks:write',
 ] as const;
 
 export const API_KEY_SCOPES = ['billing', 'admin', ...NARROW_SCOPES] as const;
