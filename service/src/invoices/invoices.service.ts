@@ -22,6 +22,8 @@ export interface InvoicesService {
   syncInvoice: (client: PoolClient, stripeInvoiceId: string) => Promise<repo.InvoiceRow | undefined>;
   /** The invoice from the mirror (404 for one we do not hold). */
   get: (stripeInvoiceId: string) => Promise<repo.InvoiceWithCustomer>;
+  /** The external_id of the customer owning the invoice; undefined for one we do not hold. */
+  findCustomerOf: (stripeInvoiceId: string) => Promise<string | undefined>;
   /** A customer's invoices, newest first, a page at a time. */
   listForCustomer: (customerId: string, page: PageRequest) => Promise<Page<repo.InvoiceWithCustomer>>;
 }
@@ -111,6 +113,10 @@ export function createInvoicesService(options: {
         throw new AppError('not_found', `id: no invoice ${stripeInvoiceId}`, { param: 'id' });
       }
       return invoice;
+    },
+
+    async findCustomerOf(stripeInvoiceId) {
+      return (await repo.findInvoice(pool, stripeInvoiceId))?.customer_external_id ?? undefined;
     },
 
     async listForCustomer(customerId, page) {

@@ -47,6 +47,8 @@ export interface OrdersService {
   ) => Promise<OrderRow | undefined>;
   /** The order (404 for an unknown id). */
   get: (orderId: string) => Promise<OrderDetail>;
+  /** The external_id of the customer owning the order; undefined for an unknown order. */
+  findCustomerOf: (orderId: string) => Promise<string | undefined>;
   findOfCheckoutSession: (stripeSessionId: string) => Promise<OrderWithCustomer | undefined>;
   /** A customer's orders, newest first, a page at a time. */
   listForCustomer: (customerId: string, page: PageRequest) => Promise<Page<OrderDetail>>;
@@ -197,6 +199,10 @@ export function createOrdersService(options: {
       if (order === undefined) throw new AppError('not_found', `id: no order ${orderId}`, { param: 'id' });
       const [detail] = await withLinesAndRefunds([order]);
       return detail as OrderDetail;
+    },
+
+    async findCustomerOf(orderId: string): Promise<string | undefined> {
+      return (await history.findOrder(pool, orderId))?.customer_external_id ?? undefined;
     },
 
     async findOfCheckoutSession(stripeSessionId: string): Promise<OrderWithCustomer | undefined> {

@@ -113,6 +113,18 @@ export async function findSubscriptionByStripeId(
   return result.rows[0];
 }
 
+export async function findCustomerExternalIdOfSubscription(
+  db: Queryable,
+  stripeSubscriptionId: string,
+): Promise<string | undefined> {
+  const result = await db.query<{ external_id: string }>(
+    `SELECT c.external_id FROM subscriptions s JOIN customers c ON c.id = s.customer_id
+      WHERE s.stripe_subscription_id = $1`,
+    [stripeSubscriptionId],
+  );
+  return result.rows[0]?.external_id;
+}
+
 export async function listSubscriptionsOfCustomer(
   db: Queryable,
   customerId: string,

@@ -33,6 +33,8 @@ export interface SubscriptionsService {
   listForCustomer: (customerId: string) => Promise<SubscriptionRecord[]>;
   /** Ours, from the mirror (synced from Stripe first if the mirror does not have it yet). */
   getOwned: (stripeSubscriptionId: string) => Promise<SubscriptionRecord>;
+  /** The external_id of the customer owning the subscription in the mirror (no Stripe call); else undefined. */
+  findCustomerOf: (stripeSubscriptionId: string) => Promise<string | undefined>;
   /** Which of the products the customer holds through a live subscription, and through which. */
   findHeldProducts: (
     customerId: string,
@@ -120,6 +122,9 @@ export function createSubscriptionsService(options: {
         ),
       );
     },
+
+    findCustomerOf: (stripeSubscriptionId) =>
+      repo.findCustomerExternalIdOfSubscription(pool, stripeSubscriptionId),
 
     async getOwned(stripeSubscriptionId) {
       let row = await repo.findSubscriptionByStripeId(pool, stripeSubscriptionId);
