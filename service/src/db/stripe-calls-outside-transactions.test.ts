@@ -8,11 +8,16 @@ import { completeCheckoutSession } from '../test-support/emulator-control.js';
 import { SHOP, startBillingWorld, type BillingWorld } from '../test-support/billing-world.js';
 import { withTransaction } from './transaction.js';
 
-const LATENCY_MS = 1500;
+const LATENCY_MS = 2000;
+/**
+ * A session counts as held across the Stripe call when it has sat idle inside a transaction this long: far
+ * longer than the gap between two statements of a transaction, far shorter than the Stripe latency injected.
+ */
+const HELD_MS = 600;
 
 /** A connection of its own (not the service's application_name) that watches and ends the service's sessions. */
 interface BackendWatch {
-  /** Our sessions of the test database now `idle in transaction`, with what they last ran. */
+  /** Our sessions of the test database `idle in transaction` for HELD_MS or more, with what they last ran. */
   idleInTransaction: () => Promise<string[]>;
   /** Ends every session of the service on the test database; returns how many. */
   terminateOurBackends: () => Promise<number>;
@@ -28,7 +33,9 @@ async function watchBackends(databaseUrl: string): Promise<BackendWatch> {
       const result = await client.query<{ query: string }>(
         `SELECT query FROM pg_stat_activity
           WHERE datname = current_database() AND application_name = 'billing-service'
-            AND state IN ('idle in transaction', 'idle in transaction (aborted)')`,
+            AND state IN ('idle in transaction', 'idle in transaction (aborted)')
+            AND clock_timestamp() - state_change >= make_interval(secs => $1::float8 / 1000)`,
+        [HELD_MS],
       );
       return result.rows.map((row) => row.query);
     },
@@ -122,8 +129,10 @@ describe('no transaction is held across a Stripe call', () => {
       20_000,
       'the worker to claim a completed checkout',
     );
-    const during = sampleWhile(watch, new Promise((resolve) => setTimeout(resolve, LATENCY_MS / 2)));
-    const { seen, samples } = await during;
+    const { seen, samples } = await sampleWhile(
+      watch,
+      new Promise((resolve) => setTimeout(resolve, LATENCY_MS * 0.75)),
+    );
     const terminated = await watch.terminateOurBackends();
     const later = await sampleWhile(watch, new Promise((resolve) => setTimeout(resolve, LATENCY_MS)));
     world.emulator.faults.clear();
@@ -159,10 +168,9 @@ describe('no transaction is held across a Stripe call', () => {
     world.emulator.faults.add({ type: 'latency', endpoint: 'GET /v1/subscriptions/:id', latency_ms: LATENCY_MS });
 
     const request = world.call('POST', '/v1/customers/syncing/subscriptions/sync');
-    await new Promise((resolve) => setTimeout(resolve, LATENCY_MS / 3));
     const { seen, samples } = await sampleWhile(
       watch,
-      new Promise((resolve) => setTimeout(resolve, LATENCY_MS / 3)),
+      new Promise((resolve) => setTimeout(resolve, LATENCY_MS * 0.75)),
     );
     const terminated = await watch.terminateOurBackends();
     const after = await sampleWhile(watch, request);
