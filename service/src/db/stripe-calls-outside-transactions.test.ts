@@ -115,7 +115,11 @@ describe('no transaction is held across a Stripe call', () => {
       sessions.push(response.json<{ id: string }>().id);
     }
     const { pool } = world.dependencies;
-    world.emulator.faults.add({ type: 'latency', endpoint: 'GET /v1/checkout/sessions/:id', latency_ms: LATENCY_MS });
+    world.emulator.faults.add({
+      type: 'latency',
+      endpoint: 'GET /v1/checkout/sessions/:id',
+      latency_ms: LATENCY_MS,
+    });
     await Promise.all(sessions.map((id) => completeCheckoutSession(world.emulator, id)));
 
     // The worker has claimed a checkout.session.completed: it is waiting on the slowed refetch now.
@@ -151,7 +155,9 @@ describe('no transaction is held across a Stripe call', () => {
       `SELECT count(*) FROM outbox_events WHERE type = 'order.paid'`,
     );
     expect(Number(paid.rows[0]?.count)).toBe(sessions.length);
-    const open = await pool.query(`SELECT id FROM stripe_events WHERE status NOT IN ('processed', 'ignored')`);
+    const open = await pool.query(
+      `SELECT id FROM stripe_events WHERE status NOT IN ('processed', 'ignored')`,
+    );
     expect(open.rows).toEqual([]);
     await expectStateMatchesEmulator(world, buyers);
   }, 120_000);
@@ -165,7 +171,11 @@ describe('no transaction is held across a Stripe call', () => {
     });
     await world.settle(30_000);
     const { pool } = world.dependencies;
-    world.emulator.faults.add({ type: 'latency', endpoint: 'GET /v1/subscriptions/:id', latency_ms: LATENCY_MS });
+    world.emulator.faults.add({
+      type: 'latency',
+      endpoint: 'GET /v1/subscriptions/:id',
+      latency_ms: LATENCY_MS,
+    });
 
     const request = world.call('POST', '/v1/customers/syncing/subscriptions/sync');
     const { seen, samples } = await sampleWhile(
@@ -181,7 +191,9 @@ describe('no transaction is held across a Stripe call', () => {
     expect(terminated).toBeGreaterThanOrEqual(0);
     expect([...seen, ...after.seen]).toEqual([]);
     expect(response.statusCode, response.body).toBe(200);
-    expect(response.json<{ data: Array<{ status: string }> }>().data.map((s) => s.status)).toEqual(['active']);
+    expect(response.json<{ data: Array<{ status: string }> }>().data.map((s) => s.status)).toEqual([
+      'active',
+    ]);
     await world.settle(30_000);
     const subscriptionEvents = await pool.query<{ count: string }>(
       `SELECT count(*) FROM outbox_events WHERE type = 'subscription.created'`,
