@@ -64,6 +64,11 @@ export function parseFeatures(metadata: Record<string, string> | null | undefine
   return [...new Set(features)];
 }
 
+/** Stripe answers a retrieve of a deleted product with `{ id, object, deleted: true }`. */
+function isDeletedAtStripe(object: object): boolean {
+  return (object as { deleted?: unknown }).deleted === true;
+}
+
 function productInput(product: StripeProduct): repo.ProductInput {
   return {
     id: product.id,
@@ -102,7 +107,8 @@ export function createCatalogService(options: {
   /** Applies Stripe's current product (what a webhook cannot order); one Stripe no longer has is left as is. */
   async function syncProduct(db: Queryable, id: string): Promise<void> {
     const product = await unlessNotFound(stripe.retrieveProduct(id));
-    if (product !== undefined) await repo.upsertProduct(db, productInput(product));
+    if (product !== undefined && !isDeletedAtStripe(product))
+      await repo.upsertProduct(db, productInput(product));
   }
 
   /** Applies Stripe's current price; one Stripe no longer has is left as is. */
@@ -198,7 +204,7 @@ export function createCatalogService(options: {
       const current = await unlessNotFound<StripeProduct | StripePrice>(
         stored.kind === 'product' ? stripe.retrieveProduct(id) : stripe.retrievePrice(id),
       );
-      if (current === undefined) {
+      if (current === undefined || isDeletedAtStripe(current)) {
         throw new AppError(
           'not_found',
           `Stripe has no ${stored.kind} ${id}: it was deleted there, the mark stays`,
