@@ -57,10 +57,6 @@ describe('a second instance on a busy port', () => {
     const second = startServiceProcess('src/server.ts', environment(await findFreePort()));
     const { code } = await second.exited;
     expect(code).toBe(1);
-    const fatal = second.logs.find((line) => line.level === 60 || line.level === 'fatal');
-    expect(String(fatal?.msg)).toContain(`API port 127.0.0.1:${port} (PORT) is already in use`);
-    expect(second.logs.some((line) => line.msg === 'catalog synced from Stripe')).toBe(false);
-
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
@@ -69,6 +65,10 @@ describe('a second instance on a busy port', () => {
     } finally {
       await client.end();
     }
+    const fatal = second.logs.find((line) => line.level === 60 || line.level === 'fatal');
+    expect(String(fatal?.msg)).toContain(`API port 127.0.0.1:${port} (PORT) is already in use`);
+    expect(second.logs.some((line) => line.msg === 'catalog synced from Stripe')).toBe(false);
+
     const live = await fetch(`http://127.0.0.1:${port}/health/live`);
     expect(live.status).toBe(200);
   });
