@@ -22,7 +22,9 @@ export async function run(args: string[], context: CliContext): Promise<number> 
     for (const id of ids) {
       try {
         const restored = await catalog.restoreTombstone(id);
-        context.print(`restored ${restored.kind} ${id} (${restored.active ? 'active' : 'archived'} at Stripe)`);
+        context.print(
+          `restored ${restored.kind} ${id} (${restored.active ? 'active' : 'archived'} at Stripe)`,
+        );
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         context.print(`not restored: ${error.message}`);
