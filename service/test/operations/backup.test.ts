@@ -2,6 +2,7 @@
 // restored into a fresh database verifies equal table by table; a changed row makes verify fail; a restore over
 // existing tables, a damaged or cut file and a backup of an unknown schema version are refused, the target left empty.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -198,6 +199,30 @@ describe('npm run billing -- backup', () => {
       expect(restore.stderr, name).toMatch(reason);
       expect(await publicTableCount(target.url), name).toBe(0);
     }
+  });
+
+  it('loads all tables or none: a row the database refuses rolls back every table already loaded', async () => {
+    // A well-formed backup (checksum and counts recomputed) whose orders hold a status the CHECK refuses;
+    // orders load after customers, so customers were already copied when the load fails.
+    const lines = gunzipSync(readFileSync(backupFile)).toString('utf8').split('\n');
+    const trailer = JSON.parse(lines.at(-2)!) as { row_counts: Record<string, number>; sha256: string };
+    const body = `${lines
+      .slice(0, -2)
+      .map((line) => line.replace(/\tpaid\teur\t/, '\tlost\teur\t'))
+      .join('\n')}\n`;
+    expect(body).toContain('\tlost\teur\t');
+    trailer.sha256 = createHash('sha256').update(body).digest('hex');
+    const file = path.join(workspace, 'refused-row.backup.gz');
+    writeFileSync(file, gzipSync(`${body}${JSON.stringify(trailer)}\n`));
+
+    const target = await freshDatabase();
+    const restore = await backupCommand(source.url, 'restore', file, '--database-url', target.url);
+    expect(restore.code).toBe(1);
+    expect(restore.stderr).toContain('restore failed and was rolled back');
+    expect(restore.stderr).toContain('orders_status_check');
+    expect(restore.stderr).toContain('drop it and create it empty before trying again');
+    const [customers] = await query<{ count: string }>(target.url, 'SELECT count(*) FROM customers');
+    expect(customers?.count).toBe('0');
   });
 
   it('migrates the fresh database to exactly the schema version of the backup', async () => {
