@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, type CopyStreamQuery } from 'pg-copy-streams';
-import { applyMigrations, listMigrationNames, MIGRATIONS_DIRECTORY } from '../db/migrations.js';
+import { applyMigrations, listMigrationNames } from '../db/migrations.js';
 import type { Logger } from '../observability/logger.js';
 import { readBackupFile, type BackupHeader } from './backup-file.js';
 import * as tables from './database-tables.repo.js';
@@ -27,7 +27,6 @@ export interface RestoreInput {
   file: string;
   databaseUrl: string;
   logger: Logger;
-  migrationsDirectory?: string;
 }
 
 export async function restoreBackup(input: RestoreInput): Promise<RestoreSummary> {
@@ -43,21 +42,17 @@ export async function restoreBackup(input: RestoreInput): Promise<RestoreSummary
       );
     }
     const header = await checkBackupFile(input.file);
-    await checkSchemaVersion(
-      header,
-      await listMigrationNames(input.migrationsDirectory ?? MIGRATIONS_DIRECTORY),
-    );
+    await checkSchemaVersion(header, await listMigrationNames());
 
     await applyMigrations({
       databaseUrl: input.databaseUrl,
       logger: input.logger,
       count: header.migrations.length,
-      ...(input.migrationsDirectory === undefined ? {} : { directory: input.migrationsDirectory }),
     });
     await checkMigratedSchema(client, header);
+    let rowCounts: Record<string, number>;
     try {
-      const rowCounts = await loadTables(client, input.file, header);
-      return { migrations: header.migrations, rowCounts };
+      rowCounts = await loadTables(client, input.file, header);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(
@@ -66,6 +61,9 @@ export async function restoreBackup(input: RestoreInput): Promise<RestoreSummary
         { cause: error },
       );
     }
+    // Fresh statistics, so the planner does not take the loaded tables for empty ones.
+    await client.query('ANALYZE');
+    return { migrations: header.migrations, rowCounts };
   } finally {
     await client.end().catch(() => undefined);
   }
