@@ -1,6 +1,6 @@
-// Rate limits on /v1/: per API key, and per client IP for requests without a valid key. In memory per process,
-// or shared by every replica through the process's Redis connection when REDIS_URL is set (fail-open if Redis is
-// unreachable: an outage of the counter store must not take billing down).
+// Rate limits on /v1/: per API key, per customer for customer tokens, and per client IP for requests without a
+// valid key. In memory per process, or shared by every replica through the process's Redis connection when
+// REDIS_URL is set (fail-open if Redis is unreachable: an outage of the counter store must not take billing down).
 import rateLimit from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.js';
@@ -21,9 +21,14 @@ export function registerRateLimits(
     global: true,
     hook: 'onRequest',
     timeWindow: settings.windowMs,
-    max: (request, key) => (key.startsWith('key:') ? settings.max : settings.anonymousMax),
+    max: (request, key) => (key.startsWith('ip:') ? settings.anonymousMax : settings.max),
+    // A customer token counts per customer: each browser of one customer shares its budget.
     keyGenerator: (request) =>
-      request.apiKey === undefined ? `ip:${request.ip}` : `key:${request.apiKey.id}`,
+      request.apiKey !== undefined
+        ? `key:${request.apiKey.id}`
+        : request.customerToken !== undefined
+          ? `customer:${request.customerToken.customer}`
+          : `ip:${request.ip}`,
     allowList: (request) => !isApiRoute(request.routeOptions.url),
     ...(redis === undefined ? {} : { redis, nameSpace: 'billing-rate-limit:', skipOnError: true }),
     errorResponseBuilder: (_request, context) =>

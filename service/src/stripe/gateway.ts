@@ -1,6 +1,7 @@
 // The Stripe gateway: the only place that constructs the SDK client. Every call goes through the circuit
-// breaker, takes a point of the outbound budget (rate-budget.ts), is timed, and has its errors mapped to AppError. Writes take our own idempotency key explicitly,
-// derived from a row we stored first, so a retry can never create a second object. Results are typed as our own
+// breaker, takes a point of the outbound budget (rate-budget.ts), is timed, and has its errors mapped to
+// AppError. Writes take our own idempotency key explicitly, derived from a row we stored first, so a retry can
+// never create a second object. Results are typed as our own
 // objects (stripe-objects.ts), parameters as our own (stripe-params.ts): no SDK type leaves src/stripe/.
 import Stripe from 'stripe';
 import type { Redis } from 'ioredis';
@@ -10,6 +11,7 @@ import type { StripeSettings } from '../config/stripe.js';
 import { SpanKind } from '@opentelemetry/api';
 import type { Logger } from '../observability/logger.js';
 import { inSpan, isTracingEnabled } from '../observability/tracing.js';
+import { isInsideTransaction } from '../db/transaction.js';
 import { createStripeCircuit, type StripeCircuit } from './circuit-breaker.js';
 import { createStripeRateBudget } from './rate-budget.js';
 import { toAppError } from './stripe-errors.js';
@@ -45,6 +47,10 @@ export function createStripeGateway(
   const log = logger.child({ component: 'stripe' });
 
   function call<Result>(operation: string, request: () => Promise<Result>): Promise<Result> {
+    // A Stripe call takes up to the timeout (and its retries): a transaction open meanwhile holds its locks and
+    // its connection that long, and a failover in that window fails the work. Fetch first, then open the
+    // transaction, lock, re-check and write (docs/architecture.md, "Failure paths").
+    if (isInsideTransaction()) return Promise.reject(new StripeCallInTransactionError(operation));
     if (!isTracingEnabled()) return timedCall(operation, request);
     const attributes = { 'rpc.system': 'stripe', 'rpc.method': operation };
     return inSpan(`stripe ${operation}`, attributes, () => timedCall(operation, request), SpanKind.CLIENT);
@@ -81,6 +87,10 @@ export function createStripeGateway(
     circuit: circuit satisfies StripeCircuit,
     /** A cheap read that lets a half-open breaker find out whether Stripe is back. */
     probe: () => call('probe', () => client.products.list({ limit: 1 })).then(() => undefined),
+
+    /** The account the secret key belongs to: whose objects every listing returns. */
+    retrieveAccount: (): Promise<O.StripeAccount> =>
+      call('accounts.retrieveCurrent', () => client.accounts.retrieveCurrent()),
 
     createCustomer: (params: P.CustomerCreateParams, idempotencyKey: string): Promise<O.StripeCreated> =>
       call('customers.create', () => client.customers.create(params, key(idempotencyKey))),
@@ -202,6 +212,16 @@ export function createStripeGateway(
         client.billingPortal.sessions.create(params, key(idempotencyKey)),
       ),
   };
+}
+
+/** A programming error: a Stripe call was made inside a database transaction. */
+export class StripeCallInTransactionError extends Error {
+  constructor(operation: string) {
+    super(
+      `stripe ${operation} was called inside a database transaction: call Stripe before the transaction opens`,
+    );
+    this.name = 'StripeCallInTransactionError';
+  }
 }
 
 function createStripeClient(settings: StripeSettings): Stripe {

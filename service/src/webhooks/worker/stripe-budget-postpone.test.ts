@@ -23,14 +23,18 @@ describe('the inbox worker when the Stripe budget refuses a refetch', () => {
   let stripe: StripeGateway;
   const registry = createMetrics().registry;
 
-  // A handler that refetches from Stripe through the gateway before writing, as the real ones do.
-  const refetching: EventHandler = async (event, context) => {
-    await stripe.listProducts({ limit: 1 });
-    await context.client.query('INSERT INTO budget_test_effects (event_id) VALUES ($1)', [event.id]);
-    await context.recordEffect('test.refetch');
+  // A handler that refetches from Stripe through the gateway before it writes, as the real ones do.
+  const refetching: EventHandler = {
+    fetch: () => stripe.listProducts({ limit: 1 }),
+    apply: async (event, context) => {
+      await context.client.query('INSERT INTO budget_test_effects (event_id) VALUES ($1)', [event.id]);
+      await context.recordEffect('test.refetch');
+    },
   };
-  const broken: EventHandler = async () => {
-    throw new Error('a handler that always fails');
+  const broken: EventHandler = {
+    apply: async () => {
+      throw new Error('a handler that always fails');
+    },
   };
   const handlers = new Map([
     ['test.refetch', refetching],
