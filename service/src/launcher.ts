@@ -8,6 +8,8 @@ import {
   startDevStripe,
   type DevStripe,
 } from './dev/dev-stripe.js';
+import { devCheckoutReturnUrls } from './dev/return-page-urls.js';
+import { registerDevReturnPages } from './dev/return-pages.routes.js';
 import { createLogger } from './observability/logger.js';
 import { installGracefulShutdown } from './process/graceful-shutdown.js';
 import { startApi } from './process/start-api.js';
@@ -44,8 +46,17 @@ async function launch(): Promise<void> {
     emulatorUrl = devStripe.emulatorUrl;
   }
 
-  // 3. The API (migrations on start, HTTP and metrics listeners).
-  const { app, dependencies } = await startApi({ config: apiConfig, logger, databaseUrl, shutdown });
+  // 3. The API (migrations on start, HTTP and metrics listeners), with the development return pages where a
+  //    checkout's success_url and cancel_url can lead (not in production: registerDevReturnPages refuses).
+  const { app, dependencies } = await startApi({
+    config: apiConfig,
+    logger,
+    databaseUrl,
+    shutdown,
+    extendApp: (api, apiDependencies) => {
+      registerDevReturnPages(api, apiDependencies);
+    },
+  });
 
   if (devStripe !== undefined) {
     const mismatch = await findMirrorMismatch({
@@ -65,8 +76,9 @@ async function launch(): Promise<void> {
   }
   const address = app.server.address();
   const apiUrl = `http://localhost:${typeof address === 'object' && address !== null ? address.port : config.http.port}`;
+  const returnPages = config.nodeEnv === 'production' ? undefined : devCheckoutReturnUrls(apiUrl);
   logger.info(
-    { api: apiUrl, docs: `${apiUrl}/docs`, emulator: emulatorUrl, devApiKey },
+    { api: apiUrl, docs: `${apiUrl}/docs`, emulator: emulatorUrl, devApiKey, returnPages },
     'development environment ready',
   );
   if (config.log.pretty) process.stdout.write(describeDevEnvironment({ apiUrl, emulatorUrl, devApiKey }));
