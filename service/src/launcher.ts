@@ -81,7 +81,8 @@ async function launch(): Promise<void> {
     { api: apiUrl, docs: `${apiUrl}/docs`, emulator: emulatorUrl, devApiKey, returnPages },
     'development environment ready',
   );
-  if (config.log.pretty) process.stdout.write(describeDevEnvironment({ apiUrl, emulatorUrl, devApiKey }));
+  if (config.log.pretty)
+    process.stdout.write(describeDevEnvironment({ apiUrl, emulatorUrl, devApiKey, returnPages }));
 
   // 4. The inbox worker, in this process for development (production runs `npm run worker` beside the API).
   //    Registered last, so on shutdown it finishes its events in hand first.

@@ -11,7 +11,7 @@ export const checkoutVariables = {
     schema: originList.optional(),
     default: undefined,
     description:
-      'Comma-separated origins that `success_url`, `cancel_url` and `return_url` may point to (exact origin match). Unset: `http://localhost:3000`, and outside production also the API itself (`http://localhost:<PORT>`, `http://127.0.0.1:<PORT>`), where `npm start` serves its development return pages (`/dev/checkout/success`, `/dev/checkout/cancel`, `/dev/account`).',
+      "Comma-separated origins that `success_url`, `cancel_url` and `return_url` may point to (exact origin match). Unset: `http://localhost:3000`, plus the API itself outside production (`npm start`'s `/dev/` return pages).",
   }),
   REQUIRE_HTTPS_REDIRECTS: variable({
     schema: booleanFlag.optional(),
