@@ -5,7 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { CatalogService } from '../catalog/catalog.service.js';
-import type { CheckoutService, CheckoutSessionState } from '../checkout/checkout.service.js';
+import type { CheckoutService } from '../checkout/checkout.service.js';
 import type { NodeEnv } from '../config/node-env.js';
 import { ExternalId } from '../customers/customers.schemas.js';
 import type { CustomersService } from '../customers/customers.service.js';
@@ -29,6 +29,7 @@ import {
   renderErrorPage,
   renderSuccessPage,
   type CurrentEntitlement,
+  type ProductsById,
   type Purchase,
 } from './return-pages.views.js';
 
@@ -57,21 +58,18 @@ export function registerDevReturnPages(app: AppInstance, dependencies: DevReturn
   if (dependencies.config.nodeEnv === 'production') return false;
   const { checkout, orders, subscriptions, entitlements, customers, catalog, portal } = dependencies;
 
-  /** The session, and what it became here: our order, or the subscription with its products' names and features. */
-  async function findPurchase(
-    sessionId: string,
-  ): Promise<{ session: CheckoutSessionState; purchase: Purchase }> {
+  /** The session, what it became here (our order, or the subscription), and the catalog's products by id. */
+  async function findPurchase(sessionId: string) {
     const session = await checkout.getSession(sessionId);
-    if (session.order !== null) {
-      return { session, purchase: { kind: 'order', order: await orders.get(session.order) } };
+    const catalogProducts = await catalog.listCatalog();
+    const products: ProductsById = new Map(catalogProducts.map((product) => [product.id, product]));
+    let purchase: Purchase = { kind: 'none' };
+    if (session.order !== null) purchase = { kind: 'order', order: await orders.get(session.order) };
+    else if (session.subscription !== null) {
+      const subscription = await subscriptions.getOwned(session.subscription);
+      purchase = { kind: 'subscription', subscription, products };
     }
-    if (session.subscription === null) return { session, purchase: { kind: 'none' } };
-    const [subscription, catalogProducts] = await Promise.all([
-      subscriptions.getOwned(session.subscription),
-      catalog.listCatalog(),
-    ]);
-    const products = new Map(catalogProducts.map((product) => [product.id, product]));
-    return { session, purchase: { kind: 'subscription', subscription, products } };
+    return { session, purchase, products };
   }
 
   app.get(
@@ -80,9 +78,10 @@ export function registerDevReturnPages(app: AppInstance, dependencies: DevReturn
     async (request, reply) =>
       sendPage(request, reply, async () => {
         const query = validQuery(request);
-        const { session, purchase } = await findPurchase(query.session_id);
+        const { session, purchase, products } = await findPurchase(query.session_id);
         const current = await entitlements.listCurrent(session.customer);
-        const awaitingWebhook = session.status === 'complete' && !isRecorded(purchase, current.value);
+        const awaitingWebhook =
+          session.status === 'complete' && !isRecorded(purchase, products, current.value);
         const reloads = query.reloads ?? 0;
         const canReload = awaitingWebhook && reloads < MAX_SUCCESS_PAGE_RELOADS;
         return renderSuccessPage({
@@ -144,20 +143,29 @@ export function registerDevReturnPages(app: AppInstance, dependencies: DevReturn
 }
 
 /**
- * Whether Stripe's webhook about the completed session has been applied here: the order exists (its entitlements
- * commit with it), or the live subscription's products' features are entitlements from it.
+ * Whether Stripe's webhook about the completed session has been applied here and is visible: the order or the
+ * live subscription exists, and the features its products declare are entitlements from it (the entitlement
+ * cache learns of a change by NOTIFY, a moment after the worker's commit).
  */
-function isRecorded(purchase: Purchase, current: CurrentEntitlement[]): boolean {
-  if (purchase.kind !== 'subscription') return purchase.kind === 'order';
-  const { subscription, products } = purchase;
-  if (!['active', 'trialing'].includes(subscription.status)) return true;
+function isRecorded(purchase: Purchase, products: ProductsById, current: CurrentEntitlement[]): boolean {
+  if (purchase.kind === 'none') return false;
+  const [sourceId, status, productIds] =
+    purchase.kind === 'order'
+      ? [purchase.order.id, purchase.order.status, purchase.order.items.map((item) => item.stripe_product_id)]
+      : [
+          purchase.subscription.stripe_subscription_id,
+          purchase.subscription.status,
+          purchase.subscription.product_ids,
+        ];
+  // A purchase that grants nothing (yet or any more): a pending bank debit, a refund, a past_due subscription.
+  if (!['paid', 'active', 'trialing'].includes(status)) return true;
   const granted = new Set(
     current
-      .filter((entitlement) => entitlement.source?.id === subscription.stripe_subscription_id)
+      .filter((entitlement) => entitlement.source?.id === sourceId)
       .map((entitlement) => entitlement.feature),
   );
-  return subscription.items.every((item) =>
-    (products.get(item.stripe_product_id)?.features ?? []).every((feature) => granted.has(feature)),
+  return productIds.every((productId) =>
+    (products.get(productId)?.features ?? []).every((feature) => granted.has(feature)),
   );
 }
 

@@ -10,14 +10,16 @@ import { DEV_PORTAL_PATH } from './return-page-urls.js';
 
 export type CurrentEntitlement = EntitlementCheck & { feature: string };
 
+/** The catalog's products by id, for their names and features. */
+export type ProductsById = Map<string, { name: string; features: string[] }>;
+
 /** What a checkout session became here, once Stripe's webhook has been applied. */
 export type Purchase =
   | { kind: 'order'; order: OrderDetail }
   | {
       kind: 'subscription';
       subscription: SubscriptionRecord;
-      /** The catalog's products by id, for their names and features. */
-      products: Map<string, { name: string; features: string[] }>;
+      products: ProductsById;
     }
   | { kind: 'none' };
 
