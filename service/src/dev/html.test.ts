@@ -1,7 +1,7 @@
 // The development pages' HTML template: every interpolated value is escaped unless it was built by the template.
 import { describe, expect, it } from 'vitest';
 import { html, page } from './html.js';
-import { formatAmount } from './return-pages.views.js';
+import { formatAmount } from './return-pages.sections.js';
 
 describe('html template', () => {
   it('escapes interpolated strings and numbers, in text and in attributes', () => {

@@ -23,15 +23,15 @@ import {
   DEV_SUCCESS_PATH,
   devAccountUrl,
 } from './return-page-urls.js';
+import { renderAccountPage } from './return-pages.account-view.js';
+import type { CurrentEntitlement } from './return-pages.sections.js';
 import {
-  renderAccountPage,
   renderCancelPage,
   renderErrorPage,
   renderSuccessPage,
-  type CurrentEntitlement,
   type ProductsById,
   type Purchase,
-} from './return-pages.views.js';
+} from './return-pages.view.js';
 
 export interface DevReturnPagesDependencies {
   config: { nodeEnv: NodeEnv };

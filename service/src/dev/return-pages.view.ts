@@ -1,14 +1,17 @@
 // The HTML of the development return pages, from what the services answered: the checkout session and what it
-// became (order lines or subscription), the customer's entitlements, the account page and the error page.
+// became (order lines or subscription) with the customer's entitlements, the cancel page and the error page.
 // Every value is escaped by the `html` template.
 import type { CheckoutSessionState } from '../checkout/checkout.service.js';
-import type { EntitlementCheck } from '../entitlements/entitlements.service.js';
 import type { OrderDetail } from '../orders/orders.service.js';
 import type { SubscriptionRecord } from '../subscriptions/subscriptions.service.js';
 import { html, page, type SafeHtml } from './html.js';
-import { DEV_PORTAL_PATH } from './return-page-urls.js';
-
-export type CurrentEntitlement = EntitlementCheck & { feature: string };
+import {
+  entitlementList,
+  formatAmount,
+  formatDate,
+  portalLink,
+  type CurrentEntitlement,
+} from './return-pages.sections.js';
 
 /** The catalog's products by id, for their names and features. */
 export type ProductsById = Map<string, { name: string; features: string[] }>;
@@ -31,23 +34,6 @@ export interface SuccessView {
   refreshUrl: string | undefined;
   /** The webhook was awaited for as long as the page reloads, without arriving. */
   gaveUpWaiting: boolean;
-}
-
-export function formatAmount(minorUnits: number | string | null, currency: string | null): string {
-  if (minorUnits === null || currency === null) return '–';
-  const format = new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(Number(minorUnits) / 10 ** digits);
-}
-
-const formatDate = (date: Date | null) => (date === null ? '–' : date.toISOString().slice(0, 10));
-
-function portalLink(customer: string): SafeHtml {
-  return html`<p>
-    <a class="button" href="${`${DEV_PORTAL_PATH}?customer=${encodeURIComponent(customer)}`}"
-      >Manage billing in the customer portal</a
-    >
-  </p>`;
 }
 
 function sessionSection(session: CheckoutSessionState): SafeHtml {
@@ -144,22 +130,6 @@ function subscriptionSection(
   </section>`;
 }
 
-function entitlementList(entitlements: CurrentEntitlement[], testId: string, empty: string): SafeHtml {
-  if (entitlements.length === 0) return html`<p class="muted" data-testid="${testId}">${empty}</p>`;
-  return html`<ul data-testid="${testId}">
-    ${entitlements.map(
-      (entitlement) =>
-        html`<li>
-          <strong>${entitlement.feature}</strong>
-          <span class="muted"
-            >from ${entitlement.source?.type ?? ''}
-            ${entitlement.source?.id ?? ''}${entitlement.expires_at === null ? '' : `, until ${entitlement.expires_at}`}</span
-          >
-        </li>`,
-    )}
-  </ul>`;
-}
-
 export function renderSuccessPage(view: SuccessView): string {
   const { session, purchase } = view;
   const sourceId =
@@ -212,74 +182,6 @@ export function renderCancelPage(): string {
         again for the same customer and cart hands out the same session (<code>"reused": true</code>).
       </p>
     </section>`,
-  );
-}
-
-export interface AccountView {
-  externalId: string;
-  entitlements: CurrentEntitlement[];
-  subscriptions: SubscriptionRecord[];
-  orders: OrderDetail[];
-}
-
-export function renderAccountPage(view: AccountView): string {
-  const subscriptions = view.subscriptions.map(
-    (subscription) =>
-      html`<tr>
-        <td>${subscription.stripe_subscription_id}</td>
-        <td>${subscription.status}</td>
-        <td>${subscription.cancel_at_period_end ? 'yes' : 'no'}</td>
-        <td>${formatDate(subscription.current_period_end)}</td>
-      </tr>`,
-  );
-  const orders = view.orders.map(
-    (order) =>
-      html`<tr>
-        <td>
-          ${order.items.map((item) => `${item.quantity} × ${item.description ?? item.stripe_product_id}`).join(', ')}
-        </td>
-        <td>${order.status}</td>
-        <td class="amount">${formatAmount(order.amount_total, order.currency)}</td>
-      </tr>`,
-  );
-  return page(
-    `Account of ${view.externalId}`,
-    html`<section>
-        <h1>Account of ${view.externalId}</h1>
-        <h2>Entitlements</h2>
-        ${entitlementList(view.entitlements, 'entitlements', 'None.')}${portalLink(view.externalId)}
-      </section>
-      <section>
-        <h2>Subscriptions</h2>
-        <table data-testid="subscriptions">
-          <thead>
-            <tr>
-              <th>Subscription</th>
-              <th>Status</th>
-              <th>Cancels at period end</th>
-              <th>Period ends</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${subscriptions}
-          </tbody>
-        </table>
-      </section>
-      <section>
-        <h2>Recent orders</h2>
-        <table data-testid="orders">
-          <thead>
-            <tr>
-              <th>Items</th>
-              <th>Status</th>
-              <th class="amount">Total</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${orders}
-          </tbody>
-        </table>
-      </section>`,
   );
 }
 
