@@ -220,6 +220,8 @@ describe('development return pages in production', () => {
     const production = await buildTestApp({
       environment: {
         NODE_ENV: 'production',
+        // Empty is unset: Stripe itself (never called here), as production requires.
+        STRIPE_API_BASE: '',
         STRIPE_SECRET_KEY: 'sk_live_pages_test',
         ALLOWED_REDIRECT_ORIGINS: 'https://app.example.com',
       },
