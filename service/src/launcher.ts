@@ -76,11 +76,12 @@ async function launch(): Promise<void> {
   }
   const address = app.server.address();
   const apiUrl = `http://localhost:${typeof address === 'object' && address !== null ? address.port : config.http.port}`;
-  const returnPages = config.nodeEnv === 'production' ? undefined : devCheckoutReturnUrls(apiUrl);
   logger.info(
-    { api: apiUrl, docs: `${apiUrl}/docs`, emulator: emulatorUrl, devApiKey, returnPages },
+    { api: apiUrl, docs: `${apiUrl}/docs`, emulator: emulatorUrl, devApiKey },
     'development environment ready',
   );
+  // Printed, not logged: the log redaction would mask the session_id placeholder.
+  const returnPages = config.nodeEnv === 'production' ? undefined : devCheckoutReturnUrls(apiUrl);
   if (config.log.pretty)
     process.stdout.write(describeDevEnvironment({ apiUrl, emulatorUrl, devApiKey, returnPages }));
 
