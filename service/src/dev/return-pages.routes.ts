@@ -10,6 +10,7 @@ import type { NodeEnv } from '../config/node-env.js';
 import { ExternalId } from '../customers/customers.schemas.js';
 import type { CustomersService } from '../customers/customers.service.js';
 import type { EntitlementsService } from '../entitlements/entitlements.service.js';
+import { AppError } from '../errors.js';
 import type { AppInstance } from '../http/app-instance.js';
 import { renderError } from '../http/error-handler.js';
 import { logFailedRequest } from '../http/request-log.js';
@@ -60,8 +61,10 @@ export function registerDevReturnPages(app: AppInstance, dependencies: DevReturn
 
   /** The session, what it became here (our order, or the subscription), and the catalog's products by id. */
   async function findPurchase(sessionId: string) {
-    const session = await checkout.getSession(sessionId);
-    const catalogProducts = await catalog.listCatalog();
+    const [session, catalogProducts] = await Promise.all([
+      checkout.getSession(sessionId),
+      catalog.listCatalog(),
+    ]);
     const products: ProductsById = new Map(catalogProducts.map((product) => [product.id, product]));
     let purchase: Purchase = { kind: 'none' };
     if (session.order !== null) purchase = { kind: 'order', order: await orders.get(session.order) };
@@ -128,7 +131,9 @@ export function registerDevReturnPages(app: AppInstance, dependencies: DevReturn
     async (request, reply) => {
       try {
         const externalId = validQuery(request).customer;
-        const origin = new URL(`${request.protocol}://${request.host}`).origin;
+        // Back to where the browser is (localhost or 127.0.0.1); the portal service still checks the origin
+        // against ALLOWED_REDIRECT_ORIGINS, so a forged Host header leads nowhere else.
+        const origin = originOf(request);
         const session = await portal.createSession({
           customer: externalId,
           return_url: devAccountUrl(origin, externalId),
@@ -167,6 +172,12 @@ function isRecorded(purchase: Purchase, products: ProductsById, current: Current
   return productIds.every((productId) =>
     (products.get(productId)?.features ?? []).every((feature) => granted.has(feature)),
   );
+}
+
+function originOf(request: FastifyRequest): string {
+  const origin = `${request.protocol}://${request.host}`;
+  if (!URL.canParse(origin)) throw new AppError('bad_request', 'The Host header is not a host name');
+  return new URL(origin).origin;
 }
 
 /** The query as its schema typed it; one that failed the schema becomes a 400 page naming the parameter and rule. */

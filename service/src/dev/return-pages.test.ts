@@ -204,6 +204,23 @@ describe('development return pages', () => {
     );
     expect(session.return_url).toBe(`${INJECT_ORIGIN}/dev/account?customer=pages_subscriber`);
 
+    const forged = await world.app.inject({
+      method: 'GET',
+      url: '/dev/portal?customer=pages_subscriber',
+      headers: { host: 'evil.example' },
+    });
+    expect(forged.statusCode).toBe(400);
+    expect(forged.body).toContain(
+      'return_url: origin http://evil.example is not in ALLOWED_REDIRECT_ORIGINS',
+    );
+    const malformed = await world.app.inject({
+      method: 'GET',
+      url: '/dev/portal?customer=pages_subscriber',
+      headers: { host: 'bad host' },
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.body).toContain('The Host header is not a host name');
+
     const unknown = await getPage('/dev/portal?customer=nobody_here');
     expect(unknown.statusCode).toBe(404);
     expect(unknown.headers['content-type']).toBe('text/html; charset=utf-8');
