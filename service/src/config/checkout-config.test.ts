@@ -17,6 +17,15 @@ describe('ALLOWED_REDIRECT_ORIGINS default', () => {
     ]);
   });
 
+  it('uses https for the API when it serves TLS itself', () => {
+    const config = parseConfig({ TLS_CERT_FILE: '/certs/dev.pem', TLS_KEY_FILE: '/certs/dev-key.pem' });
+    expect(config.redirects.allowedOrigins).toEqual([
+      'http://localhost:3000',
+      'https://localhost:8080',
+      'https://127.0.0.1:8080',
+    ]);
+  });
+
   it('leaves the API out when PORT=0 (its port is not known yet) and in production', () => {
     expect(parseConfig({ PORT: '0' }).redirects.allowedOrigins).toEqual(['http://localhost:3000']);
     const production = {

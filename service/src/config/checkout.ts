@@ -39,7 +39,7 @@ export interface CheckoutConfig {
 
 type CheckoutValues = ParsedVariables<typeof checkoutVariables> &
   NodeEnvValues &
-  Pick<ParsedVariables<typeof httpVariables>, 'PORT'>;
+  Pick<ParsedVariables<typeof httpVariables>, 'PORT' | 'TLS_CERT_FILE'>;
 
 export function toCheckoutConfig(values: CheckoutValues): CheckoutConfig {
   return {
@@ -63,11 +63,17 @@ function requiresHttps(values: CheckoutValues): boolean {
 
 /**
  * ALLOWED_REDIRECT_ORIGINS, or its default: the example application's origin and, outside production, the API's own
- * origin under both local names, so a checkout created on the defaults can return to the development pages
+ * origin under both local names (https when it serves TLS), so a checkout created on the defaults can return to the development pages
  * (`src/dev/return-pages.routes.ts`). With PORT=0 the API's port is not known yet, so it is left out.
  */
 function allowedRedirectOrigins(values: CheckoutValues): string[] {
   if (values.ALLOWED_REDIRECT_ORIGINS !== undefined) return values.ALLOWED_REDIRECT_ORIGINS;
   if (values.NODE_ENV === 'production' || values.PORT === 0) return [EXAMPLE_APPLICATION_ORIGIN];
-  return [EXAMPLE_APPLICATION_ORIGIN, `http://localhost:${values.PORT}`, `http://127.0.0.1:${values.PORT}`];
+  // With TLS_CERT_FILE the API serves HTTPS itself (findHttpProblems insists on TLS_KEY_FILE too).
+  const scheme = values.TLS_CERT_FILE === undefined ? 'http' : 'https';
+  return [
+    EXAMPLE_APPLICATION_ORIGIN,
+    `${scheme}://localhost:${values.PORT}`,
+    `${scheme}://127.0.0.1:${values.PORT}`,
+  ];
 }

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_DEV_API_KEY } from '../config/auth.js';
+import pg from 'pg';
+import { createApiKeysService } from '../auth/api-keys.service.js';
+import { createLogger } from '../observability/logger.js';
 import { findFreePort } from '../test-support/free-port.js';
 import { startServiceProcess, type ServiceProcess } from '../test-support/service-process.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/test-database.js';
@@ -29,6 +31,8 @@ describe('a first payment on the development defaults, in a browser', () => {
   let database: TestDatabase;
   let service: ServiceProcess;
   let api: string;
+  /** The development key is seeded only on the embedded database: on this test's, a key made as an operator would. */
+  let apiKey: string;
   let browser: Browser;
   let page: Page;
   /** What Chromium reported refusing on our pages (a CSP violation is reported on the console). */
@@ -36,6 +40,16 @@ describe('a first payment on the development defaults, in a browser', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
+    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    const apiKeys = createApiKeysService({
+      pool,
+      logger: createLogger({ level: 'silent', pretty: false, secrets: [] }),
+      mode: 'test',
+      cacheTtlMs: 0,
+    });
+    apiKey = (await apiKeys.create({ name: 'first payment', scopes: ['billing'] })).key;
+    await apiKeys.close();
+    await pool.end();
     // NODE_ENV=test only for JSON logs (development prints pretty ones); every development default applies.
     service = startServiceProcess('src/launcher.ts', {
       NODE_ENV: 'test',
@@ -70,7 +84,7 @@ describe('a first payment on the development defaults, in a browser', () => {
   async function callApi(url: string, body: unknown): Promise<Response> {
     return fetch(`${api}${url}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${DEFAULT_DEV_API_KEY}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
   }
