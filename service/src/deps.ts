@@ -2,6 +2,7 @@
 // container. Read top to bottom, it is the dependency graph: database, Stripe, the services callers buy through, billing state.
 import { createApiKeysService, type ApiKeysService } from './auth/api-keys.service.js';
 import { createCustomerTokensService, type CustomerTokensService } from './auth/customer-tokens.js';
+import { createBackupService, type BackupService } from './backup/backup.service.js';
 import { createCatalogService, type CatalogService } from './catalog/catalog.service.js';
 import { createCheckoutService, type CheckoutService } from './checkout/checkout.service.js';
 import type { Config } from './config/load-config.js';
@@ -79,6 +80,8 @@ export interface Dependencies {
   outbox: OutboxService;
   webhookEndpoints: WebhookEndpointsService;
   inbox: InboxService;
+  /** Logical backup, restore and comparison of the database (the CLI's `backup` command). */
+  backup: BackupService;
 }
 
 export interface DependencyInputs {
@@ -191,6 +194,7 @@ export async function createDependencies({
     entitlements,
   });
   const inbox = createInboxService({ pool });
+  const backup = createBackupService({ pool, logger });
 
   return {
     config,
@@ -219,6 +223,7 @@ export async function createDependencies({
     outbox,
     webhookEndpoints,
     inbox,
+    backup,
   };
 }
 

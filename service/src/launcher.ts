@@ -12,7 +12,8 @@ import { devCheckoutReturnUrls } from './dev/return-page-urls.js';
 import { registerDevReturnPages } from './dev/return-pages.routes.js';
 import { createLogger } from './observability/logger.js';
 import { installGracefulShutdown } from './process/graceful-shutdown.js';
-import { startApi } from './process/start-api.js';
+import { reservePorts } from './process/port-reservations.js';
+import { apiPorts, startApi } from './process/start-api.js';
 import { startWorker } from './process/start-worker.js';
 
 const config = loadConfigOrExit();
@@ -21,9 +22,37 @@ const logger = createLogger({ ...config.log, secrets: config.secrets });
 const shutdown = installGracefulShutdown({ logger, drainTimeoutMs: config.shutdown.timeoutMs });
 
 async function launch(): Promise<void> {
+  // 0. Every port this process will listen on, before anything starts: a second `npm start` stops here.
+  const inProcessEmulator = config.stripe.mode === 'in_process_emulator';
+  const ports = await reservePorts([
+    ...apiPorts(config),
+    ...(inProcessEmulator
+      ? [
+          {
+            name: 'stripe-emulator',
+            variable: 'STRIPE_EMULATOR_PORT',
+            host: '127.0.0.1',
+            port: config.stripe.emulatorPort,
+          },
+        ]
+      : []),
+    ...(config.database.url === undefined
+      ? [
+          {
+            name: 'embedded PostgreSQL',
+            variable: 'EMBEDDED_POSTGRES_PORT',
+            host: '127.0.0.1',
+            port: config.embeddedPostgres.port,
+          },
+        ]
+      : []),
+  ]);
+  shutdown.onShutdown('port reservations', ports.releaseAll);
+
   // 1. Database: the configured server, or an embedded one.
   let databaseUrl = config.database.url;
   if (databaseUrl === undefined) {
+    await ports.release('embedded PostgreSQL');
     const embedded = await startEmbeddedPostgres({
       dataDir: config.embeddedPostgres.dataDir,
       port: config.embeddedPostgres.port,
@@ -39,7 +68,8 @@ async function launch(): Promise<void> {
   let apiConfig: Config = config;
   let emulatorUrl: string | undefined;
   let devStripe: DevStripe | undefined;
-  if (config.stripe.mode === 'in_process_emulator') {
+  if (inProcessEmulator) {
+    await ports.release('stripe-emulator');
     devStripe = await startDevStripe(config, logger);
     shutdown.onShutdown('stripe emulator', devStripe.stop);
     apiConfig = devStripe.config;
@@ -53,6 +83,7 @@ async function launch(): Promise<void> {
     logger,
     databaseUrl,
     shutdown,
+    ports,
     extendApp: (api, apiDependencies) => {
       registerDevReturnPages(api, apiDependencies);
     },

@@ -60,6 +60,10 @@ export function createStripeGateway(settings: StripeSettings, logger: Logger, re
     /** A cheap read that lets a half-open breaker find out whether Stripe is back. */
     probe: () => call('probe', () => client.products.list({ limit: 1 })).then(() => undefined),
 
+    /** The account the secret key belongs to: whose objects every listing returns. */
+    retrieveAccount: (): Promise<O.StripeAccount> =>
+      call('accounts.retrieveCurrent', () => client.accounts.retrieveCurrent()),
+
     createCustomer: (params: P.CustomerCreateParams, idempotencyKey: string): Promise<O.StripeCreated> =>
       call('customers.create', () => client.customers.create(params, key(idempotencyKey))),
     retrieveCustomer: (id: string): Promise<O.StripeCustomer | O.StripeDeletedCustomer> =>
