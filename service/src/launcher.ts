@@ -8,6 +8,8 @@ import {
   startDevStripe,
   type DevStripe,
 } from './dev/dev-stripe.js';
+import { devCheckoutReturnUrls } from './dev/return-page-urls.js';
+import { registerDevReturnPages } from './dev/return-pages.routes.js';
 import { createLogger } from './observability/logger.js';
 import { installGracefulShutdown } from './process/graceful-shutdown.js';
 import { reservePorts } from './process/port-reservations.js';
@@ -74,8 +76,18 @@ async function launch(): Promise<void> {
     emulatorUrl = devStripe.emulatorUrl;
   }
 
-  // 3. The API (migrations on start, HTTP and metrics listeners).
-  const { app, dependencies } = await startApi({ config: apiConfig, logger, databaseUrl, shutdown, ports });
+  // 3. The API (migrations on start, HTTP and metrics listeners), with the development return pages where a
+  //    checkout's success_url and cancel_url can lead (not in production: registerDevReturnPages refuses).
+  const { app, dependencies } = await startApi({
+    config: apiConfig,
+    logger,
+    databaseUrl,
+    shutdown,
+    ports,
+    extendApp: (api, apiDependencies) => {
+      registerDevReturnPages(api, apiDependencies);
+    },
+  });
 
   if (devStripe !== undefined) {
     const mismatch = await findMirrorMismatch({
@@ -101,7 +113,10 @@ async function launch(): Promise<void> {
     { api: apiUrl, docs: `${apiUrl}/docs`, emulator: emulatorUrl, devApiKey },
     'development environment ready',
   );
-  if (config.log.pretty) process.stdout.write(describeDevEnvironment({ apiUrl, emulatorUrl, devApiKey }));
+  // Printed, not logged: the log redaction would mask the session_id placeholder.
+  const returnPages = config.nodeEnv === 'production' ? undefined : devCheckoutReturnUrls(apiUrl);
+  if (config.log.pretty)
+    process.stdout.write(describeDevEnvironment({ apiUrl, emulatorUrl, devApiKey, returnPages }));
 
   // 4. The inbox worker, in this process for development (production runs `npm run worker` beside the API).
   //    Registered last, so on shutdown it finishes its events in hand first.
