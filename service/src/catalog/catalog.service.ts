@@ -7,7 +7,7 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import { unlessNotFound } from '../stripe/call-outcomes.js';
-import { copyListedObjects, type ListingOptions } from '../stripe/stripe-list-paging.js';
+import { copyListedObjects, type ListingOptions } from '../stripe-mirror/copy-listed-objects.js';
 import type { StripePrice, StripeProduct } from '../stripe/stripe-objects.js';
 import { claimMirrorFor } from '../stripe-mirror/mirror-account.js';
 import * as repo from './catalog.repo.js';

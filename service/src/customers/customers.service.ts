@@ -7,7 +7,7 @@ import type { Pool } from '../db/pool.js';
 import { AppError } from '../errors.js';
 import type { StripeGateway } from '../stripe/gateway.js';
 import { retryWhileInFlight, unlessNotFound } from '../stripe/call-outcomes.js';
-import { copyListedObjects, type ListingOptions } from '../stripe/stripe-list-paging.js';
+import { copyListedObjects, type ListingOptions } from '../stripe-mirror/copy-listed-objects.js';
 import type { StripeCustomer, StripeDeletedCustomer } from '../stripe/stripe-objects.js';
 import * as repo from './customers.repo.js';
 import type { CustomerRow } from './customers.repo.js';

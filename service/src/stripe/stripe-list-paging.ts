@@ -1,11 +1,10 @@
 // Paging through a Stripe list, the one way every listing does it (catalog sync, backfill, missed-event sweep):
 // 100 items a page after a cursor, a short pause between pages (none before the first), and on a 429 or a refusal
-// of our Stripe budget a few retries with growing waits before the run gives up as rate-limited (never reported as a success). copyListedObjects adds the version
-// guard for objects that webhooks apply from their payload.
+// of our Stripe budget a few retries with growing waits before the run gives up as rate-limited (never reported as
+// a success). Writing what is listed into the mirror: stripe-mirror/copy-listed-objects.ts.
 import { AppError } from '../errors.js';
 import { isRefusedByBudget } from './call-outcomes.js';
-import type { Pool, PoolClient } from '../db/pool.js';
-import { applyListedObject, listingVersion } from '../stripe-mirror/object-versions.js';
+import { listingVersion } from '../stripe-mirror/object-versions.js';
 import type { PageRequest, StripePage } from './stripe-objects.js';
 
 /**
@@ -68,44 +67,4 @@ export async function forEachStripePage<Item extends { id: string }>(
     startingAfter = page.data.at(-1)?.id;
     if (!page.has_more || startingAfter === undefined) return;
   }
-}
-
-/** Where a copy from Stripe starts (after this id) and what runs after each page is written (a cursor save). */
-export interface ListingOptions {
-  startingAfter?: string | undefined;
-  onPage?: (items: readonly { id: string }[]) => Promise<void>;
-}
-
-/**
- * Copies a listing of objects whose webhooks are applied from their payload (customers, products, prices): each
- * listed object is written unless a webhook applied a later version meanwhile, and Stripe's current object
- * (fetched before its transaction) when one of the listing's second was (applyListedObject). Returns the ids listed.
- */
-export async function copyListedObjects<Item extends { id: string }, Current = Item>(
-  pool: Pool,
-  list: (request: PageRequest) => Promise<StripePage<Item>>,
-  write: {
-    listed: (client: PoolClient, item: Item) => Promise<unknown>;
-    fetchCurrent: (id: string) => Promise<Current | undefined>;
-    writeCurrent: (client: PoolClient, current: Current) => Promise<unknown>;
-  },
-  listing: ListingOptions = {},
-): Promise<string[]> {
-  const ids: string[] = [];
-  await forEachStripePage(
-    list,
-    async (items, listedAt) => {
-      for (const item of items) {
-        await applyListedObject(pool, item.id, listedAt, {
-          listed: (client) => write.listed(client, item),
-          fetchCurrent: () => write.fetchCurrent(item.id),
-          writeCurrent: write.writeCurrent,
-        });
-      }
-      ids.push(...items.map((item) => item.id));
-      await listing.onPage?.(items);
-    },
-    { startingAfter: listing.startingAfter },
-  );
-  return ids;
 }
