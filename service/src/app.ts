@@ -83,6 +83,9 @@ export function buildApp(dependencies: Dependencies): AppInstance {
     // "quantity" must not go unnoticed); formats such as email and uri are checked.
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // The API reads JSON only. Fastify also parses text/plain, a type a browser may send cross-origin without a CORS
+  // preflight; without the parser such a body gets 415 like every other type.
+  app.removeContentTypeParser('text/plain');
 
   // What every route has: its request id echoed, metrics, one log line, Connection: close while draining, the
   // one error shape, one rule for the strings it accepts (no NUL, no lone surrogate), browser security headers

@@ -34,7 +34,12 @@ export interface BillingWorld extends TestApp {
 }
 
 export async function startBillingWorld(
-  options: { environment?: Record<string, string>; startWorker?: boolean } = {},
+  options: {
+    environment?: Record<string, string>;
+    startWorker?: boolean;
+    /** Connects with this password in DATABASE_URL (the test server's trust authentication ignores it). */
+    databasePassword?: string;
+  } = {},
 ): Promise<BillingWorld> {
   const port = await findFreePort();
   const emulator = await startEmulator({
@@ -44,8 +49,9 @@ export async function startBillingWorld(
     webhookRetry: { initialDelayMs: 100, maxDelayMs: 1000, maxAttempts: 30, timeoutMs: 5000, concurrency: 4 },
   });
   const database = await createTestDatabase();
+  const databaseUrl = withPassword(database.url, options.databasePassword);
   const testApp = await buildTestApp({
-    databaseUrl: database.url,
+    databaseUrl,
     environment: {
       LOG_LEVEL: 'warn',
       STRIPE_API_BASE: emulator.url,
@@ -68,7 +74,7 @@ export async function startBillingWorld(
   const { dependencies } = testApp;
   const worker = createInboxWorker({
     pool: dependencies.pool,
-    databaseUrl: database.url,
+    databaseUrl,
     logger: dependencies.logger,
     metrics: webhookMetricsFor(dependencies.metrics.registry),
     handlers: dependencies.eventHandlers,
@@ -123,4 +129,12 @@ export async function startBillingWorld(
       await database.drop();
     },
   };
+}
+
+/** The URL with `password` unless it already carries one (the embedded server's own). */
+function withPassword(databaseUrl: string, password: string | undefined): string {
+  if (password === undefined) return databaseUrl;
+  const url = new URL(databaseUrl);
+  if (url.password === '') url.password = password;
+  return url.toString();
 }
