@@ -14,6 +14,7 @@ import { createClientErrorHandler, sendFrameworkError } from './http/framework-e
 import { logCompletedRequest } from './http/request-log.js';
 import { REQUEST_ID_HEADER, generateRequestId, registerRequestIdHeader } from './http/request-id.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
+import { registerFiniteNumberRule } from './http/finite-number-rule.js';
 import { registerStringRule } from './http/string-rule.js';
 import { registerHttpMetrics } from './observability/http-metrics.js';
 import { registerRequestTracing, traceRequests, type RequestListener } from './observability/http-tracing.js';
@@ -88,8 +89,9 @@ export function buildApp(dependencies: Dependencies): AppInstance {
   app.removeContentTypeParser('text/plain');
 
   // What every route has: its request id echoed, metrics, one log line, Connection: close while draining, the
-  // one error shape, one rule for the strings it accepts (no NUL, no lone surrogate), browser security headers
-  // and CORS. Hooks are callback-style: an async hook costs a promise on every request.
+  // one error shape, one rule for the strings it accepts (no NUL, no lone surrogate) and one for its numbers
+  // (finite, whatever coercion made of them), browser security headers and CORS. Hooks are callback-style: an
+  // async hook costs a promise on every request.
   registerRequestIdHeader(app);
   if (isTracingEnabled()) registerRequestTracing(app);
   registerHttpMetrics(app, dependencies.metrics);
@@ -97,6 +99,7 @@ export function buildApp(dependencies: Dependencies): AppInstance {
   registerConnectionDraining(app, dependencies.readiness);
   registerErrorHandler(app);
   registerStringRule(app);
+  registerFiniteNumberRule(app);
   registerSecurityHeaders(app);
   void app.register(cors, {
     origin: http.corsAllowedOrigins.length > 0 ? http.corsAllowedOrigins : false,

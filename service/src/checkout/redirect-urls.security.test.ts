@@ -89,7 +89,7 @@ describe('API8:2023 Security Misconfiguration — redirect URLs (no open redirec
     async (field, _trick, url, reason) => {
       const sessionsBefore =
         world.stripeCount('checkout.session') + world.stripeCount('billing_portal.session');
-      const response = await send(field as (typeof FIELDS)[number], url!);
+      const response = await send(field as (typeof FIELDS)[number], url);
       expect(response.statusCode).toBe(400);
       const error = response.json<{ error: { code: string; message: string; param: string } }>().error;
       expect(error).toMatchObject({ code: 'validation_failed', param: field });

@@ -30,10 +30,7 @@ describe('API3:2023 Broken Object Property Level Authorization — mass assignme
   });
 
   const counts = async () => ({
-    stripe: Object.values(world.emulator.summary().counts as Record<string, number>).reduce(
-      (sum, n) => sum + n,
-      0,
-    ),
+    stripe: Object.values(world.emulator.summary().counts).reduce((sum, n) => sum + n, 0),
     rows: Number(
       (
         await world.dependencies.pool.query<{ rows: string }>(
@@ -172,6 +169,11 @@ describe('API3:2023 Broken Object Property Level Authorization — mass assignme
       'a refund currency',
       () => ['/v1/orders/00000000-0000-4000-8000-000000000001/refunds', { amount: 100, currency: 'usd' }],
       '',
+    ],
+    [
+      'a refund amount of "1e309" (coerced to Infinity)',
+      () => ['/v1/orders/00000000-0000-4000-8000-000000000001/refunds', { amount: '1e309' }],
+      'amount',
     ],
     [
       'a refund reason Stripe does not have',

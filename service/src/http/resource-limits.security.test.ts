@@ -178,14 +178,14 @@ describe('API4:2023 Unrestricted Resource Consumption — limits', () => {
     const url = route.url
       .replace(':external_id', 'limits1')
       .replace(':id', '00000000-0000-4000-8000-000000000001');
-    return [String(maximum + 1), '0', '-1', '1e309'].map(
-      (limit) => [routeName(route), url, limit, maximum] as const,
+    return [String(maximum + 1), '0', '-1', '1e309', '-1e309'].map(
+      (limit) => [routeName(route), limit, maximum, url] as const,
     );
   });
 
   it.each(pagination)(
     '%s refuses limit=%s (the cap is %s) with 400 validation_failed',
-    async (_name, url, limit) => {
+    async (_name, limit, _maximum, url) => {
       const response = await world.call('GET', `${url}?limit=${limit}`);
       expectError(response, 400, 'validation_failed');
       expect(response.json<{ error: { param: string } }>().error.param).toBe('limit');

@@ -7,7 +7,9 @@ export const REDACTED = '[REDACTED]';
 
 // bsk_ (ours, with or without the bsk_test_/bsk_live_ mode prefix), bct_ customer tokens (payload.signature in
 // base64url), sk_/rk_ test and live keys, whsec_ webhook signing secrets (Stripe's are base64, ours base64url).
-// Publishable keys (pk_) are public.
+// Publishable keys (pk_) are public. Linear: the optional `.signature` starts with a character the token
+// before it cannot hold, so nothing backtracks.
+// eslint-disable-next-line security/detect-unsafe-regex
 const keyShapes =
   /\b(?:bsk_(?:test_|live_)?[A-Za-z0-9]{16,}|bct_[A-Za-z0-9_-]{16,}(?:\.[A-Za-z0-9_-]+)?|[sr]k_(?:test|live)_[A-Za-z0-9]{8,}|whsec_[A-Za-z0-9+/=_-]{8,})/g;
 
@@ -30,6 +32,9 @@ const credentialParameters =
 // the line. The quick test keeps lines without a long digit run (nearly all) from being scanned at all.
 const possibleCardNumber = /\d{4}(?:[ +-]|%20)?\d{4}(?:[ +-]|%20)?\d{4}/;
 const jsonString = /"(?:[^"\\]|\\.)*"/g;
+// Bounded (12 to 18 repeats of one digit, each optionally after one separator that is never a digit): at most
+// seven lengths tried per starting digit.
+// eslint-disable-next-line security/detect-unsafe-regex
 const cardNumberShape = /(?<![\w.-])\d(?:(?:[ +-]|%20)?\d){12,18}(?![\w.-])/g;
 const cardSeparators = /[ +-]|%20/g;
 
