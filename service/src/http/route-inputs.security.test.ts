@@ -26,6 +26,8 @@ const RUNS_PER_ROUTE = 20;
 
 const routes = await listAppRoutes();
 const KNOWN_ERROR_CODES = new Set(Object.keys(httpStatusByErrorCode));
+/** Answers seen, by status: the inputs must reach past validation too, not only be refused by it. */
+const statusesSeen = new Map<number, number>();
 
 /** 2xx, or a 4xx whose body is `{ error: { code, message, request_id } }` with a known code and our request id. */
 function expectNoServerError(response: LightMyRequestResponse, sent: string): void {
@@ -114,10 +116,19 @@ describe('API8:2023 Security Misconfiguration — random inputs to every route (
             ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
           });
           const sent = `${route.method} ${url} ${body === undefined ? '' : JSON.stringify(body).slice(0, 300)}`;
+          statusesSeen.set(response.statusCode, (statusesSeen.get(response.statusCode) ?? 0) + 1);
           expectNoServerError(response, sent);
         }),
         { numRuns: RUNS_PER_ROUTE },
       );
     },
   );
+
+  it('reached past validation: successes and answers only a service gives (404, 409) among the runs', () => {
+    const count = (predicate: (status: number) => boolean) =>
+      [...statusesSeen].filter(([status]) => predicate(status)).reduce((sum, [, seen]) => sum + seen, 0);
+    expect(count((status) => status >= 200 && status < 300)).toBeGreaterThan(routes.length);
+    expect(count((status) => status === 404 || status === 409)).toBeGreaterThan(0);
+    expect(count((status) => status === 400)).toBeGreaterThan(0);
+  });
 });

@@ -180,7 +180,11 @@ describe('API8:2023 Security Misconfiguration — no credential in the logs of a
     dependencies.logger.error(
       {
         err: new Error(`could not reach ${dependencies.config.database.url ?? ''} with ${STRIPE_SECRET_KEY}`),
-        headers: { authorization: `Bearer ${used.apiKey}`, 'stripe-signature': valid },
+        headers: {
+          authorization: `Bearer ${used.apiKey}`,
+          'proxy-authorization': basic,
+          'stripe-signature': valid,
+        },
         body: { card: CARD_NUMBERS[0], secret: used.endpointSecret, webhook: WEBHOOK_SECRET },
       },
       `careless: ${used.rotatedEndpointSecret} ${forged} ${CARD_NUMBERS[1]}`,
@@ -201,7 +205,8 @@ describe('API8:2023 Security Misconfiguration — no credential in the logs of a
 
   it('captured the whole run: requests, webhooks, the worker and the deliveries, with credentials masked', () => {
     const lines = logText.split('\n').filter((line) => line !== '');
-    expect(lines.length).toBeGreaterThan(50);
+    expect(lines.length).toBeGreaterThan(25);
+    expect(logText).toContain('inbox worker started');
     expect(logText).toContain('"msg":"request completed"');
     expect(logText).toContain('webhook rejected: bad signature');
     expect(logText).toContain('careless:');
@@ -224,8 +229,11 @@ describe('API8:2023 Security Misconfiguration — no credential in the logs of a
   ])('never writes the %s the run used', (name) => {
     const value = used[name];
     expect(value, name).toBeTruthy();
-    expect(logText.includes(value!), name).toBe(false);
-    expect(logText.includes(JSON.stringify(value).slice(1, -1)), name).toBe(false);
+    // Not even a part: any 12 characters of it in a row (a mask that stops early leaves the rest behind).
+    for (let start = 0; start + 12 <= value!.length; start += 1) {
+      const part = value!.slice(start, start + 12);
+      expect(logText.includes(part), `${name}: ${part}`).toBe(false);
+    }
   });
 
   it.each(CREDENTIAL_SHAPES)('writes nothing shaped like %s', (_name, shape) => {
