@@ -9,8 +9,8 @@ export const REDACTED = '[REDACTED]';
 // base64url), sk_/rk_ test and live keys, whsec_ webhook signing secrets (Stripe's are base64, ours base64url).
 // Publishable keys (pk_) are public. Linear: the optional `.signature` starts with a character the token
 // before it cannot hold, so nothing backtracks.
-// eslint-disable-next-line security/detect-unsafe-regex
 const keyShapes =
+  // eslint-disable-next-line security/detect-unsafe-regex
   /\b(?:bsk_(?:test_|live_)?[A-Za-z0-9]{16,}|bct_[A-Za-z0-9_-]{16,}(?:\.[A-Za-z0-9_-]+)?|[sr]k_(?:test|live)_[A-Za-z0-9]{8,}|whsec_[A-Za-z0-9+/=_-]{8,})/g;
 
 // The signatures of a Stripe-Signature (or our outgoing webhooks' signature) header: `v1=<hex>`, `v0=<hex>`.
