@@ -209,6 +209,24 @@ describe('API3:2023 Broken Object Property Level Authorization — mass assignme
     expect(await counts()).toEqual(before);
   });
 
+  it("refuses another object's Stripe id where our customer id goes: 404 not_found, nothing sent", async () => {
+    const stripeCustomer = (
+      await world.dependencies.pool.query<{ stripe_customer_id: string }>(
+        "SELECT stripe_customer_id FROM customers WHERE external_id = 'buyer1'",
+      )
+    ).rows[0]!.stripe_customer_id;
+    const before = await counts();
+    for (const [url, body] of [
+      ['/v1/checkout/sessions', cart({ customer: stripeCustomer })],
+      ['/v1/portal/sessions', { customer: stripeCustomer, return_url: 'https://shop.example/account' }],
+    ] as const) {
+      const response = await world.call('POST', url, body);
+      expect(response.statusCode, url).toBe(404);
+      expect(response.json()).toMatchObject({ error: { code: 'not_found', param: 'customer' } });
+    }
+    expect(await counts()).toEqual(before);
+  });
+
   it('charges the catalog price whatever the request says: Stripe gets the catalog price and its amount', async () => {
     const response = await world.call(
       'POST',
