@@ -30,14 +30,16 @@ const UNLISTED_SCHEMAS: Record<string, ParamSchema> = {
 
 /**
  * Parameters the API still takes that the pinned SDK's types no longer list: `payment_method_types` (the SDK
- * leaves it to automatic payment methods) and a customer's legacy `coupon`, both sent by the Stripe CLI's trigger
- * recipes, which run without a `Stripe-Version`, in the account's default version.
+ * leaves it to automatic payment methods), a customer's legacy `coupon` and a promotion code's `coupon` (before
+ * `promotion[coupon]`), all sent by the Stripe CLI's trigger recipes, which run without a `Stripe-Version`, in the
+ * account's default version.
  */
 const UNTYPED_PARAMS: Record<string, ParamSchema> = {
   'POST /v1/checkout/sessions': { payment_method_types: true },
   'POST /v1/customers': { coupon: true },
   'POST /v1/customers/:': { coupon: true },
   'POST /v1/payment_intents': { payment_method_types: true },
+  'POST /v1/promotion_codes': { coupon: true },
   'POST /v1/payment_intents/:': { payment_method_types: true },
   'POST /v1/setup_intents': { payment_method_types: true },
   'POST /v1/setup_intents/:': { payment_method_types: true },
