@@ -1,6 +1,7 @@
 // Composition root: builds everything the API and the worker need from config, with plain factories and no
 // container. Read top to bottom, it is the dependency graph: database, Stripe, the services callers buy through, billing state.
 import { createApiKeysService, type ApiKeysService } from './auth/api-keys.service.js';
+import { createCustomerTokensService, type CustomerTokensService } from './auth/customer-tokens.js';
 import { createCatalogService, type CatalogService } from './catalog/catalog.service.js';
 import { createCheckoutService, type CheckoutService } from './checkout/checkout.service.js';
 import type { Config } from './config/load-config.js';
@@ -58,6 +59,7 @@ export interface Dependencies {
   stripe: StripeGateway;
   // What callers buy through.
   apiKeys: ApiKeysService;
+  customerTokens: CustomerTokensService;
   idempotency: IdempotencyService;
   catalog: CatalogService;
   customers: CustomersService;
@@ -119,7 +121,17 @@ export async function createDependencies({
     { timeoutMs: config.readiness.timeoutMs },
   );
 
-  const apiKeys = createApiKeysService({ pool, logger, cacheTtlMs: config.auth.cacheTtlMs });
+  const apiKeys = createApiKeysService({
+    pool,
+    logger,
+    mode: config.stripe.livemode ? 'live' : 'test',
+    cacheTtlMs: config.auth.cacheTtlMs,
+    lastUsedFlushMs: config.auth.lastUsedFlushMs,
+  });
+  const customerTokens = createCustomerTokensService({
+    secrets: config.auth.customerTokenSecrets,
+    production: config.nodeEnv === 'production',
+  });
   const idempotency = createIdempotencyService({ pool });
   const catalog = createCatalogService({ pool, stripe, logger });
   const customers = createCustomersService({ pool, stripe });
@@ -189,6 +201,7 @@ export async function createDependencies({
     readiness,
     stripe,
     apiKeys,
+    customerTokens,
     idempotency,
     catalog,
     customers,
@@ -211,6 +224,7 @@ export async function createDependencies({
 
 export async function closeDependencies(dependencies: Dependencies): Promise<void> {
   await dependencies.webhookIngest.drain();
+  await dependencies.apiKeys.close();
   await dependencies.entitlementCache.close();
   dependencies.stripe.circuit.shutdown();
   await dependencies.asyncCommitPool.end();

@@ -57,14 +57,16 @@ async function launch(): Promise<void> {
     if (mismatch !== undefined) logger.warn(mismatch);
   }
 
-  // Development: the documented dev API key exists, and the URLs a newcomer needs are printed.
+  // Development on the embedded database: the documented dev API key exists (never on a server named by
+  // DATABASE_URL, which may be shared or reachable: a published key must not open it). The URLs are printed.
   let devApiKey: string | undefined;
-  if (config.nodeEnv !== 'production') {
+  if (config.nodeEnv !== 'production' && config.database.url === undefined) {
     devApiKey = config.auth.devApiKey;
     await dependencies.apiKeys.ensure({ key: devApiKey, name: 'development', scopes: ['billing', 'admin'] });
   }
   const address = app.server.address();
-  const apiUrl = `http://localhost:${typeof address === 'object' && address !== null ? address.port : config.http.port}`;
+  const scheme = config.http.tls === undefined ? 'http' : 'https';
+  const apiUrl = `${scheme}://localhost:${typeof address === 'object' && address !== null ? address.port : config.http.port}`;
   logger.info(
     { api: apiUrl, docs: `${apiUrl}/docs`, emulator: emulatorUrl, devApiKey },
     'development environment ready',

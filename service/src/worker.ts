@@ -21,7 +21,11 @@ async function run(databaseUrl: string): Promise<void> {
   if (config.database.migrateOnStart) await applyMigrations({ databaseUrl, logger });
   const dependencies = await createDependencies({ config, logger, databaseUrl });
   shutdown.onShutdown('database pool', () => closeDependencies(dependencies));
-  const metricsApp = buildMetricsApp({ metrics: dependencies.metrics, logger });
+  const metricsApp = buildMetricsApp({
+    metrics: dependencies.metrics,
+    logger,
+    readiness: dependencies.readiness,
+  });
   await metricsApp.listen({ host: config.metrics.host, port: config.metrics.port });
   shutdown.onShutdown('metrics listener', () => metricsApp.close());
   startWorker({ dependencies, databaseUrl, shutdown });

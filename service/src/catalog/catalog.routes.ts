@@ -45,7 +45,6 @@ export function registerCatalogRoutes(app: AppInstance, dependencies: { catalog:
   app.post(
     '/v1/catalog/sync',
     {
-      config: { scope: 'admin' },
       schema: {
         tags: ['catalog'],
         summary: 'Copy every product and price from Stripe now (admin)',

@@ -22,9 +22,12 @@ export interface CatalogService {
   /** Writes a product or price as given (an event's payload, a listed object), in the caller's transaction. */
   applyStripeProduct: (db: Queryable, product: StripeProduct) => Promise<void>;
   applyStripePrice: (db: Queryable, price: StripePrice) => Promise<void>;
-  /** Applies Stripe's current product or price (what a webhook cannot order); one Stripe no longer has is left as is. */
-  syncProduct: (db: Queryable, id: string) => Promise<void>;
-  syncPrice: (db: Queryable, id: string) => Promise<void>;
+  /**
+   * Stripe's current product or price (what a webhook cannot order), fetched outside any transaction; undefined
+   * when Stripe no longer has it.
+   */
+  fetchProduct: (id: string) => Promise<StripeProduct | undefined>;
+  fetchPrice: (id: string) => Promise<StripePrice | undefined>;
   markProductDeleted: (db: Queryable, id: string) => Promise<void>;
   markPriceDeleted: (db: Queryable, id: string) => Promise<void>;
   /** Copies Stripe's products (the catalog sync's and the backfill's products); returns the ids listed. */
@@ -87,26 +90,17 @@ export function createCatalogService(options: {
   logger: Logger;
 }): CatalogService {
   const { pool, stripe } = options;
-  /** Applies Stripe's current product (what a webhook cannot order); one Stripe no longer has is left as is. */
-  async function syncProduct(db: Queryable, id: string): Promise<void> {
-    const product = await unlessNotFound(stripe.retrieveProduct(id));
-    if (product !== undefined) await repo.upsertProduct(db, productInput(product));
-  }
-
-  /** Applies Stripe's current price; one Stripe no longer has is left as is. */
-  async function syncPrice(db: Queryable, id: string): Promise<void> {
-    const price = await unlessNotFound(stripe.retrievePrice(id));
-    if (price !== undefined) await repo.upsertPrice(db, priceInput(price));
-  }
+  const fetchProduct = (id: string) => unlessNotFound(stripe.retrieveProduct(id));
+  const fetchPrice = (id: string) => unlessNotFound(stripe.retrievePrice(id));
+  const applyStripeProduct = (db: Queryable, product: StripeProduct) =>
+    repo.upsertProduct(db, productInput(product));
+  const applyStripePrice = (db: Queryable, price: StripePrice) => repo.upsertPrice(db, priceInput(price));
 
   const copyProductsFromStripe = (listing: ListingOptions = {}) =>
     copyListedObjects(
       pool,
       (request) => stripe.listProducts(request),
-      {
-        listed: (client, product) => repo.upsertProduct(client, productInput(product)),
-        current: syncProduct,
-      },
+      { listed: applyStripeProduct, fetchCurrent: fetchProduct, writeCurrent: applyStripeProduct },
       listing,
     );
 
@@ -114,19 +108,15 @@ export function createCatalogService(options: {
     copyListedObjects(
       pool,
       (request) => stripe.listPrices(request),
-      {
-        listed: (client, price) => repo.upsertPrice(client, priceInput(price)),
-        current: syncPrice,
-      },
+      { listed: applyStripePrice, fetchCurrent: fetchPrice, writeCurrent: applyStripePrice },
       listing,
     );
 
   return {
-    applyStripeProduct: (db: Queryable, product: StripeProduct) =>
-      repo.upsertProduct(db, productInput(product)),
-    applyStripePrice: (db: Queryable, price: StripePrice) => repo.upsertPrice(db, priceInput(price)),
-    syncProduct,
-    syncPrice,
+    applyStripeProduct,
+    applyStripePrice,
+    fetchProduct,
+    fetchPrice,
     markProductDeleted: (db: Queryable, id: string) => repo.markProductDeleted(db, id),
     markPriceDeleted: (db: Queryable, id: string) => repo.markPriceDeleted(db, id),
 

@@ -38,7 +38,11 @@ export async function startApi(options: StartApiOptions): Promise<StartedApi> {
   const dependencies = await createDependencies({ config, logger, databaseUrl });
   shutdown.onShutdown('database pool', () => closeDependencies(dependencies));
 
-  const metricsApp = buildMetricsApp({ metrics: dependencies.metrics, logger });
+  const metricsApp = buildMetricsApp({
+    metrics: dependencies.metrics,
+    logger,
+    readiness: dependencies.readiness,
+  });
   await metricsApp.listen({ host: config.metrics.host, port: config.metrics.port });
   shutdown.onShutdown('metrics listener', () => metricsApp.close());
 

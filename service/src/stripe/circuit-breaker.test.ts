@@ -35,7 +35,12 @@ describe('Stripe circuit breaker with the emulator stopped', () => {
       cancel_url: CANCEL_URL,
     });
   const stripeCheck = async () => {
-    const response = await testApp.app.inject({ method: 'GET', url: '/health/ready' });
+    // Readiness details (each check's reason) are shown to admin keys only; this test's key is one.
+    const response = await testApp.app.inject({
+      method: 'GET',
+      url: '/health/ready',
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
     const report = response.json<Readiness>();
     return {
       httpStatus: response.statusCode,

@@ -40,7 +40,7 @@ export interface BackfillServices {
 type CopyResource = (listing: ListingOptions) => Promise<unknown>;
 
 function copiers(services: BackfillServices): Record<BackfillResource, CopyResource> {
-  const { stripe, pool } = services;
+  const { stripe } = services;
   return {
     customers: (listing) => services.customers.copyCustomersFromStripe(listing),
     products: (listing) => services.catalog.copyProductsFromStripe(listing),
@@ -50,7 +50,7 @@ function copiers(services: BackfillServices): Record<BackfillResource, CopyResou
         (request) => stripe.listSubscriptions(request),
         async (subscriptions) => {
           for (const { id } of subscriptions) {
-            await withTransaction(pool, (client) => services.subscriptions.syncSubscription(client, id));
+            await services.subscriptions.refreshSubscription(id);
           }
           await listing.onPage?.(subscriptions);
         },
@@ -61,7 +61,7 @@ function copiers(services: BackfillServices): Record<BackfillResource, CopyResou
         (request) => stripe.listInvoices(request),
         async (invoices) => {
           for (const { id } of invoices) {
-            await withTransaction(pool, (client) => services.invoices.syncInvoice(client, id));
+            await services.invoices.refreshInvoice(id);
           }
           await listing.onPage?.(invoices);
         },
