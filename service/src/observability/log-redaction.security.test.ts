@@ -143,6 +143,20 @@ describe('API8:2023 Security Misconfiguration — no credential in the logs of a
     const orderId = orders.json<{ data: Array<{ id: string }> }>().data[0]!.id;
     expect((await world.call('POST', `/v1/orders/${orderId}/refunds`, { amount: 100 })).statusCode).toBe(201);
 
+    // A customer token: minted, used for its customer, refused for another, sent in a query string.
+    const minted = await world.call('POST', '/v1/customer-tokens', { customer: 'subscriber' });
+    expect(minted.statusCode).toBe(201);
+    used.customerToken = minted.json<{ token: string }>().token;
+    const asCustomer = (url: string) =>
+      world.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${used.customerToken}` } });
+    expect((await asCustomer('/v1/customers/subscriber/entitlements')).statusCode).toBe(200);
+    expect((await asCustomer('/v1/customers/buyer/entitlements')).statusCode).toBe(403);
+    const tokenInQuery = await world.app.inject({
+      method: 'GET',
+      url: `/v1/customers/subscriber/entitlements?token=${used.customerToken}`,
+    });
+    expect(tokenInQuery.statusCode).toBe(401);
+
     // Signed webhooks with bad signatures: a wrong secret, a stale timestamp, a tampered body.
     const payload = JSON.stringify({ id: 'evt_forged', object: 'event', type: 'charge.refunded' });
     const forged = signPayload(payload, 'whsec_not_the_endpoint_secret_at_all');
@@ -187,7 +201,7 @@ describe('API8:2023 Security Misconfiguration — no credential in the logs of a
         },
         body: { card: CARD_NUMBERS[0], secret: used.endpointSecret, webhook: WEBHOOK_SECRET },
       },
-      `careless: ${used.rotatedEndpointSecret} ${forged} ${CARD_NUMBERS[1]}`,
+      `careless: ${used.rotatedEndpointSecret} ${forged} ${CARD_NUMBERS[1]} ${used.customerToken}`,
     );
 
     await world.settle();
@@ -226,6 +240,7 @@ describe('API8:2023 Security Misconfiguration — no credential in the logs of a
     'forgedSignature',
     'validSignature',
     'basicCredentials',
+    'customerToken',
   ])('never writes the %s the run used', (name) => {
     const value = used[name];
     expect(value, name).toBeTruthy();
