@@ -9,8 +9,10 @@ import { createClock, type Clock } from './core/clock.js';
 import type { EmulatorContext } from './core/context.js';
 import { EventLog, type StripeEvent } from './core/events.js';
 import { ApiFaults } from './core/faults.js';
+import { RequestRateLimit } from './core/request-rate-limit.js';
 import { IdempotencyStore } from './core/idempotency.js';
 import { EmulatorState } from './core/store.js';
+import { ensureAccount } from './resources/account.routes.js';
 import { createWebhookEndpoint } from './resources/webhook-endpoint-object.js';
 import { applySeed, type SeedSummary } from './seed.js';
 import { buildEmulatorServer } from './server.js';
@@ -20,6 +22,7 @@ import { DEFAULT_WEBHOOK_RETRY, type WebhookRetryOptions } from './webhooks/retr
 import type { WebhookFaults } from './webhooks/webhook-faults.js';
 
 export type { ApiFault, ApiFaultInput } from './core/faults.js';
+export type { RequestRateLimit, RequestRateLimitState } from './core/request-rate-limit.js';
 export type { DeliveryAttempt, DeliveryFilter } from './webhooks/delivery-log.js';
 export type { WebhookFault, WebhookFaultInput } from './webhooks/webhook-faults.js';
 export type { WebhookRetryOptions } from './webhooks/retry-policy.js';
@@ -71,6 +74,8 @@ export interface RunningEmulator {
   context: EmulatorContext;
   /** API faults: `faults.add({ type: 'error', endpoint: 'POST /v1/customers', count: 1 })`. */
   faults: ApiFaults;
+  /** Stripe's request rate limit: `rateLimit.set({ requests_per_second: 25 })`, off by default. */
+  rateLimit: RequestRateLimit;
   webhooks: WebhookControls;
   /** Empties all state, faults, idempotency keys and the delivery log, then restores the start configuration. */
   reset(): void;
@@ -94,6 +99,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     logger,
     idempotency: new IdempotencyStore(clock),
     faults: new ApiFaults(),
+    rateLimit: new RequestRateLimit(),
     webhooks: new WebhookDispatcher(state, logger, {
       ...DEFAULT_WEBHOOK_RETRY,
       ...options.webhookRetry,
@@ -103,6 +109,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   state.onReset(() => {
     context.idempotency.clear();
     context.faults.clear();
+    context.rateLimit.clear();
     context.webhooks.reset();
   });
   const app = buildEmulatorServer(context);
@@ -127,6 +134,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     for (const endpoint of startEndpoints) createWebhookEndpoint(context, endpoint, endpoint.id);
     applySeed(context, options.seed);
   });
+  // The instance's account exists from the start, so its id is saved with the state even if nothing else changes.
+  if (ensureAccount(context).created) persistence?.scheduleSave();
   if (persistence) {
     const saver = persistence;
     context.events.subscribe(() => saver.scheduleSave());
@@ -157,6 +166,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     port,
     context,
     faults: context.faults,
+    rateLimit: context.rateLimit,
     webhooks: {
       deliveries: (filter) => webhooks.log.list(filter),
       waitForIdle: (timeoutMs) => webhooks.waitForIdle(timeoutMs),

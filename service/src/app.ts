@@ -154,7 +154,7 @@ export function buildApp(dependencies: Dependencies): AppInstance {
       retentionHours: dependencies.config.idempotency.retentionHours,
     });
     // The rate limiter watches route registration too: the routes come in a plugin after it.
-    registerRateLimits(api, dependencies.config.rateLimit);
+    registerRateLimits(api, dependencies.config.rateLimit, dependencies.redis);
     void api.register(async (routes: AppInstance) => {
       registerCatalogRoutes(routes, dependencies);
       registerCustomerRoutes(routes, dependencies);

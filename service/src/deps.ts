@@ -1,7 +1,9 @@
 // Composition root: builds everything the API and the worker need from config, with plain factories and no
 // container. Read top to bottom, it is the dependency graph: database, Stripe, the services callers buy through, billing state.
+import type { Redis } from 'ioredis';
 import { createApiKeysService, type ApiKeysService } from './auth/api-keys.service.js';
 import { createCustomerTokensService, type CustomerTokensService } from './auth/customer-tokens.js';
+import { createBackupService, type BackupService } from './backup/backup.service.js';
 import { createCatalogService, type CatalogService } from './catalog/catalog.service.js';
 import { createCheckoutService, type CheckoutService } from './checkout/checkout.service.js';
 import type { Config } from './config/load-config.js';
@@ -26,6 +28,7 @@ import { registerDependencyMetrics } from './observability/dependency-metrics.js
 import { registerPoolMetrics } from './observability/pool-metrics.js';
 import { createOrdersService, type OrdersService } from './orders/orders.service.js';
 import { createPortalService, type PortalService } from './portal/portal.service.js';
+import { closeSharedRedis, createSharedRedis } from './redis/shared-redis.js';
 import { createStripeGateway, type StripeGateway } from './stripe/gateway.js';
 import { stripeCircuitCheck } from './stripe/stripe-readiness.js';
 import {
@@ -55,6 +58,8 @@ export interface Dependencies {
    */
   asyncCommitPool: Pool;
   metrics: Metrics;
+  /** REDIS_URL's one connection: the API's rate limits and the Stripe budget count through it. */
+  redis: Redis | undefined;
   readiness: Readiness;
   stripe: StripeGateway;
   // What callers buy through.
@@ -79,6 +84,8 @@ export interface Dependencies {
   outbox: OutboxService;
   webhookEndpoints: WebhookEndpointsService;
   inbox: InboxService;
+  /** Logical backup, restore and comparison of the database (the CLI's `backup` command). */
+  backup: BackupService;
 }
 
 export interface DependencyInputs {
@@ -110,7 +117,11 @@ export async function createDependencies({
     main: { pool, max: config.database.poolMax },
     async_commit: { pool: asyncCommitPool, max: asyncCommitPoolMax },
   });
-  const stripe = createStripeGateway(config.stripe, logger, metrics.registry);
+  const redis = createSharedRedis(config.rateLimit.redisUrl, logger);
+  const stripe = createStripeGateway(config.stripe, logger, metrics.registry, {
+    settings: config.stripeBudget,
+    redis,
+  });
   registerDependencyMetrics(metrics.registry, { pool, stripeCircuit: stripe.circuit });
   const readiness = createReadiness(
     [
@@ -191,6 +202,7 @@ export async function createDependencies({
     entitlements,
   });
   const inbox = createInboxService({ pool });
+  const backup = createBackupService({ pool, logger });
 
   return {
     config,
@@ -198,6 +210,7 @@ export async function createDependencies({
     pool,
     asyncCommitPool,
     metrics,
+    redis,
     readiness,
     stripe,
     apiKeys,
@@ -219,6 +232,7 @@ export async function createDependencies({
     outbox,
     webhookEndpoints,
     inbox,
+    backup,
   };
 }
 
@@ -227,6 +241,7 @@ export async function closeDependencies(dependencies: Dependencies): Promise<voi
   await dependencies.apiKeys.close();
   await dependencies.entitlementCache.close();
   dependencies.stripe.circuit.shutdown();
+  await closeSharedRedis(dependencies.redis);
   await dependencies.asyncCommitPool.end();
   await dependencies.pool.end();
 }

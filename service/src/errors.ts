@@ -28,6 +28,7 @@ export const httpStatusByErrorCode = {
   database_unavailable: 503,
   stripe_unavailable: 503,
   stripe_rate_limited: 503,
+  stripe_rate_budget_exhausted: 503,
   upstream_timeout: 504,
 } as const satisfies Record<string, number>;
 

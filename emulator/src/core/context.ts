@@ -1,10 +1,11 @@
-// The per-emulator context every module is given (state, clock, events, webhooks, faults, idempotency).
+// The per-emulator context every module is given (state, clock, events, webhooks, faults, rate limit, idempotency).
 import type { FastifyBaseLogger } from 'fastify';
 import type { WebhookDispatcher } from '../webhooks/dispatcher.js';
 import type { Clock } from './clock.js';
 import type { EventLog } from './events.js';
 import type { ApiFaults } from './faults.js';
 import type { IdempotencyStore } from './idempotency.js';
+import type { RequestRateLimit } from './request-rate-limit.js';
 import type { EmulatorState } from './store.js';
 
 /** Everything a resource module needs, built once per emulator instance (no globals: tests run many emulators). */
@@ -22,6 +23,8 @@ export interface EmulatorContext {
   idempotency: IdempotencyStore;
   /** Injected API faults (server hooks and the control API). */
   faults: ApiFaults;
+  /** Stripe's request rate limit, off until a test sets one (server hooks and the control API). */
+  rateLimit: RequestRateLimit;
   /** Webhook delivery: endpoint secrets, queues, retries, the delivery log, webhook faults. */
   webhooks: WebhookDispatcher;
 }

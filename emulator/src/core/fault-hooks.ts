@@ -1,7 +1,8 @@
-// The request hooks that fire injected API faults on `/v1/`.
+// The request hooks that fire injected API faults, and the request rate limit when one is set, on `/v1/`.
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from './context.js';
 import { StripeError } from './errors.js';
+import { rateLimitExceeded } from './request-rate-limit.js';
 import { isApiRequest, pathOf } from './request-params.js';
 
 /**
@@ -12,6 +13,8 @@ import { isApiRequest, pathOf } from './request-params.js';
 export function registerFaultHooks(app: FastifyInstance, context: EmulatorContext): void {
   app.addHook('onRequest', (request, reply, done) => {
     if (!isApiRequest(request)) return done();
+    // Like Stripe's limiter, ahead of everything: a limited request does nothing.
+    if (!context.rateLimit.admit()) return done(rateLimitExceeded());
     const fault = context.faults.take(
       request.method,
       pathOf(request),
@@ -26,12 +29,7 @@ export function registerFaultHooks(app: FastifyInstance, context: EmulatorContex
     }
     done(
       fault.type === 'rate_limit'
-        ? new StripeError(
-            429,
-            'invalid_request_error',
-            'Request rate limit exceeded. You can learn more about rate limits here https://stripe.com/docs/rate-limits.',
-            { code: 'rate_limit' },
-          )
+        ? rateLimitExceeded()
         : new StripeError(
             fault.status ?? 500,
             'api_error',

@@ -17,9 +17,11 @@ const DERIVED = derivedSchemas as Record<string, ParamSchema>;
 
 /**
  * Endpoints the SDK has no method for (Stripe's private ones, which the Stripe CLI calls) declare their schema
- * here, in the same shape.
+ * here, in the same shape; so does `GET /v1/account` (its SDK params are only `expand`), whose prefix would
+ * otherwise pull in every Connect `/v1/accounts` schema.
  */
 const UNLISTED_SCHEMAS: Record<string, ParamSchema> = {
+  'GET /v1/account': {},
   'GET /v1/payment_pages/:': {},
   'POST /v1/payment_pages/:/confirm': {
     expected_amount: true,

@@ -1,6 +1,7 @@
 // The explicit list of /v1/ resource route modules.
 import type { FastifyInstance } from 'fastify';
 import type { EmulatorContext } from '../core/context.js';
+import { registerAccountRoutes } from './account.routes.js';
 import { registerBillingPortalRoutes } from './billing-portal.routes.js';
 import { registerChargeAndRefundRoutes } from './charges-refunds.routes.js';
 import { registerCheckoutSessionRoutes } from './checkout-sessions.routes.js';
@@ -31,6 +32,7 @@ import { registerWebhookEndpointRoutes } from './webhook-endpoints.routes.js';
  * Add a module here and nowhere else.
  */
 export function registerResourceRoutes(app: FastifyInstance, context: EmulatorContext): void {
+  registerAccountRoutes(app, context);
   registerCustomerRoutes(app, context);
   registerCustomerSourceRoutes(app, context);
   registerCustomerBalanceRoutes(app, context);

@@ -45,6 +45,7 @@ describe('npm run billing -- stripe setup-webhook', () => {
       },
       createLogger({ level: 'silent', pretty: false, secrets: [] }),
       createMetrics().registry,
+      { settings: { perSecond: 1000, maxWaitMs: 2000, keyMode: 'test' }, redis: undefined },
     );
   });
   afterAll(async () => {

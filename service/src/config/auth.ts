@@ -66,7 +66,7 @@ export const authVariables = {
     default: undefined,
     secret: true,
     description:
-      'Redis for rate limits shared by every replica. Unset: each process counts on its own (in memory).',
+      'Redis for the rate limits and the Stripe call budget, shared by every replica. Unset: each process counts on its own (in memory).',
   }),
 } as const;
 

@@ -19,6 +19,7 @@ import { toObservabilityConfig, type ObservabilityConfig } from './observability
 import { toOutgoingWebhooksConfig, type OutgoingWebhooksConfig } from './outgoing-webhooks.js';
 import { repositoryRoot } from './repository-root.js';
 import { environmentSchema, variables, type Environment, type VariableName } from './schema.js';
+import { toStripeBudgetConfig, type StripeBudgetConfig } from './stripe-budget.js';
 import { findStripeProblems, toStripeConfig, type StripeConfig } from './stripe.js';
 import { toWebhooksConfig, type WebhooksConfig } from './webhooks.js';
 
@@ -29,6 +30,7 @@ export interface Config
     DatabaseConfig,
     DevelopmentConfig,
     StripeConfig,
+    StripeBudgetConfig,
     WebhooksConfig,
     OutgoingWebhooksConfig,
     AuthConfig,
@@ -90,6 +92,7 @@ function toConfig(environment: Environment): Config {
     ...toDatabaseConfig(environment),
     ...toDevelopmentConfig(environment),
     ...toStripeConfig(environment),
+    ...toStripeBudgetConfig(environment),
     ...toWebhooksConfig(environment),
     ...toOutgoingWebhooksConfig(environment),
     ...toAuthConfig(environment),

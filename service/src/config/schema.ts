@@ -10,6 +10,7 @@ import { httpVariables } from './http.js';
 import { nodeEnvVariables } from './node-env.js';
 import { observabilityVariables } from './observability.js';
 import { outgoingWebhookVariables } from './outgoing-webhooks.js';
+import { stripeBudgetVariables } from './stripe-budget.js';
 import { stripeVariables } from './stripe.js';
 import { webhookVariables } from './webhooks.js';
 
@@ -22,6 +23,7 @@ export const variables = {
   ...databaseVariables,
   ...developmentVariables,
   ...stripeVariables,
+  ...stripeBudgetVariables,
   ...webhookVariables,
   ...outgoingWebhookVariables,
   ...authVariables,

@@ -1,11 +1,17 @@
 // Schemas shared by the /v1/ routes: the error body and the standard error responses, for validation,
 // serialization and the OpenAPI document.
 import { Type, type TSchema } from 'typebox';
+import { httpStatusByErrorCode, type ErrorCode } from '../errors.js';
+
+const ERROR_CODES = Object.keys(httpStatusByErrorCode) as ErrorCode[];
 
 export const ErrorResponse = Type.Object(
   {
     error: Type.Object({
-      code: Type.String(),
+      code: Type.Enum(ERROR_CODES, {
+        description:
+          'The closed set of error codes. 503s with `Retry-After`: `database_unavailable`, `service_unavailable`, `stripe_unavailable` (Stripe unreachable or the circuit open), `stripe_rate_limited` (Stripe answered 429), `stripe_rate_budget_exhausted` (our own budget of Stripe calls per second is used up: the call never reached Stripe).',
+      }),
       message: Type.String(),
       request_id: Type.String(),
       param: Type.Optional(Type.String()),

@@ -1,5 +1,6 @@
 // What a caller of the gateway does with a failed call, without knowing the SDK's errors: the object Stripe does
-// not know, a refusal (the request was wrong, so retrying it cannot help), and a write Stripe is still processing.
+// not know, a refusal (the request was wrong, so retrying it cannot help), a call our own Stripe budget held back
+// (it never reached Stripe; retry later), and a write Stripe is still processing.
 import { AppError } from '../errors.js';
 import { isCallerError, isInFlightConflict } from './stripe-errors.js';
 
@@ -20,6 +21,14 @@ export async function unlessNotFound<T>(call: Promise<T>): Promise<T | undefined
 /** Stripe refused the request itself (card declined, invalid parameters): the same request will fail again. */
 export function isRefusedByStripe(error: unknown): boolean {
   return isCallerError(error instanceof AppError ? error.cause : error);
+}
+
+/**
+ * Our outbound budget refused the call (503 stripe_rate_budget_exhausted): it never reached Stripe, says nothing
+ * about Stripe's health, and the same call succeeds once there is room again — a transient failure, never a dead end.
+ */
+export function isRefusedByBudget(error: unknown): boolean {
+  return error instanceof AppError && error.code === 'stripe_rate_budget_exhausted';
 }
 
 /**

@@ -3,6 +3,7 @@
 import CircuitBreaker from 'opossum';
 import type { BreakerSettings } from '../config/stripe.js';
 import { AppError } from '../errors.js';
+import { isRefusedByBudget } from './call-outcomes.js';
 import { isCallerError } from './stripe-errors.js';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
@@ -24,7 +25,8 @@ export function createStripeCircuit(settings: BreakerSettings): StripeCircuit {
     volumeThreshold: settings.volumeThreshold,
     rollingCountTimeout: 10_000,
     rollingCountBuckets: 10,
-    errorFilter: (error: unknown) => isCallerError(error),
+    // Neither the caller's mistakes nor our own budget's refusals say anything about Stripe's health.
+    errorFilter: (error: unknown) => isCallerError(error) || isRefusedByBudget(error),
   });
   let openedAt = 0;
   let lastFailure = 'none';

@@ -1,15 +1,19 @@
 // The Stripe gateway: the only place that constructs the SDK client. Every call goes through the circuit
-// breaker, is timed, and has its errors mapped to AppError. Writes take our own idempotency key explicitly,
-// derived from a row we stored first, so a retry can never create a second object. Results are typed as our own
+// breaker, takes a point of the outbound budget (rate-budget.ts), is timed, and has its errors mapped to
+// AppError. Writes take our own idempotency key explicitly, derived from a row we stored first, so a retry can
+// never create a second object. Results are typed as our own
 // objects (stripe-objects.ts), parameters as our own (stripe-params.ts): no SDK type leaves src/stripe/.
 import Stripe from 'stripe';
+import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
+import type { StripeBudgetSettings } from '../config/stripe-budget.js';
 import type { StripeSettings } from '../config/stripe.js';
 import { SpanKind } from '@opentelemetry/api';
 import type { Logger } from '../observability/logger.js';
 import { inSpan, isTracingEnabled } from '../observability/tracing.js';
 import { isInsideTransaction } from '../db/transaction.js';
 import { createStripeCircuit, type StripeCircuit } from './circuit-breaker.js';
+import { createStripeRateBudget } from './rate-budget.js';
 import { toAppError } from './stripe-errors.js';
 import { stripeMetricsFor } from './stripe-metrics.js';
 import type * as O from './stripe-objects.js';
@@ -20,9 +24,25 @@ export const STRIPE_API_VERSION = '2026-10-28.endive' as const;
 
 export type StripeGateway = ReturnType<typeof createStripeGateway>;
 
-export function createStripeGateway(settings: StripeSettings, logger: Logger, registry: Registry) {
+/** The outbound budget's settings and the process's Redis connection it is shared through (when there is one). */
+export interface StripeBudgetOptions {
+  settings: StripeBudgetSettings;
+  redis: Redis | undefined;
+}
+
+export function createStripeGateway(
+  settings: StripeSettings,
+  logger: Logger,
+  registry: Registry,
+  budgetOptions: StripeBudgetOptions,
+) {
   const client = createStripeClient(settings);
   const circuit = createStripeCircuit(settings.breaker);
+  const budget = createStripeRateBudget(budgetOptions.settings, {
+    redis: budgetOptions.redis,
+    registry,
+    secretKey: settings.secretKey,
+  });
   const duration = stripeMetricsFor(registry).requestDurationSeconds;
   const log = logger.child({ component: 'stripe' });
 
@@ -36,16 +56,24 @@ export function createStripeGateway(settings: StripeSettings, logger: Logger, re
     return inSpan(`stripe ${operation}`, attributes, () => timedCall(operation, request), SpanKind.CLIENT);
   }
 
+  // Inside the breaker, so an open circuit fails at once without taking a point; the timer starts once the
+  // budget lets the call go, so the histogram measures Stripe, not our wait.
   async function timedCall<Result>(operation: string, request: () => Promise<Result>): Promise<Result> {
-    const stopTimer = duration.startTimer({ operation });
+    let stopTimer: ((labels: { outcome: string }) => number) | undefined;
     try {
-      const result = await circuit.run(request);
-      stopTimer({ outcome: 'ok' });
+      const result = await circuit.run(async () => {
+        await budget.acquire(operation);
+        stopTimer = duration.startTimer({ operation });
+        return request();
+      });
+      stopTimer?.({ outcome: 'ok' });
       return result;
     } catch (error) {
       const mapped = toAppError(error, operation);
-      stopTimer({ outcome: mapped.code });
-      if (mapped.statusCode >= 500) log.warn({ err: error, operation }, 'stripe call failed');
+      (stopTimer ?? duration.startTimer({ operation }))({ outcome: mapped.code });
+      // Budget refusals are counted (stripe_rate_budget_refusals_total), not logged one by one.
+      if (mapped.statusCode >= 500 && mapped.code !== 'stripe_rate_budget_exhausted')
+        log.warn({ err: error, operation }, 'stripe call failed');
       throw mapped;
     }
   }
@@ -59,6 +87,10 @@ export function createStripeGateway(settings: StripeSettings, logger: Logger, re
     circuit: circuit satisfies StripeCircuit,
     /** A cheap read that lets a half-open breaker find out whether Stripe is back. */
     probe: () => call('probe', () => client.products.list({ limit: 1 })).then(() => undefined),
+
+    /** The account the secret key belongs to: whose objects every listing returns. */
+    retrieveAccount: (): Promise<O.StripeAccount> =>
+      call('accounts.retrieveCurrent', () => client.accounts.retrieveCurrent()),
 
     createCustomer: (params: P.CustomerCreateParams, idempotencyKey: string): Promise<O.StripeCreated> =>
       call('customers.create', () => client.customers.create(params, key(idempotencyKey))),

@@ -1,13 +1,17 @@
 // Paging through a Stripe list, the one way every listing does it (catalog sync, backfill, missed-event sweep):
-// 100 items a page after a cursor, a short pause between pages (none before the first), and on a 429 a few retries with growing waits
-// before the run gives up as rate-limited (never reported as a success). copyListedObjects adds the version
+// 100 items a page after a cursor, a short pause between pages (none before the first), and on a 429 or a refusal
+// of our Stripe budget a few retries with growing waits before the run gives up as rate-limited (never reported as a success). copyListedObjects adds the version
 // guard for objects that webhooks apply from their payload.
 import { AppError } from '../errors.js';
+import { isRefusedByBudget } from './call-outcomes.js';
 import type { Pool, PoolClient } from '../db/pool.js';
 import { applyListedObject, listingVersion } from '../stripe-mirror/object-versions.js';
 import type { PageRequest, StripePage } from './stripe-objects.js';
 
-/** Stripe allows 25 read requests/s in test mode and 100 in live mode: 20 pages/s stays under both. */
+/**
+ * Stripe allows 25 read requests/s in test mode and 100 in live mode: 20 pages/s stays under both, and leaves
+ * the rest of the gateway's budget (rate-budget.ts) to the other calls.
+ */
 export const MIN_PAGE_INTERVAL_MS = 50;
 const RATE_LIMIT_WAITS_MS = [500, 1000, 2000];
 const PAGE_LIMIT = 100;
@@ -19,9 +23,11 @@ export class RateLimitedError extends Error {
   }
 }
 
+/** Stripe's 429, or our own budget holding the call back (isRefusedByBudget): both pass if we wait. */
 export function isRateLimited(error: unknown): boolean {
   return (
     error instanceof RateLimitedError ||
+    isRefusedByBudget(error) ||
     (error instanceof AppError && (error.code === 'stripe_rate_limited' || error.code === 'rate_limited'))
   );
 }

@@ -4,6 +4,8 @@
 import type { LightMyRequestResponse } from 'fastify';
 import Stripe from 'stripe';
 import { startEmulator, type RunningEmulator } from 'stripe-emulator';
+import type { AppInstance } from '../app.js';
+import type { Dependencies } from '../deps.js';
 import { DEMO_CATALOG } from '../dev/demo-catalog.js';
 import { webhookMetricsFor } from '../webhooks/webhook-metrics.js';
 import { createInboxWorker, type InboxWorker } from '../webhooks/worker/inbox-worker.js';
@@ -39,6 +41,8 @@ export async function startBillingWorld(
     startWorker?: boolean;
     /** Connects with this password in DATABASE_URL (the test server's trust authentication ignores it). */
     databasePassword?: string;
+    /** Adds routes before the app listens (as the launcher adds the development pages). */
+    extendApp?: (app: AppInstance, dependencies: Dependencies) => void;
   } = {},
 ): Promise<BillingWorld> {
   const port = await findFreePort();
@@ -65,6 +69,7 @@ export async function startBillingWorld(
       ...options.environment,
     },
   });
+  options.extendApp?.(testApp.app, testApp.dependencies);
   await testApp.app.listen({ host: '127.0.0.1', port });
   await testApp.dependencies.catalog.syncFromStripe();
   const { key } = await testApp.dependencies.apiKeys.create({

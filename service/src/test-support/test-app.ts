@@ -29,6 +29,9 @@ export async function buildTestApp(
     LOG_LEVEL: 'info',
     DATABASE_URL: databaseUrl,
     STRIPE_API_BASE: UNUSED_STRIPE_API_BASE,
+    // Tests are not about the outbound budget unless they say so (stripe/stripe-budget.test.ts sets its own):
+    // a generous one keeps them from waiting on 25 calls per second.
+    STRIPE_RATE_BUDGET_PER_SECOND: '100000',
     ...options.environment,
   });
   const lines: string[] = [];

@@ -25,7 +25,7 @@ export const webhookMetricsFor = defineMetrics((registers): WebhookMetrics => ({
   }),
   processed: new Counter({
     name: 'webhook_events_processed_total',
-    help: 'Inbox events handled by workers, by type and outcome (processed, ignored, failed, dead, skipped).',
+    help: 'Inbox events handled by workers, by type and outcome (processed, ignored, postponed, failed, dead, skipped).',
     labelNames: ['type', 'outcome'],
     registers,
   }),

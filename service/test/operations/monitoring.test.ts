@@ -52,13 +52,14 @@ describe('alert rules', () => {
     exported = await exportedMetricNames();
   });
 
-  it('cover errors, latency, the database, the breaker, checkout, the pools and the webhook inbox', () => {
+  it('cover errors, latency, the database, the breaker, the Stripe budget, checkout, the pools and the webhook inbox', () => {
     expect(rules.map((rule) => rule.alert)).toEqual(
       expect.arrayContaining([
         'BillingHighErrorRate',
         'BillingHighLatency',
         'BillingDatabaseUnreachable',
         'BillingStripeCircuitOpen',
+        'BillingStripeBudgetRefusing',
         'BillingCheckoutSuccessRateLow',
         'BillingDatabasePoolSaturated',
         'BillingWebhookEventsDead',

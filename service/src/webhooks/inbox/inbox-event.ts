@@ -7,6 +7,7 @@
 //   complete  the event's effects committed together with status processed (or ignored: no handler for its type).
 //   fail      the error is stored on the row; retried after an exponential, jittered delay; dead after max attempts.
 //   release   a stopping worker hands back claimed rows it has not started, as if never claimed.
+//   postpone  our Stripe budget refused a call the event needed: due again after its Retry-After, attempt undone.
 import type { InboxStatus } from './inbox-statuses.js';
 
 export type InboxSource = 'webhook' | 'sweep' | 'replay';

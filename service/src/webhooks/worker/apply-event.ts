@@ -3,9 +3,13 @@
 // marked processed — committed together, and only if the claim is still ours (otherwise everything rolls back:
 // another worker took the event after our lease ran out, and applies it). When the transaction finds it needs a
 // fresher Stripe object (RefetchRequiredError) it rolls back, and fetch and apply run again. On error the
-// transaction rolls back and the failure is stored on the row with its retry time (or the event goes dead).
+// transaction rolls back and the failure is stored on the row with its retry time (or the event goes dead); a
+// refusal of our own Stripe budget only postpones the event (postpone-event.ts): it is retried later and never
+// counts towards dead.
 // Types without a handler are completed in bulk by the worker (completeIgnoredEvents), outside this path.
 import { inSpan, isTracingEnabled } from '../../observability/tracing.js';
+import { AppError } from '../../errors.js';
+import { isRefusedByBudget } from '../../stripe/call-outcomes.js';
 import type { Pool } from '../../db/pool.js';
 import { withTransaction } from '../../db/transaction.js';
 import type { Logger } from '../../observability/logger.js';
@@ -13,6 +17,7 @@ import { MAX_FETCH_ATTEMPTS, RefetchRequiredError } from '../../stripe-mirror/ob
 import type { EventHandler, FetchContext, HandlerRegistry, StripeEvent } from '../handlers/event-handler.js';
 import { completeEvent } from '../inbox/complete-event.js';
 import { failEvent } from '../inbox/fail-event.js';
+import { postponeEvent } from '../inbox/postpone-event.js';
 import type { ClaimedEvent } from '../inbox/inbox-event.js';
 import { recordEffect } from '../inbox/record-effect.js';
 import type { WebhookMetrics } from '../webhook-metrics.js';
@@ -25,7 +30,7 @@ class ClaimLostError extends Error {
   }
 }
 
-export type ApplyOutcome = 'processed' | 'ignored' | 'skipped' | 'failed' | 'dead';
+export type ApplyOutcome = 'processed' | 'ignored' | 'skipped' | 'postponed' | 'failed' | 'dead';
 
 export interface ApplyEventOptions {
   pool: Pool;
@@ -58,7 +63,9 @@ async function applyEventNow(claimed: ClaimedEvent, options: ApplyEventOptions):
     if (handler === undefined) throw new Error(`no handler for ${claimed.type}`);
     outcome = await fetchThenApply(claimed, handler, options);
   } catch (error) {
-    outcome = error instanceof ClaimLostError ? 'skipped' : await recordFailure(claimed, error, options);
+    if (error instanceof ClaimLostError) outcome = 'skipped';
+    else if (isRefusedByBudget(error)) outcome = await postpone(claimed, error, options);
+    else outcome = await recordFailure(claimed, error, options);
   }
   metrics.processed.inc({ type: claimed.type, outcome });
   metrics.processingDurationSeconds.observe(
@@ -101,6 +108,24 @@ async function fetchThenApply(
       context = { db: options.pool, refetch: true, final: attempt + 1 >= MAX_FETCH_ATTEMPTS };
     }
   }
+}
+
+async function postpone(
+  claimed: ClaimedEvent,
+  error: unknown,
+  options: ApplyEventOptions,
+): Promise<ApplyOutcome> {
+  const retryAfterSeconds = (error instanceof AppError ? error.retryAfterSeconds : undefined) ?? 1;
+  const status = await postponeEvent(options.pool, {
+    eventId: claimed.id,
+    workerId: options.workerId,
+    retryAfterSeconds,
+  });
+  options.logger.info(
+    { event_id: claimed.id, type: claimed.type, retry_after_seconds: retryAfterSeconds },
+    'webhook event postponed: the Stripe call budget is used up',
+  );
+  return status === undefined ? 'skipped' : 'postponed';
 }
 
 async function recordFailure(

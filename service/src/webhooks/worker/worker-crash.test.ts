@@ -38,6 +38,7 @@ describe('worker crashes', () => {
       WEBHOOK_MAX_ATTEMPTS: '50',
       WEBHOOK_WORKER_BATCH_SIZE: '10',
       WEBHOOK_SWEEP_INTERVAL_MS: '0',
+      STRIPE_RATE_BUDGET_PER_SECOND: '100000',
     });
 
   it(`loses nothing and applies nothing twice across ${KILLS} SIGKILLs at random points`, async () => {
