@@ -14,6 +14,7 @@ import { createClientErrorHandler, sendFrameworkError } from './http/framework-e
 import { logCompletedRequest } from './http/request-log.js';
 import { REQUEST_ID_HEADER, generateRequestId, registerRequestIdHeader } from './http/request-id.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
+import { registerFiniteNumberRule } from './http/finite-number-rule.js';
 import { registerStringRule } from './http/string-rule.js';
 import { createApiServer, watchCertificate } from './http/tls.js';
 import { registerHttpMetrics } from './observability/http-metrics.js';
@@ -94,6 +95,9 @@ export function buildApp(dependencies: Dependencies): AppInstance {
     // "quantity" must not go unnoticed); formats such as email and uri are checked.
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // The API reads JSON only. Fastify also parses text/plain, a type a browser may send cross-origin without a CORS
+  // preflight; without the parser such a body gets 415 like every other type.
+  app.removeContentTypeParser('text/plain');
   if (http.tls !== undefined) {
     const stopWatching = watchCertificate(app.server, http.tls, dependencies.logger);
     app.addHook('onClose', (_instance, done) => {
@@ -112,8 +116,9 @@ export function buildApp(dependencies: Dependencies): AppInstance {
   };
 
   // What every route has: its request id echoed, metrics, one log line, Connection: close while draining, the
-  // one error shape, one rule for the strings it accepts (no NUL, no lone surrogate), browser security headers
-  // and CORS. Hooks are callback-style: an async hook costs a promise on every request.
+  // one error shape, one rule for the strings it accepts (no NUL, no lone surrogate) and one for its numbers
+  // (finite, whatever coercion made of them), browser security headers and CORS. Hooks are callback-style: an
+  // async hook costs a promise on every request.
   registerRequestIdHeader(app);
   if (isTracingEnabled()) registerRequestTracing(app);
   registerHttpMetrics(app, dependencies.metrics);
@@ -123,6 +128,7 @@ export function buildApp(dependencies: Dependencies): AppInstance {
     /^\/v1(\/|\?|$)/.test(request.url) ? authenticateUnmatched(request, authenticators) : undefined,
   );
   registerStringRule(app);
+  registerFiniteNumberRule(app);
   registerSecurityHeaders(app);
   void app.register(cors, {
     origin: http.corsAllowedOrigins.length > 0 ? http.corsAllowedOrigins : false,

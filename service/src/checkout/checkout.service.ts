@@ -93,9 +93,10 @@ export function createCheckoutService(options: {
 }): CheckoutService {
   const { pool, stripe } = options;
 
-  function validateRequest(request: CheckoutRequest): void {
-    checkRedirectUrl(request.success_url, 'success_url', options.redirects);
-    checkRedirectUrl(request.cancel_url, 'cancel_url', options.redirects);
+  /** The request with its redirect URLs normalised (what Stripe gets), once every rule holds. */
+  function validateRequest(request: CheckoutRequest): CheckoutRequest {
+    const success_url = checkRedirectUrl(request.success_url, 'success_url', options.redirects);
+    const cancel_url = checkRedirectUrl(request.cancel_url, 'cancel_url', options.redirects);
     if (request.mode !== 'subscription') {
       if (request.trial_days !== undefined) throw field('trial_days', 'only for mode "subscription"');
       if (request.allow_multiple !== undefined) throw field('allow_multiple', 'only for mode "subscription"');
@@ -104,6 +105,7 @@ export function createCheckoutService(options: {
       if (key.startsWith('billing_'))
         throw field(`metadata.${key}`, 'keys starting with billing_ are reserved');
     }
+    return { ...request, success_url, cancel_url };
   }
 
   /** The billable customer and the cart resolved against the catalog: two independent reads, side by side. */
@@ -215,8 +217,8 @@ export function createCheckoutService(options: {
   }
 
   return {
-    async create(request) {
-      validateRequest(request);
+    async create(received) {
+      const request = validateRequest(received);
       const { customer, cart } = await loadCustomerAndCart(request);
       await refuseHeldProducts(request, customer.id, cart);
       const use = await writeIntentOrFindLive(intentOf(request, customer.id, cart));

@@ -8,8 +8,11 @@ export const ExternalId = Type.String({
   examples: ['user_42'],
 });
 
-export const Metadata = Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 500 }), {
+// Stripe's limits. The key's length is a propertyNames rule: a Record's key schema becomes a pattern, which drops
+// its maxLength.
+export const Metadata = Type.Record(Type.String(), Type.String({ maxLength: 500 }), {
   maxProperties: 40,
+  propertyNames: { maxLength: 40 },
   description: 'Up to 40 string pairs, copied to Stripe.',
   examples: [{ plan_source: 'pricing_page' }],
 });

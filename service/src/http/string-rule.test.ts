@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSeededTestApp, SHOP, type SeededTestApp } from '../test-support/seeded-test-app.js';
-import { findUnacceptableString } from './string-rule.js';
+import { findUnacceptableString, MAX_NESTING_DEPTH } from './string-rule.js';
 
 const NUL = '\u0000';
 const LONE_SURROGATE = '\uD800';
@@ -156,5 +156,15 @@ describe('findUnacceptableString', () => {
     expect(findUnacceptableString({ a: { [`k${NUL}`]: 'v' } })).toMatchObject({ param: 'a' });
     expect(findUnacceptableString(`${LONE_SURROGATE}`)).toMatchObject({ param: '' });
     expect(findUnacceptableString({ a: '😀', b: 1, c: null })).toBeUndefined();
+  });
+
+  it(`refuses nesting deeper than ${MAX_NESTING_DEPTH} levels, without walking it`, () => {
+    const nest = (depth: number): unknown => (depth === 0 ? 'leaf' : [nest(depth - 1)]);
+    expect(findUnacceptableString({ a: nest(MAX_NESTING_DEPTH) })).toBeUndefined();
+    expect(findUnacceptableString({ a: nest(MAX_NESTING_DEPTH + 1) })).toMatchObject({
+      problem: `is nested more than ${MAX_NESTING_DEPTH} levels deep`,
+    });
+    const deep = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`) as unknown;
+    expect(findUnacceptableString(deep)?.problem).toMatch(/nested more than/);
   });
 });

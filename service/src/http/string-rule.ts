@@ -1,7 +1,8 @@
 // The one rule for every string a request carries into the API (path parameters, query, body — keys and values,
-// at any depth): no NUL byte and no lone UTF-16 surrogate. PostgreSQL refuses both in text and jsonb, and Stripe
-// in its parameters, so they would otherwise surface as 500s and 502s far from the request. Applied once, as a
-// preValidation hook on every route, so no route can forget it; the answer is a 400 naming the field.
+// at any depth up to MAX_NESTING_DEPTH; deeper JSON is refused): no NUL byte and no lone UTF-16 surrogate.
+// PostgreSQL refuses both in text and jsonb, and Stripe in its parameters, so they would otherwise surface as 500s
+// and 502s far from the request. Applied once, as a preValidation hook on every route, so no route can forget
+// it; the answer is a 400 naming the field.
 import { AppError } from '../errors.js';
 import type { AppInstance } from './app-instance.js';
 
@@ -24,15 +25,25 @@ interface Violation {
   problem: string;
 }
 
+/**
+ * How deep a request's JSON may nest. No schema of the API goes past three levels; without a bound, a 1 MB body of
+ * brackets nests half a million deep and overflows the stack of every recursive walk after parsing (this one,
+ * validation, the idempotency fingerprint's JSON.stringify), which would answer 500 instead of 400.
+ */
+export const MAX_NESTING_DEPTH = 32;
+
 /** The first string in `value` (keys included) that breaks the rule, with its path ('' for `value` itself). */
-export function findUnacceptableString(value: unknown, path = ''): Violation | undefined {
+export function findUnacceptableString(value: unknown, path = '', depth = 0): Violation | undefined {
+  if (depth > MAX_NESTING_DEPTH && typeof value === 'object' && value !== null) {
+    return { param: path, problem: `is nested more than ${MAX_NESTING_DEPTH} levels deep` };
+  }
   if (typeof value === 'string') {
     const problem = describeUnacceptableString(value);
     return problem === undefined ? undefined : { param: path, problem };
   }
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
-      const found = findUnacceptableString(item, `${path}[${index}]`);
+      const found = findUnacceptableString(item, `${path}[${index}]`, depth + 1);
       if (found !== undefined) return found;
     }
     return undefined;
@@ -43,7 +54,7 @@ export function findUnacceptableString(value: unknown, path = ''): Violation | u
       if (keyProblem !== undefined) {
         return { param: path, problem: `a key ${keyProblem}` };
       }
-      const found = findUnacceptableString(item, path === '' ? key : `${path}.${key}`);
+      const found = findUnacceptableString(item, path === '' ? key : `${path}.${key}`, depth + 1);
       if (found !== undefined) return found;
     }
   }

@@ -71,4 +71,34 @@ describe('redactCredentialShapes', () => {
       '/x?key=[REDACTED]&a=1 and [REDACTED].',
     );
   });
+
+  it.each([
+    ['a mode-prefixed key of ours', `bsk_test_${'Ab1'.repeat(15)}`],
+    ['a live key of ours', `bsk_live_${'Zy9'.repeat(15)}`],
+    ['a customer token', `bct_${'eyJjIjoidXNlcl80MiJ9'}.${'sig-_A1'.repeat(6)}`],
+    ['an outgoing webhook secret (base64url)', 'whsec_Ab-_cD-_eF-_gH-_iJ-_kL-_mN-_oP'],
+  ])('redacts %s whole', (_name, secret) => {
+    expect(redactCredentialShapes(`{"msg":"x ${secret} y"}`)).toBe('{"msg":"x [REDACTED] y"}');
+  });
+
+  it('redacts signature values and Authorization credentials, keeping their names', () => {
+    const hex = 'a1'.repeat(32);
+    expect(redactCredentialShapes(`t=1764786000,v1=${hex},v0=${hex}`)).toBe(
+      't=1764786000,v1=[REDACTED],v0=[REDACTED]',
+    );
+    expect(redactCredentialShapes('"Bearer not-a-key-123" "Basic YWRtaW46aHVudGVyMg=="')).toBe(
+      '"Bearer [REDACTED]" "Basic [REDACTED]"',
+    );
+    expect(redactCredentialShapes('the basic plan, a bearer bond')).toBe('the basic plan, a bearer bond');
+  });
+
+  it('redacts card numbers in strings, grouped or not, but not other numbers nor bare JSON numbers', () => {
+    const line =
+      '{"time":4242424242424242,"url":"/v1/customers/4242424242424242?card=4000%200566%205566%205556",' +
+      '"msg":"5555-5555-5555-4444 and 4000 0566 5566 5556","order":"1234567890123","id":"evt_4242424242424242"}';
+    expect(redactCredentialShapes(line)).toBe(
+      '{"time":4242424242424242,"url":"/v1/customers/[REDACTED]?card=[REDACTED]",' +
+        '"msg":"[REDACTED] and [REDACTED]","order":"1234567890123","id":"evt_4242424242424242"}',
+    );
+  });
 });

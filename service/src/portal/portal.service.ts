@@ -61,12 +61,12 @@ export function createPortalService(options: {
 
   return {
     async createSession(request) {
-      checkRedirectUrl(request.return_url, 'return_url', options.redirects);
+      const returnUrl = checkRedirectUrl(request.return_url, 'return_url', options.redirects);
       const customer = await options.customers.getBillableByExternalId(request.customer, 'customer');
       const configuration = await ensureConfiguration();
       // A portal session grants nothing by itself: a fresh key per call lets the SDK retry without a second session.
       const session = await stripe.createPortalSession(
-        { customer: customer.stripe_customer_id, return_url: request.return_url, configuration },
+        { customer: customer.stripe_customer_id, return_url: returnUrl, configuration },
         `billing-portal-session:${customer.id}:${Date.now()}:${Math.random().toString(36).slice(2)}`,
       );
       return { url: session.url };

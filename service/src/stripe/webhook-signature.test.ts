@@ -65,6 +65,14 @@ describe('verifyWebhookSignature', () => {
     expect(verify(signed({ timestamp: now - 300 })).valid).toBe(true);
   });
 
+  it('rejects a timestamp more than the tolerance ahead of our clock, and accepts one just inside it', () => {
+    expect(verify(signed({ timestamp: now + 301 }))).toEqual({
+      valid: false,
+      reason: 'timestamp_outside_tolerance',
+    });
+    expect(verify(signed({ timestamp: now + 300 })).valid).toBe(true);
+  });
+
   it('rejects everything when no secret is configured', () => {
     expect(verify(signed(), [])).toEqual({ valid: false, reason: 'no_secret_configured' });
   });

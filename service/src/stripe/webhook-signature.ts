@@ -47,9 +47,11 @@ export function verifyWebhookSignature(
   if (timestamp === undefined || candidates.length === 0) {
     return { valid: false, reason: 'malformed_signature' };
   }
-  // Like the SDK: only age counts (a sender's clock slightly ahead of ours is not an attack).
+  // Older than the tolerance is a replay. Unlike the SDK, a timestamp more than the tolerance ahead of our clock is
+  // refused too: Stripe signs with its current time, and a far-future one would keep a captured delivery
+  // replayable until then. Within the tolerance either way, clock skew is forgiven.
   const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
-  if (now - timestamp > options.toleranceSeconds) {
+  if (Math.abs(now - timestamp) > options.toleranceSeconds) {
     return { valid: false, reason: 'timestamp_outside_tolerance' };
   }
 

@@ -80,7 +80,8 @@ async function subscriptionOf(world: BillingWorld, sessionId: string): Promise<s
   return idOf(session.subscription);
 }
 
-async function portalAction(
+/** Opens a portal session through our API and performs `action` on the emulator's portal page. */
+export async function portalAction(
   world: BillingWorld,
   customer: string,
   action: string,

@@ -39,6 +39,8 @@ export async function startBillingWorld(
   options: {
     environment?: Record<string, string>;
     startWorker?: boolean;
+    /** Connects with this password in DATABASE_URL (the test server's trust authentication ignores it). */
+    databasePassword?: string;
     /** Adds routes before the app listens (as the launcher adds the development pages). */
     extendApp?: (app: AppInstance, dependencies: Dependencies) => void;
   } = {},
@@ -51,8 +53,9 @@ export async function startBillingWorld(
     webhookRetry: { initialDelayMs: 100, maxDelayMs: 1000, maxAttempts: 30, timeoutMs: 5000, concurrency: 4 },
   });
   const database = await createTestDatabase();
+  const databaseUrl = withPassword(database.url, options.databasePassword);
   const testApp = await buildTestApp({
-    databaseUrl: database.url,
+    databaseUrl,
     environment: {
       LOG_LEVEL: 'warn',
       STRIPE_API_BASE: emulator.url,
@@ -76,7 +79,7 @@ export async function startBillingWorld(
   const { dependencies } = testApp;
   const worker = createInboxWorker({
     pool: dependencies.pool,
-    databaseUrl: database.url,
+    databaseUrl,
     logger: dependencies.logger,
     metrics: webhookMetricsFor(dependencies.metrics.registry),
     handlers: dependencies.eventHandlers,
@@ -131,4 +134,14 @@ export async function startBillingWorld(
       await database.drop();
     },
   };
+}
+
+/** The URL with `password` unless it already carries one (the embedded server's own). */
+function withPassword(databaseUrl: string, password: string | undefined): string {
+  // Whether a test asked for a password at all; nothing secret is compared.
+  // eslint-disable-next-line security/detect-possible-timing-attacks
+  if (password === undefined) return databaseUrl;
+  const url = new URL(databaseUrl);
+  if (url.password === '') url.password = password;
+  return url.toString();
 }

@@ -15,6 +15,8 @@ export interface TestApp {
   dependencies: Dependencies;
   /** Every log line written so far, parsed. */
   logLines: () => Array<Record<string, unknown>>;
+  /** Every log line written so far, exactly as written. */
+  logText: () => string;
   close: () => Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function buildTestApp(
     app,
     dependencies,
     logLines: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+    logText: () => lines.join(''),
     close: async () => {
       await app.close();
       await closeDependencies(dependencies);
