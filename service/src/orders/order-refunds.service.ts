@@ -22,7 +22,13 @@ export interface RefundRequest {
   requestKey?: string | undefined;
 }
 
-export type OrderRefundsService = ReturnType<typeof createOrderRefundsService>;
+export interface OrderRefundsService {
+  /**
+   * Refunds all that remains of a paid one-time order, or `amount` of it (never more than remains), and returns
+   * our refund row, with its Stripe refund once created; the same `requestKey` again resumes the same refund.
+   */
+  refund(orderId: string, request: RefundRequest): Promise<RefundRow>;
+}
 
 /** A dispute in one of these states holds the charge: Stripe refuses refunds of it, so do we. */
 const OPEN_DISPUTE_STATUSES = [
@@ -36,7 +42,10 @@ export function stripeRefundIdempotencyKey(refundId: string): string {
   return `billing-order-refund:${refundId}`;
 }
 
-export function createOrderRefundsService(options: { pool: Pool; stripe: StripeGateway }) {
+export function createOrderRefundsService(options: {
+  pool: Pool;
+  stripe: StripeGateway;
+}): OrderRefundsService {
   const { pool, stripe } = options;
 
   /** Step 1: the intent, or the earlier one of the same request. */

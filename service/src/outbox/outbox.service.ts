@@ -8,8 +8,6 @@ import { withTransaction } from '../db/transaction.js';
 import * as repo from './outbox.repo.js';
 import type { OutboxEventRow } from './outbox.repo.js';
 
-export type OutboxService = ReturnType<typeof createOutboxService>;
-
 export const OUTBOX_EVENT_TYPES = [
   'order.paid',
   'order.refunded',
@@ -34,6 +32,25 @@ export interface OutgoingEvent {
   data: Record<string, unknown>;
 }
 
+export interface OutboxService {
+  /** Appends an event in the caller's transaction: it exists exactly when the change commits. */
+  append: (
+    db: Queryable,
+    event: { customerId: string; type: OutboxEventType; data: Record<string, unknown> },
+  ) => Promise<OutboxEventRow>;
+  /** Locks the customer's event counter until the caller commits (before changing derived state). */
+  lockCustomer: (db: Queryable, customerId: string) => Promise<void>;
+  /** Numbers every committed event without a feed position; returns how many it numbered. */
+  sequence(): Promise<number>;
+  /** Events by id, as receivers get them. */
+  findEvents(ids: string[]): Promise<OutgoingEvent[]>;
+  /** The feed after a position, in commit order; `nextCursor` continues after the last event returned. */
+  readFeed(
+    after: number,
+    limit: number,
+  ): Promise<{ data: OutgoingEvent[]; nextCursor: string; hasMore: boolean }>;
+}
+
 const SEQUENCE_BATCH = 500;
 
 export function outgoingEventOf(row: OutboxEventRow): OutgoingEvent {
@@ -51,7 +68,7 @@ export function createOutboxService(options: {
   pool: Pool;
   /** Runs in the sequencer's transaction for the events it just numbered (the webhook fan-out). */
   onSequenced?: (client: PoolClient, ids: string[]) => Promise<unknown>;
-}) {
+}): OutboxService {
   const { pool } = options;
   return {
     /** Appends an event in the caller's transaction: it exists exactly when the change commits. */

@@ -4,37 +4,24 @@
 // exponential backoff until it has failed for `giveUpSeconds` (OUTGOING_WEBHOOK_MAX_AGE_HOURS, 3 days), then
 // failed and the endpoint disabled (an admin enables it again; nothing is lost meanwhile: new deliveries wait).
 // Its settings are config/outgoing-webhooks.ts.
-import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { OutgoingWebhookSettings } from '../config/outgoing-webhooks.js';
 import type { Pool } from '../db/pool.js';
 import type { Logger } from '../observability/logger.js';
 import type { OutboxService } from '../outbox/outbox.service.js';
+import { deliveryMetricsFor } from './delivery-metrics.js';
 import * as deliveries from './webhook-deliveries.repo.js';
 import type { DeliveryRow } from './webhook-deliveries.repo.js';
 import * as endpoints from './webhook-endpoints.repo.js';
 import { SIGNATURE_HEADER, signBody } from './webhook-signature.js';
 
-export type DeliveryWorker = ReturnType<typeof createDeliveryWorker>;
-
-function deliveryMetrics(registry: Registry) {
-  const existing = registry.getSingleMetric('outgoing_webhook_deliveries_total');
-  const attempts =
-    (existing as Counter<'outcome'> | undefined) ??
-    new Counter({
-      name: 'outgoing_webhook_deliveries_total',
-      help: 'Delivery attempts to the calling application: delivered, retrying, or failed (endpoint disabled).',
-      labelNames: ['outcome'],
-      registers: [registry],
-    });
-  const duration =
-    (registry.getSingleMetric('outgoing_webhook_delivery_duration_seconds') as Histogram | undefined) ??
-    new Histogram({
-      name: 'outgoing_webhook_delivery_duration_seconds',
-      help: 'How long the receiving endpoint took to answer a delivery.',
-      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers: [registry],
-    });
-  return { attempts, duration };
+export interface DeliveryWorker {
+  /** One round: numbers what committed, claims due deliveries (up to the concurrency) and attempts them. */
+  runOnce: () => Promise<number>;
+  /** Runs rounds until stop: straight on while there is work, else after the poll interval. */
+  start(): void;
+  /** Stops and waits for the round in progress. */
+  stop(): Promise<void>;
 }
 
 export function createDeliveryWorker(options: {
@@ -43,9 +30,9 @@ export function createDeliveryWorker(options: {
   logger: Logger;
   registry: Registry;
   settings: OutgoingWebhookSettings;
-}) {
+}): DeliveryWorker {
   const { pool, settings } = options;
-  const metrics = deliveryMetrics(options.registry);
+  const metrics = deliveryMetricsFor(options.registry);
   const log = options.logger.child({ component: 'outgoing-webhooks' });
   // A claim is leased for longer than one attempt can take; a crashed worker's claim comes due after it.
   const leaseSeconds = Math.ceil(settings.timeoutMs / 1000) + 30;

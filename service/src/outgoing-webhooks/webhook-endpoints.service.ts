@@ -12,7 +12,23 @@ import type { WebhookEndpointRow } from './webhook-endpoints.repo.js';
 
 export type { WebhookEndpointRow } from './webhook-endpoints.repo.js';
 export type { DeliveryRow } from './webhook-deliveries.repo.js';
-export type WebhookEndpointsService = ReturnType<typeof createWebhookEndpointsService>;
+export interface WebhookEndpointsService {
+  /** A new endpoint with a new secret (returned here only: shown to the caller once). */
+  create(input: { url: string; eventTypes: string[] }): Promise<WebhookEndpointRow>;
+  get: (id: string) => Promise<WebhookEndpointRow>;
+  list: () => Promise<WebhookEndpointRow[]>;
+  delete(id: string): Promise<void>;
+  /** A new secret; the previous one still signs (beside it) for `overlapHours`. */
+  rotateSecret(id: string, overlapHours: number): Promise<WebhookEndpointRow>;
+  /** Enabled again; what failed while it was failing goes out again, in order. */
+  enable(id: string): Promise<{ endpoint: WebhookEndpointRow; requeued: number }>;
+  /** The endpoint's delivery log, newest first. */
+  listDeliveries(endpointId: string, page: PageRequest): Promise<Page<DeliveryRow & { event_type: string }>>;
+  /** Sends one delivery again as soon as the worker can (a replay when it was delivered). */
+  retryDelivery(endpointId: string, deliveryId: string): Promise<void>;
+  /** The fan-out of newly numbered events, in the sequencer's transaction. */
+  enqueueDeliveries: (client: PoolClient, eventIds: string[]) => Promise<number>;
+}
 
 const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
 
@@ -31,7 +47,7 @@ function checkUrl(url: string): void {
   }
 }
 
-export function createWebhookEndpointsService(options: { pool: Pool }) {
+export function createWebhookEndpointsService(options: { pool: Pool }): WebhookEndpointsService {
   const { pool } = options;
 
   async function get(id: string): Promise<WebhookEndpointRow> {
