@@ -143,7 +143,7 @@ export async function startChaosWorld(options: ChaosWorldOptions): Promise<Chaos
       WEBHOOK_POLL_INTERVAL_MS: '100',
       WEBHOOK_RETRY_BASE_MS: '200',
       WEBHOOK_RETRY_MAX_MS: '2000',
-      WEBHOOK_MAX_ATTEMPTS: '200',
+      WEBHOOK_MAX_ATTEMPTS: '100',
       WEBHOOK_SWEEP_INTERVAL_MS: '20000',
       ...(options.redisUrl === undefined ? {} : { REDIS_URL: options.redisUrl }),
     };
@@ -176,7 +176,19 @@ export async function startChaosWorld(options: ChaosWorldOptions): Promise<Chaos
     }
     cleanups.unshift(() => Promise.all(slots.map((slot) => slot.stop())));
     await Promise.all(slots.map((slot) => slot.start()));
-    await Promise.all(slots.map((slot) => slot.waitUntilUp(120_000)));
+    const allUp = Promise.all(slots.map((slot) => slot.waitUntilUp(120_000)));
+    // A process that exits while starting (bad configuration, say) would only be restarted again and again.
+    const startFailed = new Promise<never>((_resolve, reject) => {
+      const check = setInterval(() => {
+        const exit = unexpectedExits[0];
+        if (exit === undefined) return;
+        clearInterval(check);
+        reject(new Error(`${exit.slot} exited while starting: ${exit.lastLines.slice(-4).join(' | ')}`));
+      }, 100);
+      void allUp.finally(() => clearInterval(check)).catch(() => undefined);
+    });
+    startFailed.catch(() => undefined);
+    await Promise.race([allUp, startFailed]);
 
     const stripe = new Stripe('sk_test_chaos_run', {
       host: '127.0.0.1',

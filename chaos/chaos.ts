@@ -21,13 +21,17 @@ function describe(result: ScenarioResult): string {
     .join(', ');
   return (
     `seed ${result.seed}: ${result.seconds} s, requests ${result.requests} (${statusText}), ` +
-    `customers ${result.customers}, checkouts paid ${result.traffic.checkoutsPaid}, entitlement checks ${result.traffic.entitlementChecks}; ` +
+    `customers ${result.customers} (${result.customersCompletedAfter} completed after the run), checkouts paid ${result.traffic.checkoutsPaid}, entitlement checks ${result.traffic.entitlementChecks}; ` +
     `kills ${faults.kills} (${Object.entries(faults.killsBySlot)
       .map(([slot, count]) => `${slot} ${count}`)
       .join(', ')}), ` +
     `database restarts ${faults.databaseRestarts}, backend terminations ${faults.backendTerminations} (${faults.backendsTerminated} backends), ` +
     `Stripe faults ${faults.stripeFaults}, webhook faults ${faults.webhookFaults}, clock advances ${faults.clockAdvances}; ` +
-    `events stored ${result.eventsStored} (retried ${result.eventsRetried}, duplicate deliveries ${result.duplicateDeliveries}); ` +
+    `events stored ${result.eventsStored} (retried ${result.eventsRetried}, duplicate deliveries ${result.duplicateDeliveries}; delivery attempts ${Object.entries(
+      result.deliveryOutcomes,
+    )
+      .map(([outcome, count]) => `${outcome} ${count}`)
+      .join(', ')}); ` +
     `violations ${result.violations.length}`
   );
 }
@@ -56,6 +60,10 @@ async function runSeeds(options: ChaosOptions): Promise<number> {
     });
     results.push(result);
     log(describe(result));
+    const byInvariant: Record<string, number> = {};
+    for (const violation of result.violations)
+      byInvariant[violation.invariant] = (byInvariant[violation.invariant] ?? 0) + 1;
+    if (result.violations.length > 0) log(`  violations by invariant: ${JSON.stringify(byInvariant)}`);
     for (const violation of result.violations.slice(0, 25))
       log(`  VIOLATION [${violation.invariant}] ${violation.detail}`);
     if (result.violations.length > 25) log(`  … and ${result.violations.length - 25} more`);

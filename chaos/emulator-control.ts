@@ -7,6 +7,7 @@ export interface DeliveryRecord {
   succeeded: boolean;
   kind: string;
   attempt: number;
+  error: string | null;
 }
 
 export interface EmulatorControl {

@@ -136,6 +136,7 @@ export async function executeFaults(
   startedAt: number,
   figures: FaultFigures,
   windows: FaultWindow[],
+  holdWrites: () => Promise<() => void>,
 ): Promise<void> {
   const timelines = new Map<string, PlannedFault[]>();
   for (const fault of plan) {
@@ -153,6 +154,10 @@ export async function executeFaults(
     switch (fault.kind) {
       case 'kill': {
         const slot = world.slots.find((candidate) => candidate.name === fault.slot)!;
+        if (slot.pid() === undefined) {
+          figures.skipped += 1;
+          return;
+        }
         const entry = slot.kind === 'api' ? window('kill', slot.name, Date.now()) : undefined;
         await slot.kill();
         figures.kills += 1;
@@ -200,10 +205,16 @@ export async function executeFaults(
         await world.emulator.removeWebhookFault(id).catch(() => undefined);
         return;
       }
-      case 'clock_advance':
-        await world.emulator.advanceClock(fault.seconds);
+      case 'clock_advance': {
+        const release = await holdWrites();
+        try {
+          await world.emulator.advanceClock(fault.seconds);
+        } finally {
+          release();
+        }
         figures.clockAdvances += 1;
         return;
+      }
     }
   }
 

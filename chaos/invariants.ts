@@ -31,7 +31,7 @@ export interface ChaosSnapshot {
     entitlements: Record<string, string[]>;
   };
   stripe: {
-    customers: string[];
+    customers: Array<{ id: string; email: string | null }>;
     subscriptions: Array<{
       id: string;
       customer: string;
@@ -99,13 +99,25 @@ export function checkInvariants(snapshot: ChaosSnapshot): Violation[] {
   const ourStripeIds = snapshot.ours.customers
     .map((customer) => customer.stripeCustomerId)
     .filter((id): id is string => id !== null);
-  const stripeCustomers = new Set(snapshot.stripe.customers);
+  const stripeCustomers = new Set(snapshot.stripe.customers.map((customer) => customer.id));
   for (const id of ourStripeIds)
     if (!stripeCustomers.has(id)) add('customers match Stripe', `${id} is ours but not in Stripe`);
   const ourSet = new Set(ourStripeIds);
-  for (const id of stripeCustomers)
-    if (!ourSet.has(id)) add('customers match Stripe', `${id} is in Stripe but not ours`);
   const byExternalId = new Map(snapshot.ours.customers.map((customer) => [customer.externalId, customer]));
+  for (const customer of snapshot.stripe.customers) {
+    if (ourSet.has(customer.id)) continue;
+    // The harness gives every customer the email <external id>@example.com: say what we hold for that one.
+    const externalId = customer.email?.replace(/@example\.com$/, '') ?? '';
+    const ours = byExternalId.get(externalId);
+    const held = ours === undefined ? 'no row' : `a row with Stripe id ${ours.stripeCustomerId ?? 'null'}`;
+    const acknowledged = snapshot.acknowledgedCustomers.includes(externalId)
+      ? 'acknowledged'
+      : 'never acknowledged';
+    add(
+      'customers match Stripe',
+      `${customer.id} (${customer.email ?? 'no email'}) is in Stripe but not ours: we hold ${held}; its creation was ${acknowledged}`,
+    );
+  }
   for (const externalId of snapshot.acknowledgedCustomers) {
     if (byExternalId.get(externalId)?.stripeCustomerId == null)
       add('acknowledged customer exists', `${externalId} has no Stripe customer`);

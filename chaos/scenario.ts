@@ -39,7 +39,11 @@ export interface ScenarioResult {
   eventsStored: number;
   eventsRetried: number;
   duplicateDeliveries: number;
+  /** Webhook delivery attempts by the receiver's status (or the transport error). */
+  deliveryOutcomes: Record<string, number>;
   customers: number;
+  /** Customers whose creation was not acknowledged during the run, completed by asking again after it. */
+  customersCompletedAfter: number;
   seconds: number;
   logFolder: string;
 }
@@ -100,7 +104,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       ...buyerStreams.map((stream) => traffic.runBuyer(stream, over, 200)),
       traffic.runEntitlementChecks(checkerStream, over, 5),
       traffic.runEntitlementChecks(checkerStream.fork(), over, 5),
-      executeFaults(world, plan, trafficStarted, figures, windows),
+      executeFaults(world, plan, trafficStarted, figures, windows, () => client.holdWrites()),
     ]);
     stopping = true;
     options.log(`  seed ${options.seed}: traffic and faults done; settling`);
@@ -111,6 +115,13 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     }
     await Promise.all(world.slots.map((slot) => slot.waitUntilUp(120_000).catch(() => undefined)));
     await settle(world, 180_000);
+    const finishingClient = createBillingClient({
+      apis: world.apis,
+      apiKey: world.apiKey,
+      onResponse: (record) => records.push(record),
+    });
+    const customersCompletedAfter = await traffic.completeUnfinishedCustomers(finishingClient);
+    if (customersCompletedAfter > 0) await settle(world, 60_000);
 
     const failuresOutsideFaultWindows = records
       .filter((record) => record.status === 0 || record.status >= 500)
@@ -138,6 +149,13 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       'SELECT count(*) AS stored, count(*) FILTER (WHERE attempts > 1) AS retried FROM stripe_events',
     );
     const deliveries = await world.emulator.deliveries();
+    const outcomes: Record<string, number> = {};
+    for (const delivery of deliveries) {
+      const outcome = delivery.succeeded
+        ? `${delivery.status_code}`
+        : `${delivery.status_code ?? delivery.error ?? 'failed'}`;
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    }
     return {
       seed: options.seed,
       violations,
@@ -147,10 +165,12 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       statuses,
       eventsStored: Number(events.rows[0]?.stored),
       eventsRetried: Number(events.rows[0]?.retried),
+      deliveryOutcomes: outcomes,
       duplicateDeliveries: deliveries.filter(
         (delivery) => delivery.kind === 'duplicate' && delivery.attempt === 1,
       ).length,
       customers: traffic.customers.length,
+      customersCompletedAfter,
       seconds: Math.round((Date.now() - started) / 1000),
       logFolder: world.logFolder,
     };

@@ -8,7 +8,7 @@ const idOf = (value: string | { id: string } | null | undefined): string =>
   typeof value === 'string' ? value : (value?.id ?? '');
 
 async function collectStripe(stripe: Stripe): Promise<ChaosSnapshot['stripe'] & { eventIds: string[] }> {
-  const all = { limit: 10_000_000 };
+  const all = { limit: 10_000 };
   const customers = await stripe.customers.list({ limit: 100 }).autoPagingToArray(all);
   const subscriptions = await stripe.subscriptions.list({ status: 'all', limit: 100 }).autoPagingToArray(all);
   const sessions = (await stripe.checkout.sessions.list({ limit: 100 }).autoPagingToArray(all)).filter(
@@ -38,7 +38,7 @@ async function collectStripe(stripe: Stripe): Promise<ChaosSnapshot['stripe'] & 
   const products = await stripe.products.list({ limit: 100 }).autoPagingToArray(all);
   const events = await stripe.events.list({ limit: 100 }).autoPagingToArray(all);
   return {
-    customers: customers.map((customer) => customer.id),
+    customers: customers.map((customer) => ({ id: customer.id, email: customer.email ?? null })),
     subscriptions: subscriptions.map((subscription) => ({
       id: subscription.id,
       customer: idOf(subscription.customer),

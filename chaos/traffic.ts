@@ -60,9 +60,15 @@ export function createTraffic(options: {
   /** One action of the mix on any known customer (the sustained-load mode). */
   performAction: (random: SeededRandom, action: TrafficAction) => Promise<boolean>;
   checkEntitlement: (random: SeededRandom) => Promise<void>;
+  /**
+   * Asks again, with a new Idempotency-Key, for every customer whose creation was never acknowledged (safe: our
+   * API creates one customer per external_id); returns how many were completed. A careful backend does this.
+   */
+  completeUnfinishedCustomers: (client: BillingClient) => Promise<number>;
 } {
   const { client, emulator, seed } = options;
   const customers: string[] = [];
+  const unfinishedCustomers: string[] = [];
   const figures: TrafficFigures = { attempted: {}, acknowledged: {}, checkoutsPaid: 0, entitlementChecks: 0 };
   let serial = 0;
   const count = (table: Record<string, number>, key: string) => (table[key] = (table[key] ?? 0) + 1);
@@ -75,7 +81,10 @@ export function createTraffic(options: {
       idempotencyKey: key('customer'),
       retries: 12,
     });
-    if (!ok(result.status)) return undefined;
+    if (!ok(result.status)) {
+      unfinishedCustomers.push(externalId);
+      return undefined;
+    }
     customers.push(externalId);
     return externalId;
   }
@@ -250,5 +259,22 @@ export function createTraffic(options: {
       return done;
     },
     checkEntitlement,
+    async completeUnfinishedCustomers(retryClient) {
+      let completed = 0;
+      for (const externalId of unfinishedCustomers.splice(0)) {
+        const result = await retryClient.call('POST', '/v1/customers', 'POST /v1/customers', {
+          body: { external_id: externalId, email: `${externalId}@example.com` },
+          idempotencyKey: key('customer-again'),
+          retries: 20,
+        });
+        if (ok(result.status)) {
+          customers.push(externalId);
+          completed += 1;
+        } else {
+          unfinishedCustomers.push(externalId);
+        }
+      }
+      return completed;
+    },
   };
 }
