@@ -26,7 +26,7 @@ function describe(result: ScenarioResult): string {
       .map(([slot, count]) => `${slot} ${count}`)
       .join(', ')}), ` +
     `database restarts ${faults.databaseRestarts}, backend terminations ${faults.backendTerminations} (${faults.backendsTerminated} backends), ` +
-    `Stripe faults ${faults.stripeFaults}, webhook faults ${faults.webhookFaults}, clock advances ${faults.clockAdvances}; ` +
+    `Stripe faults ${faults.stripeFaults}, webhook faults ${faults.webhookFaults}, clock advances ${faults.clockAdvances}, faults skipped ${faults.skipped}; ` +
     `events stored ${result.eventsStored} (retried ${result.eventsRetried}, duplicate deliveries ${result.duplicateDeliveries}; delivery attempts ${Object.entries(
       result.deliveryOutcomes,
     )

@@ -103,6 +103,10 @@ export async function startPostgresCluster(port: number): Promise<PostgresCluste
     spawnSync(binaries.pg_ctl, ['stop', '-D', dataDir, '-m', 'immediate'], { ...identity, stdio: 'ignore' });
   };
   process.once('exit', stopOnExit);
+  // Interrupted (Ctrl-C, a CI timeout): Node runs no "exit" listener on a signal's default action, so exit.
+  const exitOnSignal = () => process.exit(130);
+  process.once('SIGINT', exitOnSignal);
+  process.once('SIGTERM', exitOnSignal);
 
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -132,6 +136,8 @@ export async function startPostgresCluster(port: number): Promise<PostgresCluste
     },
     async destroy() {
       process.removeListener('exit', stopOnExit);
+      process.removeListener('SIGINT', exitOnSignal);
+      process.removeListener('SIGTERM', exitOnSignal);
       await stop('fast').catch(() => stop('immediate').catch(() => undefined));
       await rm(folder, { recursive: true, force: true });
     },

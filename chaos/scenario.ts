@@ -104,7 +104,15 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       ...buyerStreams.map((stream) => traffic.runBuyer(stream, over, 200)),
       traffic.runEntitlementChecks(checkerStream, over, 5),
       traffic.runEntitlementChecks(checkerStream.fork(), over, 5),
-      executeFaults(world, plan, trafficStarted, figures, windows, () => client.holdWrites()),
+      executeFaults(
+        world,
+        plan,
+        trafficStarted,
+        figures,
+        windows,
+        () => client.holdWrites(),
+        options.durationMs,
+      ),
     ]);
     stopping = true;
     options.log(`  seed ${options.seed}: traffic and faults done; settling`);
