@@ -31,7 +31,12 @@ export interface ChaosSnapshot {
     entitlements: Record<string, string[]>;
   };
   stripe: {
-    customers: Array<{ id: string; email: string | null }>;
+    customers: Array<{
+      id: string;
+      email: string | null;
+      metadata?: Record<string, string>;
+      created?: number;
+    }>;
     subscriptions: Array<{
       id: string;
       customer: string;
@@ -115,7 +120,7 @@ export function checkInvariants(snapshot: ChaosSnapshot): Violation[] {
       : 'never acknowledged';
     add(
       'customers match Stripe',
-      `${customer.id} (${customer.email ?? 'no email'}) is in Stripe but not ours: we hold ${held}; its creation was ${acknowledged}`,
+      `${customer.id} (${customer.email ?? 'no email'}) is in Stripe but not ours: we hold ${held}; its creation was ${acknowledged}; Stripe metadata ${JSON.stringify(customer.metadata ?? {})}, created ${customer.created ?? '?'}`,
     );
   }
   for (const externalId of snapshot.acknowledgedCustomers) {

@@ -38,7 +38,12 @@ async function collectStripe(stripe: Stripe): Promise<ChaosSnapshot['stripe'] & 
   const products = await stripe.products.list({ limit: 100 }).autoPagingToArray(all);
   const events = await stripe.events.list({ limit: 100 }).autoPagingToArray(all);
   return {
-    customers: customers.map((customer) => ({ id: customer.id, email: customer.email ?? null })),
+    customers: customers.map((customer) => ({
+      id: customer.id,
+      email: customer.email ?? null,
+      metadata: customer.metadata,
+      created: customer.created,
+    })),
     subscriptions: subscriptions.map((subscription) => ({
       id: subscription.id,
       customer: idOf(subscription.customer),
