@@ -21,6 +21,8 @@ export interface EmulatorControl {
   completeCheckout: (sessionId: string) => Promise<boolean>;
   advanceClock: (seconds: number) => Promise<void>;
   deliveries: () => Promise<DeliveryRecord[]>;
+  /** Deliveries queued, in flight or waiting for a retry. */
+  pendingDeliveries: () => Promise<number>;
   /** True when no delivery is queued, in flight or waiting for a retry. */
   waitForIdle: (timeoutMs: number) => Promise<boolean>;
 }
@@ -61,6 +63,8 @@ export function emulatorControl(url: string): EmulatorControl {
     advanceClock: async (seconds) => void (await send('POST', '/_emulator/clock/advance', { seconds })),
     deliveries: async () =>
       ((await send('GET', '/_emulator/webhooks/deliveries')) as { data: DeliveryRecord[] }).data,
+    pendingDeliveries: async () =>
+      ((await send('GET', '/_emulator/webhooks/deliveries?event_id=none')) as { pending: number }).pending,
     waitForIdle: async (timeoutMs) =>
       ((await send('GET', `/_emulator/webhooks/idle?timeout_ms=${timeoutMs}`)) as { idle: boolean }).idle,
   };

@@ -7,6 +7,7 @@ function consistentSnapshot(): ChaosSnapshot {
   return {
     acknowledgedEventIds: ['evt_1', 'evt_2', 'evt_2'],
     emulatorEventIds: ['evt_1', 'evt_2', 'evt_3'],
+    pendingDeliveries: 0,
     storedEvents: [
       { id: 'evt_1', status: 'processed', errorHistory: '[]' },
       { id: 'evt_2', status: 'processed', errorHistory: '[]' },
@@ -92,6 +93,12 @@ describe('the chaos invariant checker', () => {
     expect(invariantsBrokenBy((snapshot) => snapshot.storedEvents.splice(1, 1))).toEqual([
       'acknowledged event stored',
       'every event received',
+    ]);
+  });
+
+  it('names events the emulator never delivered', () => {
+    expect(invariantsBrokenBy((snapshot) => (snapshot.pendingDeliveries = 3))).toEqual([
+      'every event delivered',
     ]);
   });
 

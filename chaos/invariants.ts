@@ -8,6 +8,8 @@ export interface ChaosSnapshot {
   acknowledgedEventIds: string[];
   /** Every event the emulator created. */
   emulatorEventIds: string[];
+  /** Deliveries the emulator still holds (queued, in flight, waiting for a retry) after the run settled. */
+  pendingDeliveries: number;
   /** Our inbox: status and the stored error history (as text). */
   storedEvents: Array<{ id: string; status: string; errorHistory: string }>;
   ours: {
@@ -92,6 +94,12 @@ export function checkInvariants(snapshot: ChaosSnapshot): Violation[] {
   }
   for (const id of new Set(snapshot.emulatorEventIds)) {
     if (!stored.has(id)) add('every event received', `${id} was never stored (not delivered, not swept)`);
+  }
+  if (snapshot.pendingDeliveries > 0) {
+    add(
+      'every event delivered',
+      `the emulator still holds ${snapshot.pendingDeliveries} undelivered event(s) after the run settled`,
+    );
   }
   for (const event of snapshot.storedEvents) {
     if (event.status !== 'processed' && event.status !== 'ignored')

@@ -160,6 +160,7 @@ export async function collectSnapshot(
       .filter((delivery) => delivery.succeeded)
       .map((delivery) => delivery.event_id),
     emulatorEventIds: [...new Set([...eventIds, ...deliveries.map((delivery) => delivery.event_id)])],
+    pendingDeliveries: await world.emulator.pendingDeliveries(),
     storedEvents,
     ours,
     stripe: stripeState,
