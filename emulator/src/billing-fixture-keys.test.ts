@@ -132,6 +132,48 @@ describe('billing objects carry the keys of Stripe’s samples', () => {
     ).toEqual([]);
   });
 
+  it('meter, meter event, event summary and adjustment', async () => {
+    const meter = await stripe.billing.meters.create({
+      display_name: 'Keys',
+      event_name: 'keys_event',
+      default_aggregation: { formula: 'sum' },
+    });
+    expect(missingFixtureKeys('billing.meter', meter)).toEqual([]);
+    const customer = subscription.customer as string;
+    const event = await stripe.billing.meterEvents.create({
+      event_name: 'keys_event',
+      payload: { stripe_customer_id: customer, value: '2' },
+    });
+    expect(missingFixtureKeys('billing.meter_event', event)).toEqual([]);
+    const start = Math.floor(event.timestamp / 60) * 60;
+    const summaries = await stripe.billing.meters.listEventSummaries(meter.id, {
+      customer,
+      start_time: start,
+      end_time: start + 60,
+    });
+    expect(missingFixtureKeys('billing.meter_event_summary', summaries.data[0])).toEqual([]);
+    const adjustment = await stripe.billing.meterEventAdjustments.create({
+      event_name: 'keys_event',
+      type: 'cancel',
+      cancel: { identifier: event.identifier },
+    });
+    expect(missingFixtureKeys('billing.meter_event_adjustment', adjustment)).toEqual([]);
+  });
+
+  it('promotion code, discount and deleted discount', async () => {
+    const coupon = await stripe.coupons.create({ percent_off: 10, duration: 'forever' });
+    const code = await stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: coupon.id } });
+    expect(missingFixtureKeys('promotion_code', code)).toEqual([]);
+    const updated = await stripe.subscriptions.update(subscription.id, {
+      discounts: [{ promotion_code: code.id }],
+      expand: ['discounts'],
+    });
+    expect(missingFixtureKeys('discount', updated.discounts[0])).toEqual([]);
+    expect(
+      missingFixtureKeys('deleted_discount', await stripe.subscriptions.deleteDiscount(subscription.id)),
+    ).toEqual([]);
+  });
+
   it('billing portal configuration and session', async () => {
     const configuration = await stripe.billingPortal.configurations.create({
       features: { invoice_history: { enabled: true } },

@@ -11,6 +11,7 @@ import { EventLog, type StripeEvent } from './core/events.js';
 import { ApiFaults } from './core/faults.js';
 import { IdempotencyStore } from './core/idempotency.js';
 import { EmulatorState } from './core/store.js';
+import { ensureAccount } from './resources/account.routes.js';
 import { createWebhookEndpoint } from './resources/webhook-endpoint-object.js';
 import { applySeed, type SeedSummary } from './seed.js';
 import { buildEmulatorServer } from './server.js';
@@ -127,6 +128,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     for (const endpoint of startEndpoints) createWebhookEndpoint(context, endpoint, endpoint.id);
     applySeed(context, options.seed);
   });
+  // The instance's account exists from the start, so its id is saved with the state even if nothing else changes.
+  if (ensureAccount(context).created) persistence?.scheduleSave();
   if (persistence) {
     const saver = persistence;
     context.events.subscribe(() => saver.scheduleSave());

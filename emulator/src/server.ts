@@ -105,7 +105,12 @@ export function buildEmulatorServer(context: EmulatorContext): FastifyInstance {
       const paths = optionalStringArray(requestParams(request), 'expand') ?? [];
       const expanded = expandResponse(context.state, payload, paths);
       const version = olderVersions.get(request);
-      done(null, version === undefined ? expanded : renderForVersion(expanded, version));
+      done(
+        null,
+        version === undefined
+          ? expanded
+          : renderForVersion(expanded, version, (name, id) => context.state.table(name).find(id)),
+      );
     } catch (error) {
       done(error as Error);
     }

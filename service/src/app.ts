@@ -1,7 +1,7 @@
-// buildApp(dependencies): the HTTP API — plugins, the explicit list of routes, the error handler — and, in front
-// of it on the same server, Stripe's webhook endpoint (POST /webhooks/stripe, webhooks/webhook-endpoint.ts).
-// It neither listens nor reads the environment; server.ts and the tests decide how it runs.
-import { createServer } from 'node:http';
+// buildApp(dependencies): the HTTP API — plugins, the explicit list of routes (who may call each: route-access.ts),
+// the error handler — and, in front of it on the same server, Stripe's webhook endpoint (POST /webhooks/stripe,
+// webhooks/webhook-endpoint.ts); HTTPS when TLS is configured. It neither listens nor reads the environment
+// (only the certificate files it is told about); server.ts and the tests decide how it runs.
 import cors from '@fastify/cors';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController } from 'fastify';
@@ -15,11 +15,13 @@ import { logCompletedRequest } from './http/request-log.js';
 import { REQUEST_ID_HEADER, generateRequestId, registerRequestIdHeader } from './http/request-id.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerStringRule } from './http/string-rule.js';
+import { createApiServer, watchCertificate } from './http/tls.js';
 import { registerHttpMetrics } from './observability/http-metrics.js';
 import { registerRequestTracing, traceRequests, type RequestListener } from './observability/http-tracing.js';
 import { isTracingEnabled } from './observability/tracing.js';
 import { registerAdminEventRoutes } from './admin/admin-events.routes.js';
-import { registerAuthentication } from './auth/authentication.js';
+import { authenticateUnmatched, holdsAdminKey, registerAuthentication } from './auth/authentication.js';
+import { registerCustomerTokenRoutes } from './auth/customer-tokens.routes.js';
 import { registerRateLimits } from './auth/rate-limits.js';
 import { registerCatalogRoutes } from './catalog/catalog.routes.js';
 import { registerCheckoutRoutes } from './checkout/checkout.routes.js';
@@ -37,6 +39,12 @@ import { registerSubscriptionRoutes } from './subscriptions/subscriptions.routes
 import { createWebhookEndpoint, isWebhookRequest } from './webhooks/webhook-endpoint.js';
 
 export type { AppInstance } from './http/app-instance.js';
+
+/** A hop count as Fastify's trust function: the nearest `hops` proxies are trusted. */
+function trustedProxies(trustProxy: Dependencies['config']['http']['trustProxy']) {
+  if (typeof trustProxy !== 'number') return trustProxy;
+  return (_address: string, hop: number) => hop < trustProxy;
+}
 
 export function buildApp(dependencies: Dependencies): AppInstance {
   const { http } = dependencies.config;
@@ -64,9 +72,10 @@ export function buildApp(dependencies: Dependencies): AppInstance {
         if (isWebhookRequest(request)) webhookEndpoint(request, response);
         else appHandler(request, response);
       };
-      const server = createServer(
+      const server = createApiServer(
         serverTimeouts(http.requestTimeoutMs),
         isTracingEnabled() ? traceRequests(handle) : handle,
+        http.tls,
       );
       server.keepAliveTimeout = http.keepAliveTimeoutMs;
       server.setTimeout(http.connectionTimeoutMs);
@@ -79,10 +88,28 @@ export function buildApp(dependencies: Dependencies): AppInstance {
     // While draining, requests already on an open connection are served (with Connection: close) instead of
     // getting Fastify's own 503 body; readiness already tells the load balancer to go elsewhere.
     return503OnClosing: false,
+    // X-Forwarded-For/-Proto/-Host only from the proxies TRUST_PROXY names (request.ip, request.protocol).
+    trustProxy: trustedProxies(http.trustProxy),
     // Unknown body fields are refused with a precise error instead of silently dropped (a typo in
     // "quantity" must not go unnoticed); formats such as email and uri are checked.
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  if (http.tls !== undefined) {
+    const stopWatching = watchCertificate(app.server, http.tls, dependencies.logger);
+    app.addHook('onClose', (_instance, done) => {
+      stopWatching();
+      done();
+    });
+  }
+  const authenticators = {
+    apiKeys: dependencies.apiKeys,
+    customerTokens: dependencies.customerTokens,
+    owners: {
+      order: dependencies.orders.findCustomerOf,
+      invoice: dependencies.invoices.findCustomerOf,
+      subscription: dependencies.subscriptions.findCustomerOf,
+    },
+  };
 
   // What every route has: its request id echoed, metrics, one log line, Connection: close while draining, the
   // one error shape, one rule for the strings it accepts (no NUL, no lone surrogate), browser security headers
@@ -92,7 +119,9 @@ export function buildApp(dependencies: Dependencies): AppInstance {
   registerHttpMetrics(app, dependencies.metrics);
   app.addHook('onResponse', logCompletedRequest);
   registerConnectionDraining(app, dependencies.readiness);
-  registerErrorHandler(app);
+  registerErrorHandler(app, async (request) =>
+    /^\/v1(\/|\?|$)/.test(request.url) ? authenticateUnmatched(request, authenticators) : undefined,
+  );
   registerStringRule(app);
   registerSecurityHeaders(app);
   void app.register(cors, {
@@ -100,17 +129,20 @@ export function buildApp(dependencies: Dependencies): AppInstance {
     exposedHeaders: [REQUEST_ID_HEADER],
   });
 
-  registerHealthRoutes(app, { readiness: dependencies.readiness });
+  registerHealthRoutes(app, {
+    readiness: dependencies.readiness,
+    mayReadDetails: (request) => holdsAdminKey(request, dependencies.apiKeys),
+  });
 
   app.addSchema(ErrorResponse);
   // OpenAPI watches route registration, so it loads before the routes.
-  registerOpenApi(app);
+  registerOpenApi(app, { served: http.docsEnabled });
 
-  // Every /v1/ route: an API key with the route's scope (billing unless `config.scope` says admin), rate limits
-  // per key, and our Idempotency-Key on POST. Their hooks live in this plugin only, so the health routes never
+  // Every /v1/ route: an API key with the scope its row in route-access.ts requires (or a customer token where the
+  // row allows one), rate limits per key, and our Idempotency-Key on POST. Their hooks live in this plugin only, so the health routes never
   // run them.
   void app.register(async (api: AppInstance) => {
-    registerAuthentication(api, dependencies.apiKeys);
+    registerAuthentication(api, authenticators);
     registerIdempotency(api, {
       pool: dependencies.asyncCommitPool,
       retentionHours: dependencies.config.idempotency.retentionHours,
@@ -129,6 +161,7 @@ export function buildApp(dependencies: Dependencies): AppInstance {
       registerEventFeedRoutes(routes, dependencies);
       registerWebhookEndpointRoutes(routes, dependencies);
       registerAdminEventRoutes(routes, dependencies);
+      registerCustomerTokenRoutes(routes, dependencies);
     });
   });
 

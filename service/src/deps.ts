@@ -1,6 +1,8 @@
 // Composition root: builds everything the API and the worker need from config, with plain factories and no
 // container. Read top to bottom, it is the dependency graph: database, Stripe, the services callers buy through, billing state.
 import { createApiKeysService, type ApiKeysService } from './auth/api-keys.service.js';
+import { createCustomerTokensService, type CustomerTokensService } from './auth/customer-tokens.js';
+import { createBackupService, type BackupService } from './backup/backup.service.js';
 import { createCatalogService, type CatalogService } from './catalog/catalog.service.js';
 import { createCheckoutService, type CheckoutService } from './checkout/checkout.service.js';
 import type { Config } from './config/load-config.js';
@@ -58,6 +60,7 @@ export interface Dependencies {
   stripe: StripeGateway;
   // What callers buy through.
   apiKeys: ApiKeysService;
+  customerTokens: CustomerTokensService;
   idempotency: IdempotencyService;
   catalog: CatalogService;
   customers: CustomersService;
@@ -77,6 +80,8 @@ export interface Dependencies {
   outbox: OutboxService;
   webhookEndpoints: WebhookEndpointsService;
   inbox: InboxService;
+  /** Logical backup, restore and comparison of the database (the CLI's `backup` command). */
+  backup: BackupService;
 }
 
 export interface DependencyInputs {
@@ -119,7 +124,17 @@ export async function createDependencies({
     { timeoutMs: config.readiness.timeoutMs },
   );
 
-  const apiKeys = createApiKeysService({ pool, logger, cacheTtlMs: config.auth.cacheTtlMs });
+  const apiKeys = createApiKeysService({
+    pool,
+    logger,
+    mode: config.stripe.livemode ? 'live' : 'test',
+    cacheTtlMs: config.auth.cacheTtlMs,
+    lastUsedFlushMs: config.auth.lastUsedFlushMs,
+  });
+  const customerTokens = createCustomerTokensService({
+    secrets: config.auth.customerTokenSecrets,
+    production: config.nodeEnv === 'production',
+  });
   const idempotency = createIdempotencyService({ pool });
   const catalog = createCatalogService({ pool, stripe, logger });
   const customers = createCustomersService({ pool, stripe });
@@ -179,6 +194,7 @@ export async function createDependencies({
     entitlements,
   });
   const inbox = createInboxService({ pool });
+  const backup = createBackupService({ pool, logger });
 
   return {
     config,
@@ -189,6 +205,7 @@ export async function createDependencies({
     readiness,
     stripe,
     apiKeys,
+    customerTokens,
     idempotency,
     catalog,
     customers,
@@ -206,11 +223,13 @@ export async function createDependencies({
     outbox,
     webhookEndpoints,
     inbox,
+    backup,
   };
 }
 
 export async function closeDependencies(dependencies: Dependencies): Promise<void> {
   await dependencies.webhookIngest.drain();
+  await dependencies.apiKeys.close();
   await dependencies.entitlementCache.close();
   dependencies.stripe.circuit.shutdown();
   await dependencies.asyncCommitPool.end();

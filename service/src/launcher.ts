@@ -8,9 +8,12 @@ import {
   startDevStripe,
   type DevStripe,
 } from './dev/dev-stripe.js';
+import { devCheckoutReturnUrls } from './dev/return-page-urls.js';
+import { registerDevReturnPages } from './dev/return-pages.routes.js';
 import { createLogger } from './observability/logger.js';
 import { installGracefulShutdown } from './process/graceful-shutdown.js';
-import { startApi } from './process/start-api.js';
+import { reservePorts } from './process/port-reservations.js';
+import { apiPorts, startApi } from './process/start-api.js';
 import { startWorker } from './process/start-worker.js';
 
 const config = loadConfigOrExit();
@@ -19,9 +22,37 @@ const logger = createLogger({ ...config.log, secrets: config.secrets });
 const shutdown = installGracefulShutdown({ logger, drainTimeoutMs: config.shutdown.timeoutMs });
 
 async function launch(): Promise<void> {
+  // 0. Every port this process will listen on, before anything starts: a second `npm start` stops here.
+  const inProcessEmulator = config.stripe.mode === 'in_process_emulator';
+  const ports = await reservePorts([
+    ...apiPorts(config),
+    ...(inProcessEmulator
+      ? [
+          {
+            name: 'stripe-emulator',
+            variable: 'STRIPE_EMULATOR_PORT',
+            host: '127.0.0.1',
+            port: config.stripe.emulatorPort,
+          },
+        ]
+      : []),
+    ...(config.database.url === undefined
+      ? [
+          {
+            name: 'embedded PostgreSQL',
+            variable: 'EMBEDDED_POSTGRES_PORT',
+            host: '127.0.0.1',
+            port: config.embeddedPostgres.port,
+          },
+        ]
+      : []),
+  ]);
+  shutdown.onShutdown('port reservations', ports.releaseAll);
+
   // 1. Database: the configured server, or an embedded one.
   let databaseUrl = config.database.url;
   if (databaseUrl === undefined) {
+    await ports.release('embedded PostgreSQL');
     const embedded = await startEmbeddedPostgres({
       dataDir: config.embeddedPostgres.dataDir,
       port: config.embeddedPostgres.port,
@@ -37,15 +68,26 @@ async function launch(): Promise<void> {
   let apiConfig: Config = config;
   let emulatorUrl: string | undefined;
   let devStripe: DevStripe | undefined;
-  if (config.stripe.mode === 'in_process_emulator') {
+  if (inProcessEmulator) {
+    await ports.release('stripe-emulator');
     devStripe = await startDevStripe(config, logger);
     shutdown.onShutdown('stripe emulator', devStripe.stop);
     apiConfig = devStripe.config;
     emulatorUrl = devStripe.emulatorUrl;
   }
 
-  // 3. The API (migrations on start, HTTP and metrics listeners).
-  const { app, dependencies } = await startApi({ config: apiConfig, logger, databaseUrl, shutdown });
+  // 3. The API (migrations on start, HTTP and metrics listeners), with the development return pages where a
+  //    checkout's success_url and cancel_url can lead (not in production: registerDevReturnPages refuses).
+  const { app, dependencies } = await startApi({
+    config: apiConfig,
+    logger,
+    databaseUrl,
+    shutdown,
+    ports,
+    extendApp: (api, apiDependencies) => {
+      registerDevReturnPages(api, apiDependencies);
+    },
+  });
 
   if (devStripe !== undefined) {
     const mismatch = await findMirrorMismatch({
@@ -57,19 +99,24 @@ async function launch(): Promise<void> {
     if (mismatch !== undefined) logger.warn(mismatch);
   }
 
-  // Development: the documented dev API key exists, and the URLs a newcomer needs are printed.
+  // Development on the embedded database: the documented dev API key exists (never on a server named by
+  // DATABASE_URL, which may be shared or reachable: a published key must not open it). The URLs are printed.
   let devApiKey: string | undefined;
-  if (config.nodeEnv !== 'production') {
+  if (config.nodeEnv !== 'production' && config.database.url === undefined) {
     devApiKey = config.auth.devApiKey;
     await dependencies.apiKeys.ensure({ key: devApiKey, name: 'development', scopes: ['billing', 'admin'] });
   }
   const address = app.server.address();
-  const apiUrl = `http://localhost:${typeof address === 'object' && address !== null ? address.port : config.http.port}`;
+  const scheme = config.http.tls === undefined ? 'http' : 'https';
+  const apiUrl = `${scheme}://localhost:${typeof address === 'object' && address !== null ? address.port : config.http.port}`;
   logger.info(
     { api: apiUrl, docs: `${apiUrl}/docs`, emulator: emulatorUrl, devApiKey },
     'development environment ready',
   );
-  if (config.log.pretty) process.stdout.write(describeDevEnvironment({ apiUrl, emulatorUrl, devApiKey }));
+  // Printed, not logged: the log redaction would mask the session_id placeholder.
+  const returnPages = config.nodeEnv === 'production' ? undefined : devCheckoutReturnUrls(apiUrl);
+  if (config.log.pretty)
+    process.stdout.write(describeDevEnvironment({ apiUrl, emulatorUrl, devApiKey, returnPages }));
 
   // 4. The inbox worker, in this process for development (production runs `npm run worker` beside the API).
   //    Registered last, so on shutdown it finishes its events in hand first.

@@ -8,6 +8,7 @@ import { createLogger } from './observability/logger.js';
 import { buildMetricsApp } from './observability/metrics-app.js';
 import { startTracing } from './observability/tracing.js';
 import { installGracefulShutdown } from './process/graceful-shutdown.js';
+import { reservePorts } from './process/port-reservations.js';
 import { startWorker } from './process/start-worker.js';
 
 const config = loadConfigOrExit();
@@ -15,13 +16,23 @@ const logger = createLogger({ ...config.log, secrets: config.secrets }).child({ 
 const shutdown = installGracefulShutdown({ logger, drainTimeoutMs: config.shutdown.timeoutMs });
 
 async function run(databaseUrl: string): Promise<void> {
+  // Before any side effect (migrations): a worker whose metrics port is taken stops here.
+  const ports = await reservePorts([
+    { name: 'metrics', variable: 'METRICS_PORT', host: config.metrics.host, port: config.metrics.port },
+  ]);
+  shutdown.onShutdown('port reservations', ports.releaseAll);
   const tracing = startTracing({ ...config.tracing, serviceName: `${config.tracing.serviceName}-worker` });
   shutdown.onShutdown('tracing', tracing.shutdown);
   await waitForDatabase({ databaseUrl, timeoutMs: config.database.startupTimeoutMs, logger });
   if (config.database.migrateOnStart) await applyMigrations({ databaseUrl, logger });
   const dependencies = await createDependencies({ config, logger, databaseUrl });
   shutdown.onShutdown('database pool', () => closeDependencies(dependencies));
-  const metricsApp = buildMetricsApp({ metrics: dependencies.metrics, logger });
+  const metricsApp = buildMetricsApp({
+    metrics: dependencies.metrics,
+    logger,
+    readiness: dependencies.readiness,
+  });
+  await ports.release('metrics');
   await metricsApp.listen({ host: config.metrics.host, port: config.metrics.port });
   shutdown.onShutdown('metrics listener', () => metricsApp.close());
   startWorker({ dependencies, databaseUrl, shutdown });

@@ -22,6 +22,7 @@ import {
   setDefaultPaymentMethod,
   type PaymentMethod,
 } from './payment-methods.js';
+import { countRedemptions, sessionDiscountRequests } from './checkout-discounts.js';
 import { createSubscription } from './subscription-creation.js';
 import { customers, insertCustomer, newCustomer } from '../resources/customer-object.js';
 import { createSucceededSetupIntent } from './setup-intents.js';
@@ -62,6 +63,7 @@ export function completeCheckoutSession(
   if (!session.customer && !email)
     throw invalidRequest('An email address is required.', 'email', 'email_invalid');
   const now = nowOn(context, clock);
+  const discountRequests = sessionDiscountRequests(context, session, now);
   const paymentMethod = paymentMethodFrom(context, payment, email, now);
   if (paymentMethod.type !== 'card' && session.mode !== 'payment') {
     throw invalidRequest('The emulator supports bank debits only in payment mode.', 'payment_method');
@@ -94,6 +96,7 @@ export function completeCheckoutSession(
     });
     session.status = 'complete';
     session.payment_status = outcome.status === 'succeeded' ? 'paid' : 'unpaid';
+    countRedemptions(discountRequests);
   } else if (session.mode === 'subscription') {
     if (!customerId) throw new Error('subscription mode always has a customer');
     attachPaymentMethod(context, paymentMethod, customerId);
@@ -117,6 +120,8 @@ export function completeCheckoutSession(
       missingPaymentMethodAtTrialEnd: 'create_invoice',
       clock,
       authenticated: true,
+      discounts: discountRequests,
+      checkoutSession: session.id,
     });
     session.subscription = subscription.id;
     session.invoice = invoice.id;

@@ -4,7 +4,8 @@ import { invalidRequest } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { createInlinePrice, findPrice } from './line-item-prices.js';
 import type { Price } from '../resources/price-object.js';
-import type { Invoice, LineDraft } from './invoices.js';
+import { priceInvoice } from './invoice-discounts.js';
+import { buildLines, type Invoice, type LineDraft } from './invoices.js';
 import { invoiceItems, type InvoiceItem } from './prorations.js';
 import { emitOn, nowOn, type ClockId } from './time.js';
 
@@ -19,6 +20,8 @@ export interface InvoiceItemInput {
   metadata: Record<string, string>;
   discountable: boolean;
   period?: { start: number; end: number };
+  /** The draft invoice the item goes onto at once (`addItemToDraft`); none leaves it pending. */
+  invoice?: string;
   clock: ClockId;
 }
 
@@ -48,7 +51,7 @@ export function createInvoiceItem(context: EmulatorContext, input: InvoiceItemIn
     description: input.description ?? '',
     discountable: input.discountable,
     discounts: [],
-    invoice: null,
+    invoice: input.invoice ?? null,
     livemode: false,
     metadata: input.metadata,
     net_amount: amount,
@@ -84,6 +87,7 @@ export function invoiceItemLine(context: EmulatorContext, item: InvoiceItem): Li
     subscription: null,
     subscriptionItem: null,
     invoiceItem: item.id,
+    discountable: item.discountable === true,
   };
 }
 
@@ -104,27 +108,49 @@ export function deleteInvoiceItem(context: EmulatorContext, item: InvoiceItem): 
       'invoice_not_editable',
     );
   }
-  if (invoice) removeLine(invoice, item.id);
+  if (invoice) removeLine(context, invoice, item.id);
   invoiceItems(context).delete(item.id);
   emitOn(context, item.test_clock as ClockId, 'invoiceitem.deleted', item);
 }
 
-/** Recomputes a draft's totals from its lines. */
-export function recomputeDraftTotals(invoice: Invoice): void {
-  const total = invoice.lines.data.reduce((sum, line) => sum + line.amount, 0);
-  invoice.subtotal = total;
-  invoice.subtotal_excluding_tax = total;
-  invoice.total = total;
-  invoice.total_excluding_tax = total;
-  invoice.amount_due = Math.max(0, total);
-  invoice.amount_remaining = Math.max(0, total);
-  invoice.lines.total_count = invoice.lines.data.length;
+/**
+ * `invoice` on `POST /v1/invoiceitems`: the item goes onto that draft at once (same customer and currency) instead of
+ * waiting for the customer's next invoice; the draft is repriced, discounts included.
+ */
+export function assertDraftTakesItem(
+  invoice: Invoice,
+  customerId: string,
+  currency: string | undefined,
+): void {
+  if (invoice.status !== 'draft') {
+    throw invalidRequest(
+      `You can only add invoice items to draft invoices. Invoice ${invoice.id} is ${invoice.status}.`,
+      'invoice',
+      'invoice_not_editable',
+    );
+  }
+  if (invoice.customer !== customerId) {
+    throw invalidRequest(`Invoice ${invoice.id} belongs to another customer.`, 'invoice');
+  }
+  if (currency !== undefined && currency !== invoice.currency) {
+    throw invalidRequest(
+      `The currency of the invoice item (${currency}) must match the invoice's (${invoice.currency}).`,
+      'currency',
+    );
+  }
 }
 
-function removeLine(invoice: Invoice, itemId: string): void {
+export function addItemToDraft(context: EmulatorContext, item: InvoiceItem, invoice: Invoice): void {
+  const [line] = buildLines([invoiceItemLine(context, item)], invoice);
+  if (line) invoice.lines.data.push(line);
+  item.invoice = invoice.id;
+  priceInvoice(context, invoice);
+}
+
+function removeLine(context: EmulatorContext, invoice: Invoice, itemId: string): void {
   invoice.lines.data = invoice.lines.data.filter((line) => {
     const parent = line.parent as { invoice_item_details?: { invoice_item?: string } | null };
     return parent.invoice_item_details?.invoice_item !== itemId;
   });
-  recomputeDraftTotals(invoice);
+  priceInvoice(context, invoice);
 }

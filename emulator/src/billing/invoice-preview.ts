@@ -2,6 +2,7 @@
 import type { EmulatorContext } from '../core/context.js';
 import { newId } from '../core/ids.js';
 import { buildInvoice, subscriptionLine, type Invoice, type LineDraft } from './invoices.js';
+import { isMetered, usageLines } from './meter-usage.js';
 import { addIntervals, periodAround } from './periods.js';
 import { takePendingInvoiceItems } from './prorations.js';
 import {
@@ -46,16 +47,20 @@ export function previewSubscriptionInvoice(
     lines = [
       ...pending,
       ...prorations,
-      ...items.map((item) =>
-        subscriptionLine(
-          context,
-          item.price,
-          item.quantity,
-          nextPeriod,
-          subscription.id,
-          'id' in item && item.id ? item.id : '',
+      // Metered items: the usage recorded so far in the current period.
+      ...usageLines(context, subscription, period),
+      ...items
+        .filter((item) => !isMetered(item))
+        .map((item) =>
+          subscriptionLine(
+            context,
+            item.price,
+            item.quantity,
+            nextPeriod,
+            subscription.id,
+            'id' in item && item.id ? item.id : '',
+          ),
         ),
-      ),
     ];
     if (!plan?.resetsCycle) period = { start: period.start, end: period.end };
   } else {

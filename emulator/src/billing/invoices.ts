@@ -3,6 +3,7 @@ import type { EmulatorContext } from '../core/context.js';
 import { formatMoney } from '../core/money.js';
 import { newId } from '../core/ids.js';
 import type { StripeObject } from '../core/store.js';
+import { inheritedDiscounts, priceInvoice, retireUsedDiscounts } from './invoice-discounts.js';
 import { productName } from './line-item-prices.js';
 import type { Price } from '../resources/price-object.js';
 import { emitOn, nowOn, type ClockId } from './time.js';
@@ -75,6 +76,10 @@ export interface LineDraft {
   /** Set for lines from pending invoice items (prorations). */
   invoiceItem?: string;
   proration?: boolean;
+  /** Whether discounts reduce the line; default: every line but a proration. */
+  discountable?: boolean;
+  /** A metered line's usage (it may be fractional); `quantity` is its integer rounding. */
+  quantityDecimal?: string;
 }
 
 export function invoices(context: EmulatorContext) {
@@ -89,6 +94,8 @@ export function subscriptionLine(
   subscription: string,
   item: string,
 ): LineDraft {
+  // A metered price bills its usage in arrears (billing/meter-usage.ts): in advance it is a line of 0.
+  if (price.recurring?.usage_type === 'metered') quantity = 0;
   const amount = (price.unit_amount ?? 0) * quantity;
   return {
     amount,
@@ -119,6 +126,8 @@ export interface InvoiceInput {
   daysUntilDue?: number | null;
   autoAdvance?: boolean;
   metadata?: Record<string, string>;
+  /** Discount ids, in order; by default the subscription's, else the customer's (`inheritedDiscounts`). */
+  discounts?: string[];
 }
 
 /** A draft invoice with its lines and the `invoice.created` event. */
@@ -129,6 +138,7 @@ export function createDraftInvoice(context: EmulatorContext, input: InvoiceInput
     const pending = line.invoiceItem ? context.state.table('invoiceitem').find(line.invoiceItem) : undefined;
     if (pending) pending.invoice = invoice.id;
   }
+  retireUsedDiscounts(context, invoice, nowOn(context, input.clock), input.clock);
   emitOn(context, input.clock, 'invoice.created', invoice);
   return invoice;
 }
@@ -137,7 +147,7 @@ export function createDraftInvoice(context: EmulatorContext, input: InvoiceInput
 export function buildInvoice(context: EmulatorContext, input: InvoiceInput, id: string): Invoice {
   const now = nowOn(context, input.clock);
   const customer = context.state.table('customer').get(input.customer, 'customer');
-  const lines = input.lines.map((line) => toInvoiceLine(line, id, input.currency));
+  const lines = buildLines(input.lines, { id, currency: input.currency });
   const total = lines.reduce((sum, line) => sum + line.amount, 0);
   const invoice: Invoice = {
     id,
@@ -175,7 +185,8 @@ export function buildInvoice(context: EmulatorContext, input: InvoiceInput, id: 
     default_source: null,
     default_tax_rates: [],
     description: input.description ?? null,
-    discounts: [],
+    discounts:
+      input.discounts ?? inheritedDiscounts(context, input.customer, input.subscription?.id ?? null, now),
     due_date: input.daysUntilDue ? now + input.daysUntilDue * 86_400 : null,
     effective_at: null,
     ending_balance: null,
@@ -231,7 +242,13 @@ export function buildInvoice(context: EmulatorContext, input: InvoiceInput, id: 
     total_taxes: [],
     webhooks_delivered_at: null,
   };
+  priceInvoice(context, invoice);
   return invoice;
+}
+
+/** Invoice lines from drafts, for the invoice `id` in `currency`. */
+export function buildLines(drafts: LineDraft[], invoice: { id: string; currency: string }): InvoiceLine[] {
+  return drafts.map((draft) => toInvoiceLine(draft, invoice.id, invoice.currency));
 }
 
 function toInvoiceLine(draft: LineDraft, invoiceId: string, currency: string): InvoiceLine {
@@ -243,7 +260,7 @@ function toInvoiceLine(draft: LineDraft, invoiceId: string, currency: string): I
     currency,
     description: draft.description,
     discount_amounts: [],
-    discountable: !draft.proration,
+    discountable: draft.discountable ?? !draft.proration,
     discounts: [],
     invoice: invoiceId,
     livemode: false,
@@ -278,7 +295,7 @@ function toInvoiceLine(draft: LineDraft, invoiceId: string, currency: string): I
       unit_amount_decimal: fromItem ? null : String(draft.price.unit_amount ?? 0),
     },
     quantity: draft.quantity,
-    quantity_decimal: String(draft.quantity),
+    quantity_decimal: draft.quantityDecimal ?? String(draft.quantity),
     subtotal: draft.amount,
     taxes: [],
   };

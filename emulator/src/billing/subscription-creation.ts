@@ -1,6 +1,7 @@
 // Creating a subscription: the object, its items, and its first invoice finalized and collected.
 import type { EmulatorContext } from '../core/context.js';
 import { newId } from '../core/ids.js';
+import { redeemDiscounts, type DiscountRequest } from './discounts.js';
 import type { Price } from '../resources/price-object.js';
 import { attemptInvoicePayment, finalizeInvoice } from './invoice-collection.js';
 import { createDraftInvoice, subscriptionLine, type Invoice, type LineDraft } from './invoices.js';
@@ -30,6 +31,10 @@ export interface SubscriptionInput {
   clock: ClockId;
   /** A customer on a hosted page can complete 3D Secure. */
   authenticated?: boolean;
+  /** `discounts`, redeemed for the subscription (its invoices inherit them). */
+  discounts?: DiscountRequest[];
+  /** The checkout session the subscription comes from (its discounts name it). */
+  checkoutSession?: string;
 }
 
 /**
@@ -50,6 +55,12 @@ export function createSubscription(
   const id = newId('sub');
   const items = input.items.map((item) =>
     buildSubscriptionItem(id, item.price, item.quantity, period, now, item.metadata),
+  );
+  const redeemed = redeemDiscounts(
+    context,
+    input.discounts ?? [],
+    { customer: input.customer, subscription: id, checkoutSession: input.checkoutSession ?? null },
+    now,
   );
   const subscription: Subscription = {
     id,
@@ -80,7 +91,7 @@ export function createSubscription(
     default_source: null,
     default_tax_rates: [],
     description: input.description,
-    discounts: [],
+    discounts: redeemed.discounts.map((discount) => discount.id),
     ended_at: null,
     invoice_settings: {
       account_tax_ids: null,
@@ -123,6 +134,8 @@ export function createSubscription(
   subscriptions(context).insert(subscription);
   for (const item of items) subscriptionItemsTable(context).insert(item);
   emitOn(context, input.clock, 'customer.subscription.created', subscription);
+  for (const discount of redeemed.created)
+    emitOn(context, input.clock, 'customer.discount.created', discount);
 
   const lines: LineDraft[] = items.map((item) => {
     const line = subscriptionLine(context, item.price, item.quantity, period, id, item.id);

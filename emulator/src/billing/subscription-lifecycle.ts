@@ -3,6 +3,7 @@ import type { EmulatorContext } from '../core/context.js';
 import { previousAttributes } from '../core/events.js';
 import { customerDefaultPaymentMethod } from './payment-methods.js';
 import { createDraftInvoice, type Invoice, type LineDraft } from './invoices.js';
+import { usageLines } from './meter-usage.js';
 import { periodAround } from './periods.js';
 import { takePendingInvoiceItems } from './prorations.js';
 import { billingSettings } from './settings.js';
@@ -136,6 +137,8 @@ export function renewSubscription(
   });
   const lines: LineDraft[] = [
     ...takePendingInvoiceItems(context, subscription),
+    // Usage during a trial is not billed.
+    ...(endingTrial ? [] : usageLines(context, subscription, previousPeriod)),
     ...currentPeriodLines(context, subscription),
   ];
   const collecting = subscription.status !== 'unpaid';

@@ -115,9 +115,13 @@ export function restartBillingCycle(subscription: Subscription, now: number): vo
   }
 }
 
-/** One invoice line per item, billing it for its current period. */
+/**
+ * One invoice line per licensed item, billing it in advance for its current period (metered items bill their usage
+ * in arrears: billing/meter-usage.ts).
+ */
 export function currentPeriodLines(context: EmulatorContext, subscription: Subscription): LineDraft[] {
-  return subscription.items.data.map((item) =>
+  const licensed = subscription.items.data.filter((item) => item.price.recurring?.usage_type !== 'metered');
+  return licensed.map((item) =>
     subscriptionLine(
       context,
       item.price,

@@ -38,10 +38,17 @@ function expandPath(state: EmulatorState, node: unknown, parts: string[], fullPa
     );
   }
   let value = record[head];
-  if (typeof value === 'string') {
-    const found = state.findById(value);
+  const resolve = (id: string): StripeObject => {
+    const found = state.findById(id);
     if (!found) throw invalidRequest(`This property cannot be expanded (${fullPath}).`, 'expand');
-    value = structuredClone<StripeObject>(found);
+    return structuredClone<StripeObject>(found);
+  };
+  if (typeof value === 'string') {
+    value = resolve(value);
+    record[head] = value;
+  } else if (Array.isArray(value) && value.some((entry) => typeof entry === 'string')) {
+    // A list of ids (`discounts`) expands element by element.
+    value = value.map((entry: unknown) => (typeof entry === 'string' ? resolve(entry) : entry));
     record[head] = value;
   }
   if (rest.length > 0) expandPath(state, value, rest, fullPath);

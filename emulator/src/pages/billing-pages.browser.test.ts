@@ -102,6 +102,50 @@ describe('hosted checkout page in a browser', () => {
   });
 });
 
+describe('promotion codes on the hosted checkout page', () => {
+  it('applies a code the customer types and charges the reduced total', async () => {
+    const coupon = await stripe.coupons.create({ amount_off: 1000, currency: 'eur' });
+    const code = await stripe.promotionCodes.create({
+      promotion: { type: 'coupon', coupon: coupon.id },
+      code: 'BEANS10',
+    });
+    const session = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [
+        {
+          price_data: { currency: 'eur', unit_amount: 2500, product_data: { name: 'Coffee beans 1 kg' } },
+          quantity: 2,
+        },
+      ],
+      allow_promotion_codes: true,
+      success_url: `${shopUrl}/success?session_id={CHECKOUT_SESSION_ID}`,
+    });
+    await page.goto(session.url as string);
+    await page.getByLabel('Promotion code').fill('NOPE');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect(page.getByTestId('promotion-code-error').textContent()).resolves.toBe(
+      'This code is invalid.',
+    );
+    await page.getByLabel('Promotion code').fill('beans10');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    // The line keeps its price; the discount row takes the €10 off.
+    await expect(page.getByRole('row', { name: /Coffee beans/ }).textContent()).resolves.toContain('€50.00');
+    await expect(page.getByTestId('discount').textContent()).resolves.toBe('−€10.00');
+    await expect(page.getByTestId('total').textContent()).resolves.toBe('€40.00');
+    if (SCREENSHOT_DIR)
+      await page.screenshot({ path: `${SCREENSHOT_DIR}/checkout-promotion.png`, fullPage: true });
+    await fillCard('4242 4242 4242 4242');
+    await Promise.all([
+      page.waitForURL(`${shopUrl}/success**`),
+      page.getByRole('button', { name: 'Pay €40.00' }).click(),
+    ]);
+    const paid = await stripe.checkout.sessions.retrieve(session.id);
+    expect(paid).toMatchObject({ amount_total: 4000, total_details: { amount_discount: 1000 } });
+    expect((await stripe.paymentIntents.retrieve(paid.payment_intent as string)).amount).toBe(4000);
+    expect((await stripe.promotionCodes.retrieve(code.id)).times_redeemed).toBe(1);
+  });
+});
+
 describe('billing portal page in a browser', () => {
   async function portalFor(configuration?: string) {
     const basic = await recurringPrice(stripe, 1000, { name: 'Basic' });

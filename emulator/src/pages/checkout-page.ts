@@ -1,5 +1,6 @@
 // The hosted checkout page at a session's `url`.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { enterPromotionCode } from '../billing/checkout-discounts.js';
 import { completeCheckoutSession, expireIfDue } from '../billing/checkout-completion.js';
 import {
   checkoutSessions,
@@ -7,6 +8,8 @@ import {
   settingsOf,
   type CheckoutSession,
 } from '../billing/checkout-sessions.js';
+import { coupons } from '../billing/discounts.js';
+import { promotionCodes } from '../billing/promotion-codes.js';
 import type { EmulatorContext } from '../core/context.js';
 import { StripeError } from '../core/errors.js';
 import { runOutsideRequest } from '../core/request-context.js';
@@ -19,6 +22,7 @@ interface CheckoutForm {
   card_number?: string;
   card_expiry?: string;
   card_cvc?: string;
+  promotion_code?: string;
 }
 
 /**
@@ -33,6 +37,27 @@ export function registerCheckoutPage(app: FastifyInstance, context: EmulatorCont
     runOutsideRequest(() => expireIfDue(context, session));
     return sendHtml(reply, 200, renderSession(context, session));
   });
+
+  app.post<{ Params: { id: string }; Body: { promotion_code?: string } }>(
+    '/checkout/:id/promotion_code',
+    async (request, reply) => {
+      const session = checkoutSessions(context).find(request.params.id);
+      if (!session || session.status !== 'open')
+        return sendHtml(reply, 404, messagePage('Checkout not found', 'This checkout link is not valid.'));
+      const code = (request.body?.promotion_code ?? '').trim();
+      try {
+        runOutsideRequest(() => enterPromotionCode(context, session, code));
+      } catch (error) {
+        if (!(error instanceof StripeError)) throw error;
+        return sendHtml(
+          reply,
+          400,
+          renderSession(context, session, { promotion_code: code }, undefined, error.message),
+        );
+      }
+      return sendHtml(reply, 200, renderSession(context, session));
+    },
+  );
 
   app.post<{ Params: { id: string }; Body: CheckoutForm }>('/checkout/:id', async (request, reply) => {
     const session = checkoutSessions(context).find(request.params.id);
@@ -88,6 +113,7 @@ function renderSession(
   session: CheckoutSession,
   form: CheckoutForm = {},
   error?: string,
+  promotionError?: string,
 ): string {
   if (session.status === 'expired') {
     return messagePage(
@@ -116,7 +142,7 @@ function renderSession(
         : '';
       return `<tr><td>${escapeHtml(line.description)}<div class="muted">Qty ${line.quantity} × ${escapeHtml(
         formatMoney(line.price.unit_amount ?? 0, currency),
-      )}${escapeHtml(every)}</div></td><td class="amount">${escapeHtml(formatMoney(line.amount_total, currency))}</td></tr>`;
+      )}${escapeHtml(every)}</div></td><td class="amount">${escapeHtml(formatMoney(line.amount_subtotal, currency))}</td></tr>`;
     })
     .join('');
   const trial = settings.trialPeriodDays
@@ -129,7 +155,7 @@ function renderSession(
       ? `<section><h1>Save a card for future payments</h1><p class="muted">You will not be charged now.</p></section>`
       : `<section aria-labelledby="summary"><span class="badge test">Test mode</span><h1 id="summary">Order summary</h1>${trial}
 <table><thead><tr><th>Item</th><th class="amount">Amount</th></tr></thead><tbody>${rows}</tbody>
-<tfoot><tr><td>Total due today</td><td class="amount" data-testid="total">${escapeHtml(formatMoney(session.amount_total ?? 0, currency))}</td></tr></tfoot></table></section>`;
+<tfoot>${discountRow(context, session, currency)}<tr><td>Total due today</td><td class="amount" data-testid="total">${escapeHtml(formatMoney(session.amount_total ?? 0, currency))}</td></tr></tfoot></table>${promotionCodeForm(session, form, promotionError)}</section>`;
   const emailField = session.customer
     ? ''
     : session.customer_email
@@ -153,4 +179,26 @@ ${error ? `<div class="error" role="alert">${escapeHtml(error)}</div>` : ''}
 </form>${cancel}</section>`,
     { mainClass: 'split' },
   );
+}
+
+/** The discount row of the order summary, naming the promotion code (or coupon) it comes from. */
+function discountRow(context: EmulatorContext, session: CheckoutSession, currency: string): string {
+  const amount = (session.total_details as { amount_discount?: number } | null)?.amount_discount ?? 0;
+  const [discount] =
+    (session.discounts as Array<{ coupon: string | null; promotion_code: string | null }>) ?? [];
+  if (!discount) return '';
+  const promotionCode = discount.promotion_code
+    ? promotionCodes(context).find(discount.promotion_code)?.code
+    : undefined;
+  const label = promotionCode ?? coupons(context).find(discount.coupon ?? '')?.name ?? discount.coupon ?? '';
+  return `<tr><td>Discount <span class="badge" data-testid="discount-code">${escapeHtml(label)}</span></td><td class="amount" data-testid="discount">−${escapeHtml(formatMoney(amount, currency))}</td></tr>`;
+}
+
+/** With `allow_promotion_codes`, a field to enter a code (its own form: forms do not nest). */
+function promotionCodeForm(session: CheckoutSession, form: CheckoutForm, error?: string): string {
+  if (session.allow_promotion_codes !== true) return '';
+  return `<form method="post" action="/checkout/${escapeHtml(session.id)}/promotion_code" class="promotion-code">
+<label for="promotion_code">Promotion code</label><input id="promotion_code" name="promotion_code" autocomplete="off" value="${escapeHtml(form.promotion_code ?? '')}">
+${error ? `<div class="error" role="alert" data-testid="promotion-code-error">${escapeHtml(error)}</div>` : ''}
+<button type="submit">Apply</button></form>`;
 }

@@ -17,9 +17,11 @@ const DERIVED = derivedSchemas as Record<string, ParamSchema>;
 
 /**
  * Endpoints the SDK has no method for (Stripe's private ones, which the Stripe CLI calls) declare their schema
- * here, in the same shape.
+ * here, in the same shape; so does `GET /v1/account` (its SDK params are only `expand`), whose prefix would
+ * otherwise pull in every Connect `/v1/accounts` schema.
  */
 const UNLISTED_SCHEMAS: Record<string, ParamSchema> = {
+  'GET /v1/account': {},
   'GET /v1/payment_pages/:': {},
   'POST /v1/payment_pages/:/confirm': {
     expected_amount: true,
@@ -30,14 +32,16 @@ const UNLISTED_SCHEMAS: Record<string, ParamSchema> = {
 
 /**
  * Parameters the API still takes that the pinned SDK's types no longer list: `payment_method_types` (the SDK
- * leaves it to automatic payment methods) and a customer's legacy `coupon`, both sent by the Stripe CLI's trigger
- * recipes, which run without a `Stripe-Version`, in the account's default version.
+ * leaves it to automatic payment methods), a customer's legacy `coupon` and a promotion code's `coupon` (before
+ * `promotion[coupon]`), all sent by the Stripe CLI's trigger recipes, which run without a `Stripe-Version`, in the
+ * account's default version.
  */
 const UNTYPED_PARAMS: Record<string, ParamSchema> = {
   'POST /v1/checkout/sessions': { payment_method_types: true },
   'POST /v1/customers': { coupon: true },
   'POST /v1/customers/:': { coupon: true },
   'POST /v1/payment_intents': { payment_method_types: true },
+  'POST /v1/promotion_codes': { coupon: true },
   'POST /v1/payment_intents/:': { payment_method_types: true },
   'POST /v1/setup_intents': { payment_method_types: true },
   'POST /v1/setup_intents/:': { payment_method_types: true },

@@ -9,14 +9,16 @@ import {
   storeSessionDetails,
   type CheckoutSession,
 } from '../billing/checkout-sessions.js';
+import { applySessionDiscount } from '../billing/checkout-discounts.js';
 import { clockOfCustomer, nowOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
-import { missingParam } from '../core/errors.js';
+import { invalidRequest, missingParam } from '../core/errors.js';
 import { paginate } from '../core/list.js';
 import * as read from '../core/params.js';
 import { applyMetadata, type Params } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
 import { parseExpiresAt, parseLineItems, rejectParamsForMode } from './checkout-session-params.js';
+import { parseDiscounts } from './discount-params.js';
 
 export function registerCheckoutSessionRoutes(app: FastifyInstance, context: EmulatorContext): void {
   context.state.registerIdPrefix('cs_test', 'checkout.session');
@@ -113,11 +115,24 @@ export function registerCheckoutSessionRoutes(app: FastifyInstance, context: Emu
       : subtotal;
     const uiMode =
       read.optionalEnum(params, 'ui_mode', ['hosted', 'embedded', 'custom'] as const) ?? 'hosted';
+    const allowPromotionCodes = read.optionalBoolean(params, 'allow_promotion_codes');
+    const discountRequests = parseDiscounts(
+      context,
+      params,
+      { customer, amount: subtotal, currency: lines[0]?.currency ?? null, now },
+      { maximum: 1, allowExisting: false },
+    );
+    if (allowPromotionCodes && discountRequests && discountRequests.length > 0) {
+      throw invalidRequest(
+        'You may only specify one of these parameters: allow_promotion_codes, discounts.',
+        'discounts',
+      );
+    }
     const session = newCheckoutSession({
       mode,
       created: now,
       expires_at: parseExpiresAt(params, now),
-      allow_promotion_codes: read.optionalBoolean(params, 'allow_promotion_codes') ?? null,
+      allow_promotion_codes: allowPromotionCodes ?? null,
       amount_subtotal: mode === 'setup' ? null : subtotal,
       amount_total: mode === 'setup' ? null : dueNow,
       cancel_url: read.optionalString(params, 'cancel_url') ?? null,
@@ -154,6 +169,8 @@ export function registerCheckoutSessionRoutes(app: FastifyInstance, context: Emu
         read.optionalEnum(paymentIntentData, 'setup_future_usage', ['on_session', 'off_session'] as const) ??
         null,
     });
+    const [requested] = discountRequests ?? [];
+    if (requested && 'source' in requested) applySessionDiscount(context, session, requested.source);
     return session;
   }
 }

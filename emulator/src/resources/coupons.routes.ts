@@ -10,6 +10,7 @@ import { applyMetadata, optionalEnum, optionalInteger, optionalString, type Para
 import { requestParams } from '../core/request-params.js';
 
 export function registerCouponRoutes(app: FastifyInstance, context: EmulatorContext): void {
+  context.state.registerIdPrefix('di', 'discount');
   const table = coupons(context);
 
   app.post('/v1/coupons', async (request) => {

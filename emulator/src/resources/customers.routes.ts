@@ -1,10 +1,10 @@
 // The /v1/customers routes: create, retrieve, update, delete, list, search.
 import type { FastifyInstance } from 'fastify';
-import { applyCustomerCoupon, redeemableCoupon } from '../billing/discounts.js';
+import { applyCustomerCoupon, redeemableCoupon, removeCustomerDiscount } from '../billing/discounts.js';
 import { attachPaymentMethod, paymentMethods, resolvePaymentMethod } from '../billing/payment-methods.js';
-import { nowOn } from '../billing/time.js';
+import { clockOfCustomer, nowOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
-import { invalidRequest } from '../core/errors.js';
+import { invalidRequest, resourceMissing } from '../core/errors.js';
 import { previousAttributes } from '../core/events.js';
 import { matchesCreated, paginate } from '../core/list.js';
 import * as read from '../core/params.js';
@@ -85,6 +85,17 @@ export function registerCustomerRoutes(app: FastifyInstance, context: EmulatorCo
       context.events.emit('customer.updated', customer, { previousAttributes: changed });
     }
     return customer;
+  });
+
+  app.delete<{ Params: { id: string } }>('/v1/customers/:id/discount', async (request) => {
+    const customer = table.get(request.params.id);
+    const before = structuredClone(customer);
+    const removed = removeCustomerDiscount(context, customer, clockOfCustomer(context, customer.id));
+    if (!removed) throw resourceMissing('discount', `${customer.id}/discount`, 'customer');
+    context.events.emit('customer.updated', customer, {
+      previousAttributes: previousAttributes(before, customer),
+    });
+    return { ...removed, deleted: true };
   });
 
   app.delete<{ Params: { id: string } }>('/v1/customers/:id', async (request) => {

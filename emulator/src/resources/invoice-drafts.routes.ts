@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { finalizeInvoice } from '../billing/invoice-collection.js';
 import { invoiceItemLine, pendingCustomerItems } from '../billing/invoice-items.js';
+import { redeemDiscounts } from '../billing/discounts.js';
 import { createDraftInvoice, invoices } from '../billing/invoices.js';
 import { paymentMethods } from '../billing/payment-methods.js';
 import { invoiceItems } from '../billing/prorations.js';
@@ -12,6 +13,7 @@ import * as read from '../core/params.js';
 import { applyMetadata } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
 import { customers } from './customer-object.js';
+import { parseDiscounts } from './discount-params.js';
 
 export function registerInvoiceDraftRoutes(app: FastifyInstance, context: EmulatorContext): void {
   const table = invoices(context);
@@ -47,7 +49,16 @@ export function registerInvoiceDraftRoutes(app: FastifyInstance, context: Emulat
       read.optionalString(params, 'currency')?.toLowerCase() ??
       customer.currency ??
       'usd';
-    return createDraftInvoice(context, {
+    const discountRequests = parseDiscounts(context, params, {
+      customer: customerId,
+      amount: pending.reduce((sum, item) => sum + item.amount, 0),
+      currency,
+      now,
+    });
+    const redeemed = discountRequests
+      ? redeemDiscounts(context, discountRequests, { customer: customerId }, now).discounts
+      : undefined;
+    const invoice = createDraftInvoice(context, {
       customer: customerId,
       currency,
       billingReason: 'manual',
@@ -64,7 +75,10 @@ export function registerInvoiceDraftRoutes(app: FastifyInstance, context: Emulat
       daysUntilDue,
       autoAdvance: read.optionalBoolean(params, 'auto_advance') ?? false,
       metadata: applyMetadata({}, params),
+      ...(redeemed ? { discounts: redeemed.map((discount) => discount.id) } : {}),
     });
+    for (const discount of redeemed ?? []) discount.invoice ??= invoice.id;
+    return invoice;
   });
 
   app.delete<{ Params: { id: string } }>('/v1/invoices/:id', async (request) => {

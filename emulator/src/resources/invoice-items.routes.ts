@@ -1,7 +1,13 @@
 // The /v1/invoiceitems routes: create, retrieve, update, delete and list invoice items.
 import type { FastifyInstance } from 'fastify';
 import { priceForParam } from '../billing/line-item-prices.js';
-import { createInvoiceItem, deleteInvoiceItem } from '../billing/invoice-items.js';
+import {
+  addItemToDraft,
+  assertDraftTakesItem,
+  createInvoiceItem,
+  deleteInvoiceItem,
+} from '../billing/invoice-items.js';
+import { invoices } from '../billing/invoices.js';
 import { invoiceItems } from '../billing/prorations.js';
 import { clockOfCustomer, emitOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
@@ -31,9 +37,13 @@ export function registerInvoiceItemRoutes(app: FastifyInstance, context: Emulato
       throw invalidRequest('You may only specify one of these parameters: amount, price.', 'amount');
     }
     const period = read.optionalHash(params, 'period');
-    return createInvoiceItem(context, {
+    const invoiceId = read.optionalString(params, 'invoice');
+    const invoice = invoiceId ? invoices(context).get(invoiceId, 'invoice') : undefined;
+    const price = priceId ? priceForParam(context, priceId, 'price') : undefined;
+    if (invoice) assertDraftTakesItem(invoice, customer, price?.currency ?? currency);
+    const item = createInvoiceItem(context, {
       customer,
-      ...(priceId ? { price: priceForParam(context, priceId, 'price') } : {}),
+      ...(price ? { price } : {}),
       ...(amount !== undefined ? { amount } : {}),
       ...(currency ? { currency } : {}),
       quantity: read.optionalInteger(params, 'quantity') ?? 1,
@@ -48,8 +58,11 @@ export function registerInvoiceItemRoutes(app: FastifyInstance, context: Emulato
             },
           }
         : {}),
+      ...(invoice ? { invoice: invoice.id } : {}),
       clock,
     });
+    if (invoice) addItemToDraft(context, item, invoice);
+    return item;
   });
 
   app.get<{ Params: { id: string } }>('/v1/invoiceitems/:id', async (request) =>

@@ -7,6 +7,8 @@ import {
   markInvoiceUncollectible,
   voidInvoice,
 } from '../billing/invoice-collection.js';
+import { redeemDiscounts } from '../billing/discounts.js';
+import { priceInvoice } from '../billing/invoice-discounts.js';
 import { previewSubscriptionInvoice } from '../billing/invoice-preview.js';
 import { invoices, type Invoice } from '../billing/invoices.js';
 import { declinedPaymentError } from '../billing/payment-intents.js';
@@ -20,6 +22,7 @@ import { matchesCreated, paginate } from '../core/list.js';
 import * as read from '../core/params.js';
 import { applyMetadata } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
+import { parseDiscounts } from './discount-params.js';
 import { parseItemChanges, parseProrationBehavior } from './subscription-params.js';
 
 export function registerInvoiceRoutes(app: FastifyInstance, context: EmulatorContext): void {
@@ -70,6 +73,25 @@ export function registerInvoiceRoutes(app: FastifyInstance, context: EmulatorCon
       if (invoice.status !== 'draft')
         throw invalidRequest('You can only update the description of a draft invoice.', 'description');
       invoice.description = description;
+    }
+    const now = nowOn(context, invoice.test_clock);
+    const discountRequests = parseDiscounts(context, params, {
+      customer: invoice.customer,
+      amount: invoice.subtotal,
+      currency: invoice.currency,
+      now,
+    });
+    if (discountRequests) {
+      if (invoice.status !== 'draft')
+        throw invalidRequest('You can only change the discounts of a draft invoice.', 'discounts');
+      const redeemed = redeemDiscounts(
+        context,
+        discountRequests,
+        { customer: invoice.customer, invoice: invoice.id },
+        now,
+      );
+      invoice.discounts = redeemed.discounts.map((discount) => discount.id);
+      priceInvoice(context, invoice);
     }
     const changed = previousAttributes(before, invoice);
     if (Object.keys(changed).length > 0)

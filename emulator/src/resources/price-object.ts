@@ -14,6 +14,7 @@ import {
   type Recurring,
 } from './price-params.js';
 import { insertProduct, products } from './product-object.js';
+import { meters } from '../billing/meters.js';
 
 export interface Price extends StripeObject {
   object: 'price';
@@ -51,6 +52,7 @@ export function createPriceObject(context: EmulatorContext, params: Params, pref
     );
   }
   const recurring = recurringFrom(read.optionalHash(params, 'recurring'), param('recurring'));
+  if (recurring) assertMeterSetting(context, recurring, param('recurring'));
   const customUnitAmount = customAmountFrom(
     read.optionalHash(params, 'custom_unit_amount'),
     param('custom_unit_amount'),
@@ -95,6 +97,35 @@ export function createPriceObject(context: EmulatorContext, params: Params, pref
     unit_amount_decimal: unitAmountDecimal,
   };
   return price;
+}
+
+/**
+ * A metered price is backed by an active meter (`recurring[meter]`, required since usage records went away); a
+ * licensed price takes none.
+ */
+function assertMeterSetting(context: EmulatorContext, recurring: Recurring, param: string): void {
+  if (recurring.usage_type === 'licensed') {
+    if (recurring.meter !== null) {
+      throw invalidRequest(
+        `\`${param}[meter]\` can only be set when \`${param}[usage_type]\` is \`metered\`.`,
+        `${param}[meter]`,
+      );
+    }
+    return;
+  }
+  if (recurring.meter === null) {
+    throw invalidRequest(
+      `Metered prices must be backed by a meter: pass \`${param}[meter]\`.`,
+      `${param}[meter]`,
+      'parameter_missing',
+    );
+  }
+  const meter = meters(context).find(recurring.meter);
+  if (!meter)
+    throw invalidRequest(`No such meter: '${recurring.meter}'`, `${param}[meter]`, 'resource_missing');
+  if (meter.status !== 'active') {
+    throw invalidRequest(`You can't attach a deactivated meter to a price.`, `${param}[meter]`);
+  }
 }
 
 function productFor(context: EmulatorContext, params: Params, param: (name: string) => string): string {

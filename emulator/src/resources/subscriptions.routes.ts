@@ -7,16 +7,25 @@ import {
   resolvePaymentMethod,
 } from '../billing/payment-methods.js';
 import { applyItemChanges, changeSubscription, endTrialNow } from '../billing/subscription-changes.js';
-import { scheduleCancellation, unscheduleCancellation } from '../billing/subscription-lifecycle.js';
+import {
+  scheduleCancellation,
+  unscheduleCancellation,
+  updateSubscription,
+} from '../billing/subscription-lifecycle.js';
 import { createSubscription } from '../billing/subscription-creation.js';
+import {
+  removeSubscriptionDiscounts,
+  replaceSubscriptionDiscounts,
+} from '../billing/subscription-discounts.js';
 import { subscriptions, type Subscription } from '../billing/subscriptions.js';
 import { clockOfCustomer, emitOn, nowOn } from '../billing/time.js';
 import type { EmulatorContext } from '../core/context.js';
-import { invalidRequest, missingParam } from '../core/errors.js';
+import { invalidRequest, missingParam, resourceMissing } from '../core/errors.js';
 import { matchesCreated, paginate } from '../core/list.js';
 import * as read from '../core/params.js';
 import { applyMetadata, type Params } from '../core/params.js';
 import { requestParams } from '../core/request-params.js';
+import { parseDiscounts } from './discount-params.js';
 import { registerSubscriptionCancelAndResumeRoutes } from './subscription-cancel-resume.routes.js';
 import {
   parseItemChanges,
@@ -42,6 +51,12 @@ export function registerSubscriptionRoutes(app: FastifyInstance, context: Emulat
       const item = (entry ?? {}) as Params;
       const price = priceOfItem(context, item, `items[${index}]`, now, true);
       if (!price) throw missingParam(`items[${index}][price]`);
+      if (price.recurring?.usage_type === 'metered' && item.quantity !== undefined) {
+        throw invalidRequest(
+          'Quantity should not be specified where usage_type is `metered`. Remove quantity from `items`.',
+          `items[${index}][quantity]`,
+        );
+      }
       return {
         price,
         quantity: read.optionalInteger(item, 'quantity') ?? 1,
@@ -80,6 +95,15 @@ export function registerSubscriptionRoutes(app: FastifyInstance, context: Emulat
     }
     const trialSettings =
       read.optionalHash(read.optionalHash(params, 'trial_settings') ?? {}, 'end_behavior') ?? {};
+    const discountRequests = parseDiscounts(context, params, {
+      customer: customerId,
+      amount: [...items, ...addInvoiceItems].reduce(
+        (sum, item) => sum + (item.price.unit_amount ?? 0) * item.quantity,
+        0,
+      ),
+      currency: items[0]?.price.currency ?? null,
+      now,
+    });
     const { subscription } = createSubscription(context, {
       customer: customerId,
       items,
@@ -97,6 +121,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, context: Emulat
           'cancel',
         ] as const) ?? 'create_invoice',
       clock,
+      ...(discountRequests ? { discounts: discountRequests } : {}),
     });
     return subscription;
   });
@@ -122,6 +147,15 @@ export function registerSubscriptionRoutes(app: FastifyInstance, context: Emulat
     const itemChanges = parseItemChanges(context, params, now);
     const trialEnd = parseTrialEnd(params, now);
     const prorationDate = read.optionalInteger(params, 'proration_date') ?? undefined;
+    const discountRequests = parseDiscounts(context, params, {
+      customer: subscription.customer,
+      amount: subscription.items.data.reduce(
+        (sum, item) => sum + (item.price.unit_amount ?? 0) * item.quantity,
+        0,
+      ),
+      currency: subscription.currency,
+      now,
+    });
     const statusBefore = subscription.status;
     changeSubscription(context, subscription, clock, () => {
       let invoiceLines: LineDraft[] | null = null;
@@ -131,6 +165,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, context: Emulat
       const paymentMethod = defaultPaymentMethodParam(params, subscription.customer, now);
       if (paymentMethod !== null) subscription.default_payment_method = paymentMethod;
       applyCancellationParams(subscription, params, now);
+      if (discountRequests) replaceSubscriptionDiscounts(context, subscription, discountRequests, clock);
       if (itemChanges) {
         invoiceLines = applyItemChanges(context, subscription, itemChanges, {
           prorationBehavior: parseProrationBehavior(params),
@@ -150,6 +185,16 @@ export function registerSubscriptionRoutes(app: FastifyInstance, context: Emulat
     if (statusBefore === 'trialing' && subscription.status === 'paused')
       emitOn(context, clock, 'customer.subscription.paused', subscription);
     return subscription;
+  });
+
+  app.delete<{ Params: { id: string } }>('/v1/subscriptions/:id/discount', async (request) => {
+    const subscription = table.get(request.params.id, 'id');
+    const clock = subscription.test_clock;
+    const removed = updateSubscription(context, subscription, clock, () =>
+      removeSubscriptionDiscounts(context, subscription, clock),
+    );
+    if (!removed) throw resourceMissing('discount', `${subscription.id}/discount`, 'subscription');
+    return { ...removed, deleted: true };
   });
 
   app.get('/v1/subscriptions', async (request) => {

@@ -34,6 +34,27 @@ async function subscriptionWithInvoice(client: Stripe): Promise<Stripe.Subscript
 }
 
 describe('Stripe-Version', () => {
+  it("renders a promotion code's and a discount's coupon expanded before clover", async () => {
+    const coupon = await stripe.coupons.create({ percent_off: 15, duration: 'forever' });
+    const code = await stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: coupon.id } });
+    const customer = await stripe.customers.create({ coupon: coupon.id } as Stripe.CustomerCreateParams);
+    expect(customer.discount?.source).toEqual({ type: 'coupon', coupon: coupon.id });
+    const basil = clientPinnedTo('2025-08-27.basil');
+    const legacyCode = (await basil.promotionCodes.retrieve(code.id)) as unknown as Record<string, unknown>;
+    expect(legacyCode).not.toHaveProperty('promotion');
+    expect(legacyCode.coupon).toMatchObject({ id: coupon.id, object: 'coupon', percent_off: 15 });
+    const legacyCustomer = (await basil.customers.retrieve(customer.id)) as unknown as {
+      discount: Record<string, unknown>;
+    };
+    expect(legacyCustomer.discount).not.toHaveProperty('source');
+    expect(legacyCustomer.discount.coupon).toMatchObject({ id: coupon.id, percent_off: 15 });
+    const clover = clientPinnedTo('2025-09-30.clover');
+    expect((await clover.promotionCodes.retrieve(code.id)).promotion).toEqual({
+      type: 'coupon',
+      coupon: coupon.id,
+    });
+  });
+
   it('refuses a version Stripe does not know, as Stripe does', async () => {
     for (const version of ['2019-2-19', '2024-02-30', '2099-01-01', 'latest', '2026-10-28.acacia']) {
       const error = await clientPinnedTo(version)

@@ -193,10 +193,16 @@ export class WebhookDispatcher {
     const { statusCode, error } =
       !endpoint || endpoint.status !== 'enabled' || !secret
         ? { statusCode: null, error: 'endpoint deleted or disabled' }
-        : await sendWebhook(endpoint.url, eventForEndpoint(delivery.event, endpoint), secret, signedAt, {
-            timeoutMs: this.retry.timeoutMs,
-            signal,
-          });
+        : await sendWebhook(
+            endpoint.url,
+            eventForEndpoint(delivery.event, endpoint, this.state),
+            secret,
+            signedAt,
+            {
+              timeoutMs: this.retry.timeoutMs,
+              signal,
+            },
+          );
     if (signal.aborted) return;
     queue.inFlight -= 1;
     const succeeded = statusCode !== null && statusCode >= 200 && statusCode < 300;
@@ -250,7 +256,8 @@ export class WebhookDispatcher {
 }
 
 /** An endpoint created with an `api_version` gets its events rendered in that version (`api_version` says so). */
-function eventForEndpoint(event: StripeEvent, endpoint: WebhookEndpoint): StripeEvent {
+function eventForEndpoint(event: StripeEvent, endpoint: WebhookEndpoint, state: EmulatorState): StripeEvent {
   if (endpoint.api_version === null || endpoint.api_version === event.api_version) return event;
-  return { ...renderForVersion(event, endpoint.api_version), api_version: endpoint.api_version };
+  const lookup = (name: string, id: string) => state.table(name).find(id);
+  return { ...renderForVersion(event, endpoint.api_version, lookup), api_version: endpoint.api_version };
 }

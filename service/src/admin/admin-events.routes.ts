@@ -81,12 +81,10 @@ function summary(event: InboxEventRecord) {
 
 export function registerAdminEventRoutes(app: AppInstance, dependencies: { inbox: InboxService }): void {
   const { inbox } = dependencies;
-  const admin = { scope: 'admin' as const };
 
   app.get(
     '/v1/admin/events',
     {
-      config: admin,
       schema: {
         tags: ['admin'],
         summary: 'Inbox events, newest first, by status and type (cursor pagination)',
@@ -120,7 +118,6 @@ export function registerAdminEventRoutes(app: AppInstance, dependencies: { inbox
   app.get(
     '/v1/admin/events/:id',
     {
-      config: admin,
       schema: {
         tags: ['admin'],
         summary: 'One inbox event with its error history and payload as received',
@@ -137,7 +134,6 @@ export function registerAdminEventRoutes(app: AppInstance, dependencies: { inbox
   app.post(
     '/v1/admin/events/:id/replay',
     {
-      config: admin,
       schema: {
         tags: ['admin'],
         summary: 'Apply a dead, failed or ignored event again (refused for an applied one)',
@@ -160,7 +156,6 @@ export function registerAdminEventRoutes(app: AppInstance, dependencies: { inbox
   app.post(
     '/v1/admin/events/replay',
     {
-      config: admin,
       schema: {
         tags: ['admin'],
         summary: 'Apply every dead event again, optionally of one type',

@@ -34,7 +34,7 @@ describe('dead letters and replay', () => {
     const { pool } = testApp.dependencies;
     deadIds = await insertSyntheticEvents(pool, { prefix: 'broken', count: 3, type: 'test.broken' });
     processedId = (await insertSyntheticEvents(pool, { prefix: 'fine', count: 1, type: 'test.fine' }))[0]!;
-    const fine: EventHandler = async (_event, context) => context.recordEffect('fine');
+    const fine: EventHandler = { apply: async (_event, context) => context.recordEffect('fine') };
     const worker = createInboxWorker({
       pool,
       logger: testApp.dependencies.logger,
@@ -42,8 +42,10 @@ describe('dead letters and replay', () => {
       handlers: new Map<string, EventHandler>([
         [
           'test.broken',
-          async () => {
-            throw new Error('the handler is broken');
+          {
+            apply: async () => {
+              throw new Error('the handler is broken');
+            },
           },
         ],
         ['test.fine', fine],

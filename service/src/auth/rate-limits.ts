@@ -1,4 +1,4 @@
-// Rate limits on /v1/: per API key, and per client IP for requests without a valid key. In memory per process,
+// Rate limits on /v1/: per API key, per customer for customer tokens, and per client IP for requests without a valid key. In memory per process,
 // or shared by every replica through Redis when REDIS_URL is set (fail-open if Redis is unreachable: an outage
 // of the counter store must not take billing down).
 import rateLimit from '@fastify/rate-limit';
@@ -27,9 +27,14 @@ export function registerRateLimits(app: AppInstance, settings: Config['rateLimit
     global: true,
     hook: 'onRequest',
     timeWindow: settings.windowMs,
-    max: (request, key) => (key.startsWith('key:') ? settings.max : settings.anonymousMax),
+    max: (request, key) => (key.startsWith('ip:') ? settings.anonymousMax : settings.max),
+    // A customer token counts per customer: each browser of one customer shares its budget.
     keyGenerator: (request) =>
-      request.apiKey === undefined ? `ip:${request.ip}` : `key:${request.apiKey.id}`,
+      request.apiKey !== undefined
+        ? `key:${request.apiKey.id}`
+        : request.customerToken !== undefined
+          ? `customer:${request.customerToken.customer}`
+          : `ip:${request.ip}`,
     allowList: (request) => !isApiRoute(request.routeOptions.url),
     ...(redis === undefined ? {} : { redis, nameSpace: 'billing-rate-limit:', skipOnError: true }),
     errorResponseBuilder: (_request, context) =>

@@ -137,10 +137,13 @@ export async function findFeaturesByProductIds(
  * After a full listing: products and prices we stored before `listedSince` that Stripe no longer returned were
  * deleted there (a missed `*.deleted` event). Rows stored since came from webhooks during the listing: kept.
  */
-export async function markUnlistedCatalogDeleted(
-  db: Queryable,
-  listed: { productIds: string[]; priceIds: string[]; listedSince: Date },
-): Promise<void> {
+export interface ListedCatalog {
+  productIds: string[];
+  priceIds: string[];
+  listedSince: Date;
+}
+
+export async function markUnlistedCatalogDeleted(db: Queryable, listed: ListedCatalog): Promise<void> {
   await db.query(
     `UPDATE products SET active = false, deleted_at = now()
      WHERE deleted_at IS NULL AND created_at < $2 AND id <> ALL($1)`,
@@ -151,4 +154,70 @@ export async function markUnlistedCatalogDeleted(
      WHERE deleted_at IS NULL AND created_at < $2 AND id <> ALL($1)`,
     [listed.priceIds, listed.listedSince],
   );
+}
+
+/** Of the products and prices stored before `listedSince` and not deleted, how many the listing returned. */
+export async function countListedInMirror(
+  db: Queryable,
+  listed: ListedCatalog,
+): Promise<{ products_held: number; products_listed: number; prices_held: number; prices_listed: number }> {
+  const result = await db.query<Record<string, string>>(
+    `SELECT
+       (SELECT count(*) FROM products WHERE deleted_at IS NULL AND created_at < $3) AS products_held,
+       (SELECT count(*) FROM products WHERE deleted_at IS NULL AND created_at < $3 AND id = ANY($1)) AS products_listed,
+       (SELECT count(*) FROM prices WHERE deleted_at IS NULL AND created_at < $3) AS prices_held,
+       (SELECT count(*) FROM prices WHERE deleted_at IS NULL AND created_at < $3 AND id = ANY($2)) AS prices_listed`,
+    [listed.productIds, listed.priceIds, listed.listedSince],
+  );
+  const row = result.rows[0] ?? {};
+  return {
+    products_held: Number(row.products_held ?? 0),
+    products_listed: Number(row.products_listed ?? 0),
+    prices_held: Number(row.prices_held ?? 0),
+    prices_listed: Number(row.prices_listed ?? 0),
+  };
+}
+
+export type CatalogObjectKind = 'product' | 'price';
+
+export interface Tombstone {
+  kind: CatalogObjectKind;
+  id: string;
+  deleted_at: Date;
+}
+
+/** Whether the mirror holds `id` as a price or a product, and whether it is marked deleted. */
+export async function findCatalogObject(
+  db: Queryable,
+  id: string,
+): Promise<{ kind: CatalogObjectKind; deleted_at: Date | null } | undefined> {
+  const result = await db.query<{ kind: CatalogObjectKind; deleted_at: Date | null }>(
+    `SELECT 'price' AS kind, deleted_at FROM prices WHERE id = $1
+     UNION ALL SELECT 'product' AS kind, deleted_at FROM products WHERE id = $1
+     LIMIT 1`,
+    [id],
+  );
+  return result.rows[0];
+}
+
+/** Products and prices marked deleted, newest first. */
+export async function listTombstones(db: Queryable): Promise<Tombstone[]> {
+  const result = await db.query<Tombstone>(
+    `SELECT 'product' AS kind, id, deleted_at FROM products WHERE deleted_at IS NOT NULL
+     UNION ALL SELECT 'price' AS kind, id, deleted_at FROM prices WHERE deleted_at IS NOT NULL
+     ORDER BY deleted_at DESC, id`,
+  );
+  return result.rows;
+}
+
+/**
+ * Lifts a deleted mark so the next write of Stripe's object applies (a product's stored version is reset: the
+ * mark's own stamp would otherwise look newer than Stripe's). Call in the transaction that writes that object.
+ */
+export async function clearTombstone(db: Queryable, kind: CatalogObjectKind, id: string): Promise<void> {
+  if (kind === 'product') {
+    await db.query(`UPDATE products SET deleted_at = NULL, stripe_updated = '-infinity' WHERE id = $1`, [id]);
+  } else {
+    await db.query(`UPDATE prices SET deleted_at = NULL WHERE id = $1`, [id]);
+  }
 }

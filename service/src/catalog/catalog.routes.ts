@@ -45,11 +45,13 @@ export function registerCatalogRoutes(app: AppInstance, dependencies: { catalog:
   app.post(
     '/v1/catalog/sync',
     {
-      config: { scope: 'admin' },
       schema: {
         tags: ['catalog'],
         summary: 'Copy every product and price from Stripe now (admin)',
-        response: { 200: CatalogSyncResponse, ...errorResponses(...STRIPE_ERROR_STATUSES) },
+        description:
+          '409 `conflict` when the configured Stripe is not the account this database mirrors, or when its ' +
+          'listing shares no product or price with the mirror (nothing is then marked deleted).',
+        response: { 200: CatalogSyncResponse, ...errorResponses(409, ...STRIPE_ERROR_STATUSES) },
       },
     },
     async () => catalog.syncFromStripe(),

@@ -1,5 +1,9 @@
 import { Type } from 'typebox';
 import { ExternalId, Metadata } from '../customers/customers.schemas.js';
+import { DEFAULT_DEV_ORIGIN, devCheckoutReturnUrls } from '../dev/return-page-urls.js';
+
+// The examples return to the development pages `npm start` serves, so "Try it out" in /docs works on its defaults.
+const EXAMPLE_RETURN_URLS = devCheckoutReturnUrls(DEFAULT_DEV_ORIGIN);
 
 export const CheckoutItem = Type.Object(
   {
@@ -22,9 +26,13 @@ export const CreateCheckoutBody = Type.Object(
     success_url: Type.String({
       maxLength: 2048,
       description:
-        'Where Stripe sends the buyer after paying; {CHECKOUT_SESSION_ID} is replaced by the session id.',
+        'Where Stripe sends the buyer after paying; {CHECKOUT_SESSION_ID} is replaced by the session id. Its origin must be in ALLOWED_REDIRECT_ORIGINS. In development, `/dev/checkout/success?session_id={CHECKOUT_SESSION_ID}` on this API shows what the session became.',
     }),
-    cancel_url: Type.String({ maxLength: 2048 }),
+    cancel_url: Type.String({
+      maxLength: 2048,
+      description:
+        'Where Stripe sends the buyer who leaves the checkout. In development, `/dev/checkout/cancel` on this API.',
+    }),
     trial_days: Type.Optional(
       Type.Integer({ minimum: 1, maximum: 730, description: 'Subscription mode only' }),
     ),
@@ -47,15 +55,13 @@ export const CreateCheckoutBody = Type.Object(
           { lookup_key: 'coffee_beans', quantity: 2 },
           { lookup_key: 'mug', quantity: 1 },
         ],
-        success_url: 'https://app.example.com/thanks?session_id={CHECKOUT_SESSION_ID}',
-        cancel_url: 'https://app.example.com/cart',
+        ...EXAMPLE_RETURN_URLS,
       },
       {
         customer: 'user_42',
         mode: 'subscription',
         items: [{ lookup_key: 'pro_monthly', quantity: 1 }],
-        success_url: 'https://app.example.com/welcome?session_id={CHECKOUT_SESSION_ID}',
-        cancel_url: 'https://app.example.com/pricing',
+        ...EXAMPLE_RETURN_URLS,
         trial_days: 14,
       },
     ],

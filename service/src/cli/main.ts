@@ -9,6 +9,8 @@ import type { CliCommand, CliContext } from './cli-context.js';
 
 const commands: Record<string, () => Promise<{ run: CliCommand }>> = {
   'api-keys': () => import('./api-keys.js'),
+  backup: () => import('./backup.js'),
+  catalog: () => import('./catalog.js'),
   events: () => import('./events.js'),
   stripe: () => import('./stripe-webhook-setup.js'),
   sync: () => import('./sync.js'),

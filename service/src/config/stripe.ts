@@ -105,7 +105,8 @@ export interface StripeSettings {
 }
 
 export interface StripeConfig {
-  stripe: StripeSettings & { mode: StripeMode; emulatorPort: number };
+  /** `livemode`: a live key (sk_live_/rk_live_); API keys of this deployment are then `bsk_live_…`. */
+  stripe: StripeSettings & { mode: StripeMode; livemode: boolean; emulatorPort: number };
 }
 
 /** The key the SDK sends to an emulator, which accepts any well-formed test key. */
@@ -123,6 +124,7 @@ export function toStripeConfig(values: StripeValues): StripeConfig {
   return {
     stripe: {
       mode,
+      livemode: values.STRIPE_SECRET_KEY !== undefined && /^(sk|rk)_live_/.test(values.STRIPE_SECRET_KEY),
       secretKey: values.STRIPE_SECRET_KEY ?? EMULATOR_SECRET_KEY,
       apiBase: values.STRIPE_API_BASE,
       timeoutMs: values.STRIPE_TIMEOUT_MS,

@@ -38,8 +38,11 @@ export interface CustomersService {
   findByStripeCustomerId: (db: Queryable, stripeId: string) => Promise<CustomerRow | undefined>;
   /** Webhook updates: email and name from Stripe; a deleted Stripe customer marks ours deleted. */
   applyStripeCustomer: (db: Queryable, customer: StripeCustomer | StripeDeletedCustomer) => Promise<void>;
-  /** Applies Stripe's current customer (what a webhook cannot order); one Stripe does not know is left alone. */
-  syncStripeCustomer: (db: Queryable, stripeId: string) => Promise<void>;
+  /**
+   * Stripe's current customer (what a webhook cannot order), fetched outside any transaction; undefined when
+   * Stripe does not know it.
+   */
+  fetchStripeCustomer: (stripeId: string) => Promise<StripeCustomer | StripeDeletedCustomer | undefined>;
   markStripeCustomerDeleted: (db: Queryable, stripeId: string) => Promise<void>;
   /** Copies Stripe's customers onto ours (the backfill); returns the Stripe ids listed. */
   copyCustomersFromStripe: (listing?: ListingOptions) => Promise<string[]>;
@@ -105,11 +108,7 @@ export function createCustomersService(options: { pool: Pool; stripe: StripeGate
       name: customer.name ?? null,
     });
   }
-  /** Applies Stripe's current customer (what a webhook cannot order); one Stripe does not know is left alone. */
-  async function syncStripeCustomer(db: Queryable, stripeId: string): Promise<void> {
-    const customer = await unlessNotFound(stripe.retrieveCustomer(stripeId));
-    if (customer !== undefined) await applyStripeCustomer(db, customer);
-  }
+  const fetchStripeCustomer = (stripeId: string) => unlessNotFound(stripe.retrieveCustomer(stripeId));
 
   return {
     async createOrGet(input) {
@@ -144,7 +143,7 @@ export function createCustomersService(options: { pool: Pool; stripe: StripeGate
     findByStripeCustomerId: (db: Queryable, stripeId: string) => repo.findCustomerByStripeId(db, stripeId),
 
     applyStripeCustomer,
-    syncStripeCustomer,
+    fetchStripeCustomer,
     markStripeCustomerDeleted: (db: Queryable, stripeId: string) => repo.markCustomerDeleted(db, stripeId),
 
     /** Copies Stripe's customers onto ours (the backfill); returns the Stripe ids listed. */
@@ -152,10 +151,7 @@ export function createCustomersService(options: { pool: Pool; stripe: StripeGate
       copyListedObjects(
         pool,
         (request) => stripe.listCustomers(request),
-        {
-          listed: applyStripeCustomer,
-          current: syncStripeCustomer,
-        },
+        { listed: applyStripeCustomer, fetchCurrent: fetchStripeCustomer, writeCurrent: applyStripeCustomer },
         listing,
       ),
     listActiveCustomerIds: () => repo.listActiveCustomerIds(pool),

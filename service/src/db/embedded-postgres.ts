@@ -19,6 +19,8 @@ export interface EmbeddedPostgresOptions {
   databaseName: string;
   /** Trades crash safety for speed (fsync off): for throwaway test clusters only. */
   unsafeFast?: boolean;
+  /** More server settings (`-c name=value`), e.g. `ssl`, `ssl_cert_file`, `ssl_key_file` for a TLS test. */
+  settings?: Record<string, string>;
 }
 
 export interface EmbeddedPostgres {
@@ -48,6 +50,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       ...(options.unsafeFast === true
         ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']
         : []),
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
     onLog: (message: string) => log.debug(message.trim()),
     onError: (error: unknown) => log.warn({ err: error }, 'embedded PostgreSQL reported an error'),

@@ -55,6 +55,8 @@ export interface ApplyMigrationsOptions {
   databaseUrl: string;
   logger: Logger;
   directory?: string;
+  /** Applies only the first `count` pending migrations (a restore brings a fresh database to its backup's version). */
+  count?: number;
 }
 
 /** Applies every pending migration; returns the names applied. Throws MigrationError with the database unchanged. */
@@ -70,6 +72,7 @@ export async function applyMigrations(options: ApplyMigrationsOptions): Promise<
       ignorePattern: '.*(?<!\\.sql)',
       migrationsTable: MIGRATIONS_TABLE,
       direction: 'up',
+      ...(options.count === undefined ? {} : { count: options.count }),
       singleTransaction: true,
       checkOrder: true,
       // Concurrent starts of several replicas serialise on node-pg-migrate's advisory lock.

@@ -1,5 +1,15 @@
-// Runs work in one transaction on one pooled client: commit on success, roll back on any error.
+// Runs work in one transaction on one pooled client: commit on success, roll back on any error. The work runs
+// marked as inside a transaction (AsyncLocalStorage), so that the Stripe gateway can refuse to be called there:
+// no transaction, and so no row or advisory lock, is ever held while we wait on Stripe.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Pool, PoolClient } from './pool.js';
+
+const transactionScope = new AsyncLocalStorage<true>();
+
+/** True while the caller runs (directly or through anything it awaits) inside withTransaction's work. */
+export function isInsideTransaction(): boolean {
+  return transactionScope.getStore() === true;
+}
 
 export async function withTransaction<Result>(
   pool: Pool,
@@ -9,7 +19,7 @@ export async function withTransaction<Result>(
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
-    const result = await work(client);
+    const result = await transactionScope.run(true, () => work(client));
     await client.query('COMMIT');
     return result;
   } catch (error) {

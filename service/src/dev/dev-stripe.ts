@@ -61,6 +61,8 @@ export function describeDevEnvironment(input: {
   apiUrl: string;
   emulatorUrl: string | undefined;
   devApiKey: string | undefined;
+  /** The development return pages' URLs, for a checkout's success_url and cancel_url. */
+  returnPages?: { success_url: string; cancel_url: string } | undefined;
 }): string {
   const lines = [
     '',
@@ -75,11 +77,16 @@ export function describeDevEnvironment(input: {
     );
   }
   if (input.devApiKey !== undefined) {
+    lines.push(`  dev API key    ${input.devApiKey}`);
+  }
+  if (input.returnPages !== undefined) {
     lines.push(
-      `  dev API key    ${input.devApiKey}`,
-      '',
-      `  try: curl -H 'Authorization: Bearer ${input.devApiKey}' ${input.apiUrl}/v1/catalog`,
+      `  return pages   ${input.returnPages.success_url}`,
+      `                 ${input.returnPages.cancel_url}`,
     );
+  }
+  if (input.devApiKey !== undefined) {
+    lines.push('', `  try: curl -H 'Authorization: Bearer ${input.devApiKey}' ${input.apiUrl}/v1/catalog`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -2,8 +2,11 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKeysService } from '../auth/api-keys.service.js';
 import { DEFAULT_DEV_API_KEY } from '../config/auth.js';
+import { createLogger } from '../observability/logger.js';
 import { findFreePort } from '../test-support/free-port.js';
 import { startServiceProcess, type ServiceProcess } from '../test-support/service-process.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/test-database.js';
@@ -13,6 +16,9 @@ describe('npm start with no Stripe configured', () => {
   let service: ServiceProcess;
   let api: string;
   let emulator: string;
+  // The development key is seeded only on the embedded database, never on a DATABASE_URL server such as this
+  // test's: the test creates its own key there, as an operator would with `npm run billing -- api-keys create`.
+  let apiKey: string;
   // The launcher keeps the emulator's state beside the embedded database's folder: a temporary one here.
   const dataFolder = mkdtempSync(path.join(tmpdir(), 'launcher-data-'));
   const emulatorState = path.join(dataFolder, 'stripe-emulator');
@@ -32,6 +38,16 @@ describe('npm start with no Stripe configured', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
+    const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+    const apiKeys = createApiKeysService({
+      pool,
+      logger: createLogger({ level: 'silent', pretty: false, secrets: [] }),
+      mode: 'test',
+      cacheTtlMs: 0,
+    });
+    apiKey = (await apiKeys.create({ name: 'launcher test', scopes: ['billing'] })).key;
+    await apiKeys.close();
+    await pool.end();
     service = await startLauncher();
     const ready = await service.waitForLog((line) => line.msg === 'development environment ready');
     api = String(ready.api);
@@ -45,9 +61,9 @@ describe('npm start with no Stripe configured', () => {
     rmSync(dataFolder, { recursive: true, force: true });
   });
 
-  it('starts the emulator with the demo catalog, synced into our catalog, usable with the dev API key', async () => {
+  it('starts the emulator with the demo catalog, synced into our catalog, usable with a key of its database', async () => {
     const response = await fetch(`${api}/v1/catalog`, {
-      headers: { authorization: `Bearer ${DEFAULT_DEV_API_KEY}` },
+      headers: { authorization: `Bearer ${apiKey}` },
     });
     expect(response.status).toBe(200);
     const catalog = (await response.json()) as {
@@ -57,6 +73,13 @@ describe('npm start with no Stripe configured', () => {
       expect.arrayContaining(['prod_pro', 'prod_team', 'prod_guide']),
     );
     expect(catalog.data.find((product) => product.id === 'prod_pro')?.prices).toHaveLength(2);
+  });
+
+  it('does not seed the development key on a DATABASE_URL database', async () => {
+    const response = await fetch(`${api}/v1/catalog`, {
+      headers: { authorization: `Bearer ${DEFAULT_DEV_API_KEY}` },
+    });
+    expect(response.status).toBe(401);
   });
 
   it("registers the service's webhook endpoint with the configured secret", async () => {
@@ -74,7 +97,7 @@ describe('npm start with no Stripe configured', () => {
   it('delivers Stripe events to our webhook route, signed with a secret it accepts', async () => {
     const created = await fetch(`${api}/v1/customers`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${DEFAULT_DEV_API_KEY}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({ external_id: 'launcher_user', email: 'launcher@example.com' }),
     });
     expect(created.status).toBe(201);

@@ -51,14 +51,20 @@ export async function recomputeEntitlements(
   ]);
 }
 
-/** Customers who hold a product through a subscription or a paid order (for a product's feature change). */
+/**
+ * Customers who hold a product through a subscription or a paid order (for a product's feature change), in id
+ * order: a transaction that recomputes several customers locks them in this one order, so two of them (two
+ * products' events with holders in common) never wait on each other in a cycle.
+ */
 export async function listCustomersHoldingProduct(db: Queryable, productId: string): Promise<string[]> {
   const result = await db.query<{ customer_id: string }>(
-    `SELECT s.customer_id FROM subscriptions s JOIN subscription_items i ON i.subscription_id = s.id
-      WHERE i.stripe_product_id = $1 AND s.customer_id IS NOT NULL
-     UNION
-     SELECT o.customer_id FROM orders o JOIN order_items oi ON oi.order_id = o.id
-      WHERE oi.stripe_product_id = $1 AND o.customer_id IS NOT NULL`,
+    `SELECT customer_id FROM (
+       SELECT s.customer_id FROM subscriptions s JOIN subscription_items i ON i.subscription_id = s.id
+        WHERE i.stripe_product_id = $1 AND s.customer_id IS NOT NULL
+       UNION
+       SELECT o.customer_id FROM orders o JOIN order_items oi ON oi.order_id = o.id
+        WHERE oi.stripe_product_id = $1 AND o.customer_id IS NOT NULL
+     ) AS holders ORDER BY customer_id`,
     [productId],
   );
   return result.rows.map((row) => row.customer_id);

@@ -1,11 +1,14 @@
-// GET /health/live: the process answers (touches nothing else). GET /health/ready: every readiness check passes.
+// GET /health/live: the process answers (touches nothing else). GET /health/ready: every readiness check passes;
+// each check's reason (a driver's or Stripe's error text, the breaker state) only for an admin API key — the
+// metrics listener (observability/metrics-app.ts) serves the full report to the cluster.
 import { Type } from 'typebox';
 import type { AppInstance } from '../http/app-instance.js';
-import type { Readiness } from './readiness.js';
+import type { FastifyRequest } from 'fastify';
+import { withoutDetails, type Readiness } from './readiness.js';
 
 const liveResponse = Type.Object({ status: Type.Literal('ok') });
 
-const readinessResponse = Type.Object({
+export const readinessResponse = Type.Object({
   status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready'), Type.Literal('shutting_down')]),
   checks: Type.Array(
     Type.Object({
@@ -18,7 +21,10 @@ const readinessResponse = Type.Object({
   ),
 });
 
-export function registerHealthRoutes(app: AppInstance, dependencies: { readiness: Readiness }): void {
+export function registerHealthRoutes(
+  app: AppInstance,
+  dependencies: { readiness: Readiness; mayReadDetails: (request: FastifyRequest) => Promise<boolean> },
+): void {
   app.get('/health/live', { schema: { response: { 200: liveResponse } }, logLevel: 'warn' }, async () => ({
     status: 'ok' as const,
   }));
@@ -26,11 +32,12 @@ export function registerHealthRoutes(app: AppInstance, dependencies: { readiness
   app.get(
     '/health/ready',
     { schema: { response: { 200: readinessResponse, 503: readinessResponse } }, logLevel: 'warn' },
-    async (_request, reply) => {
+    async (request, reply) => {
       const report = await dependencies.readiness.evaluate();
       // Probes must never be served from a cache.
       void reply.header('cache-control', 'no-store');
-      return reply.status(report.status === 'ready' ? 200 : 503).send(report);
+      const shown = (await dependencies.mayReadDetails(request)) ? report : withoutDetails(report);
+      return reply.status(report.status === 'ready' ? 200 : 503).send(shown);
     },
   );
 }

@@ -1,6 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildMetricsApp } from '../observability/metrics-app.js';
 import { buildTestApp, type TestApp } from '../test-support/test-app.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/test-database.js';
+
+/** The full report (with each check's reason), as the metrics listener serves it. */
+async function readinessOnMetricsListener(testApp: TestApp) {
+  const { metrics, logger, readiness } = testApp.dependencies;
+  const metricsApp = buildMetricsApp({ metrics, logger, readiness });
+  try {
+    return await metricsApp.inject({ method: 'GET', url: '/health/ready' });
+  } finally {
+    await metricsApp.close();
+  }
+}
 
 describe('health endpoints', () => {
   let database: TestDatabase;
@@ -48,8 +60,21 @@ describe('health endpoints', () => {
     expect((await doomedApp.app.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(200);
 
     await doomed.drop();
-    const response = await doomedApp.app.inject({ method: 'GET', url: '/health/ready' });
+    const publicAnswer = await doomedApp.app.inject({ method: 'GET', url: '/health/ready' });
+    const response = await readinessOnMetricsListener(doomedApp);
     await doomedApp.close();
+
+    expect(publicAnswer.statusCode).toBe(503);
+    expect(publicAnswer.json()).toMatchObject({
+      status: 'not_ready',
+      checks: [
+        { name: 'database', status: 'fail' },
+        { name: 'migrations', status: 'fail' },
+        { name: 'stripe', status: 'pass' },
+      ],
+    });
+    expect(publicAnswer.body).not.toContain('database unreachable');
+    expect(publicAnswer.body).not.toContain('closed');
 
     expect(response.statusCode).toBe(503);
     expect(response.json()).toMatchObject({
@@ -82,7 +107,7 @@ describe('health endpoints', () => {
   it('is not ready while migrations are pending, and names them', async () => {
     const empty = await createTestDatabase({ migrated: false });
     const emptyApp = await buildTestApp({ databaseUrl: empty.url });
-    const response = await emptyApp.app.inject({ method: 'GET', url: '/health/ready' });
+    const response = await readinessOnMetricsListener(emptyApp);
     await emptyApp.close();
     await empty.drop();
     expect(response.statusCode).toBe(503);

@@ -71,3 +71,11 @@ async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<Check
 function elapsedSince(startedAt: number): number {
   return Math.round((performance.now() - startedAt) * 1000) / 1000;
 }
+
+/** The report for anonymous callers: each check's name, status and latency, without the reasons (error texts). */
+export function withoutDetails(report: ReadinessReport): ReadinessReport {
+  return {
+    status: report.status,
+    checks: report.checks.map(({ name, status, latency_ms }) => ({ name, status, latency_ms })),
+  };
+}

@@ -22,20 +22,26 @@ export interface RenderedError {
   retryAfterSeconds?: number | undefined;
 }
 
-export function registerErrorHandler(app: AppInstance): void {
+/** Answers an unmatched path that needs a credential (`/v1/…`) with the credential's error, or undefined. */
+export type UnmatchedPathGuard = (request: FastifyRequest) => Promise<AppError | undefined>;
+
+export function registerErrorHandler(app: AppInstance, guardUnmatched?: UnmatchedPathGuard): void {
   app.setErrorHandler((error: unknown, request, reply) => {
     const rendered = renderError(error);
     logFailedRequest(request.log, error, rendered);
     return sendError(request, reply, rendered);
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendError(request, reply, {
+  // An unauthenticated caller learns nothing about which /v1/ paths exist: 401 comes before 404.
+  app.setNotFoundHandler(async (request, reply) => {
+    const refusal = guardUnmatched === undefined ? undefined : await guardUnmatched(request);
+    if (refusal !== undefined) return sendError(request, reply, renderError(refusal));
+    return sendError(request, reply, {
       statusCode: 404,
       code: 'not_found',
       message: `No route for ${request.method} ${request.url.split('?')[0]}`,
-    }),
-  );
+    });
+  });
 }
 
 /** The error shape every failure is answered with. */

@@ -5,7 +5,8 @@ import type { AppInstance } from './app-instance.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
 describe('security headers', () => {
-  const app = Fastify() as unknown as AppInstance;
+  // Behind a trusted proxy, X-Forwarded-Proto says whether the browser's request was HTTPS.
+  const app = Fastify({ trustProxy: true }) as unknown as AppInstance;
 
   beforeAll(async () => {
     registerSecurityHeaders(app);
@@ -18,13 +19,28 @@ describe('security headers', () => {
     await app.close();
   });
 
-  it("sets helmet's headers on every route, also on repeated requests", async () => {
+  it("sets helmet's headers on every route, also on repeated requests, with HSTS over HTTPS", async () => {
     for (let attempt = 0; attempt < 2; attempt += 1) {
-      const response = await app.inject({ method: 'GET', url: '/test/secured' });
+      const response = await app.inject({
+        method: 'GET',
+        url: '/test/secured',
+        headers: { 'x-forwarded-proto': 'https' },
+      });
       expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(response.headers['content-security-policy']).toContain('upgrade-insecure-requests');
       expect(response.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
       expect(response.headers['x-content-type-options']).toBe('nosniff');
       expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+    }
+  });
+
+  it('sends neither HSTS nor upgrade-insecure-requests over plain HTTP', async () => {
+    for (const headers of [{}, { 'x-forwarded-proto': 'http' }]) {
+      const response = await app.inject({ method: 'GET', url: '/test/secured', headers });
+      expect(response.headers['strict-transport-security']).toBeUndefined();
+      expect(response.headers['content-security-policy']).toContain("default-src 'self'");
+      expect(response.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
     }
   });
 

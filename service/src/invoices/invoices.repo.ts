@@ -25,10 +25,6 @@ export interface InvoiceInput {
 
 export type InvoiceRow = InvoiceInput & { synced_at: Date };
 
-export async function lockInvoice(db: Queryable, stripeInvoiceId: string): Promise<void> {
-  await db.query(`SELECT pg_advisory_xact_lock(hashtextextended('invoice:' || $1, 0))`, [stripeInvoiceId]);
-}
-
 const columns = [
   'stripe_invoice_id',
   'customer_id',

@@ -1,7 +1,7 @@
-// The invoices mirror. syncInvoice takes a per-invoice advisory lock, THEN refetches the invoice through the
-// gateway (and its breaker): two concurrent syncs are serialised and the later one fetched later, so an older
-// state is never written last — also when two events share a second. Reads of the pinned API version and of
-// older ones (top-level `subscription`) are both handled.
+// The invoices mirror. An invoice is fetched from Stripe first, with no transaction open, then stored in a
+// transaction that locks it and keeps the newest fetch (stripe-mirror/object-fetches.ts): an older state is never
+// written last — also when two events share a second. Reads of the pinned API version and of older ones
+// (top-level `subscription`) are both handled.
 import type { CustomersService } from '../customers/customers.service.js';
 import type { Pool } from '../db/pool.js';
 import type { PoolClient } from '../db/pool.js';
@@ -11,17 +11,32 @@ import { AppError } from '../errors.js';
 import { pageOf, unknownCursor, type Page, type PageRequest } from '../db/page.js';
 import type { OutboxService } from '../outbox/outbox.service.js';
 import type { StripeInvoice } from '../stripe/stripe-objects.js';
+import {
+  claimNewestFetch,
+  fetchStripeObject,
+  fetchThenStore,
+  type FetchedObject,
+} from '../stripe-mirror/object-fetches.js';
 import * as repo from './invoices.repo.js';
 
 export type { InvoiceRow, InvoiceWithCustomer } from './invoices.repo.js';
+export type FetchedInvoice = FetchedObject<StripeInvoice>;
+
 export interface InvoicesService {
+  /** Fetches one invoice from Stripe; call it before the transaction that stores it. */
+  fetchInvoice: (stripeInvoiceId: string, options?: { final?: boolean }) => Promise<FetchedInvoice>;
   /**
-   * Refetches the invoice under its advisory lock and stores it, in the caller's transaction; undefined when
-   * Stripe does not know it.
+   * Stores a fetched invoice under its lock, in the caller's transaction, unless a newer fetch was stored
+   * meanwhile; answers what the mirror holds then (undefined when Stripe does not know it). Throws
+   * RefetchRequiredError when another fetch overlapped this one (fetch again, store again).
    */
-  syncInvoice: (client: PoolClient, stripeInvoiceId: string) => Promise<repo.InvoiceRow | undefined>;
+  storeInvoice: (client: PoolClient, fetched: FetchedInvoice) => Promise<repo.InvoiceRow | undefined>;
+  /** Fetches one invoice, then stores it in a transaction of its own. */
+  refreshInvoice: (stripeInvoiceId: string) => Promise<repo.InvoiceRow | undefined>;
   /** The invoice from the mirror (404 for one we do not hold). */
   get: (stripeInvoiceId: string) => Promise<repo.InvoiceWithCustomer>;
+  /** The external_id of the customer owning the invoice; undefined for one we do not hold. */
+  findCustomerOf: (stripeInvoiceId: string) => Promise<string | undefined>;
   /** A customer's invoices, newest first, a page at a time. */
   listForCustomer: (customerId: string, page: PageRequest) => Promise<Page<repo.InvoiceWithCustomer>>;
 }
@@ -51,59 +66,71 @@ export function createInvoicesService(options: {
   outbox: Pick<OutboxService, 'append'>;
 }): InvoicesService {
   const { pool, stripe, customers } = options;
-  return {
-    async syncInvoice(client: PoolClient, stripeInvoiceId: string): Promise<repo.InvoiceRow | undefined> {
-      await repo.lockInvoice(client, stripeInvoiceId);
-      const invoice = await unlessNotFound(stripe.retrieveInvoice(stripeInvoiceId));
-      if (invoice === undefined) return undefined;
-      const stripeCustomerId =
-        typeof invoice.customer === 'string' ? invoice.customer : (invoice.customer?.id ?? '');
-      const customer = await customers.findByStripeCustomerId(client, stripeCustomerId);
-      const previous = await repo.findInvoice(client, invoice.id);
-      const row = await repo.upsertInvoice(client, {
-        stripe_invoice_id: invoice.id,
-        customer_id: customer?.id ?? null,
-        stripe_customer_id: stripeCustomerId,
-        stripe_subscription_id: subscriptionIdOfInvoice(invoice),
-        status: invoice.status ?? 'draft',
-        billing_reason: invoice.billing_reason ?? null,
-        number: invoice.number ?? null,
-        currency: invoice.currency,
-        total: invoice.total,
-        amount_due: invoice.amount_due,
-        amount_paid: invoice.amount_paid,
-        amount_remaining: invoice.amount_remaining,
-        attempt_count: invoice.attempt_count,
-        hosted_invoice_url: invoice.hosted_invoice_url ?? null,
-        invoice_pdf: invoice.invoice_pdf ?? null,
-        period_start: toDate(invoice.period_start),
-        period_end: toDate(invoice.period_end),
-        paid_at: toDate(invoice.status_transitions?.paid_at),
-        stripe_created: new Date(invoice.created * 1000),
-      });
-      const type = invoiceEventType(previous, row);
-      if (type !== undefined && row.customer_id !== null) {
-        await options.outbox.append(client, {
-          customerId: row.customer_id,
-          type,
-          data: {
-            invoice: {
-              id: row.stripe_invoice_id,
-              subscription: row.stripe_subscription_id,
-              status: row.status,
-              currency: row.currency,
-              total: Number(row.total),
-              amount_paid: Number(row.amount_paid),
-              amount_remaining: Number(row.amount_remaining),
-              attempt_count: row.attempt_count,
-              hosted_invoice_url: row.hosted_invoice_url,
-              invoice_pdf: row.invoice_pdf,
-            },
+  const retrieve = (stripeInvoiceId: string) => unlessNotFound(stripe.retrieveInvoice(stripeInvoiceId));
+
+  async function storeInvoice(
+    client: PoolClient,
+    fetched: FetchedInvoice,
+  ): Promise<repo.InvoiceRow | undefined> {
+    const invoice = fetched.object;
+    if (invoice === undefined) return undefined;
+    // Locks the invoice until commit; false: a later fetch is stored already, and stays.
+    if (!(await claimNewestFetch(client, fetched))) return repo.findInvoice(client, invoice.id);
+    const stripeCustomerId =
+      typeof invoice.customer === 'string' ? invoice.customer : (invoice.customer?.id ?? '');
+    const customer = await customers.findByStripeCustomerId(client, stripeCustomerId);
+    const previous = await repo.findInvoice(client, invoice.id);
+    const row = await repo.upsertInvoice(client, {
+      stripe_invoice_id: invoice.id,
+      customer_id: customer?.id ?? null,
+      stripe_customer_id: stripeCustomerId,
+      stripe_subscription_id: subscriptionIdOfInvoice(invoice),
+      status: invoice.status ?? 'draft',
+      billing_reason: invoice.billing_reason ?? null,
+      number: invoice.number ?? null,
+      currency: invoice.currency,
+      total: invoice.total,
+      amount_due: invoice.amount_due,
+      amount_paid: invoice.amount_paid,
+      amount_remaining: invoice.amount_remaining,
+      attempt_count: invoice.attempt_count,
+      hosted_invoice_url: invoice.hosted_invoice_url ?? null,
+      invoice_pdf: invoice.invoice_pdf ?? null,
+      period_start: toDate(invoice.period_start),
+      period_end: toDate(invoice.period_end),
+      paid_at: toDate(invoice.status_transitions?.paid_at),
+      stripe_created: new Date(invoice.created * 1000),
+    });
+    const type = invoiceEventType(previous, row);
+    if (type !== undefined && row.customer_id !== null) {
+      await options.outbox.append(client, {
+        customerId: row.customer_id,
+        type,
+        data: {
+          invoice: {
+            id: row.stripe_invoice_id,
+            subscription: row.stripe_subscription_id,
+            status: row.status,
+            currency: row.currency,
+            total: Number(row.total),
+            amount_paid: Number(row.amount_paid),
+            amount_remaining: Number(row.amount_remaining),
+            attempt_count: row.attempt_count,
+            hosted_invoice_url: row.hosted_invoice_url,
+            invoice_pdf: row.invoice_pdf,
           },
-        });
-      }
-      return row;
-    },
+        },
+      });
+    }
+    return row;
+  }
+
+  return {
+    fetchInvoice: (stripeInvoiceId, fetchOptions = {}) =>
+      fetchStripeObject(pool, stripeInvoiceId, () => retrieve(stripeInvoiceId), fetchOptions),
+    storeInvoice,
+    refreshInvoice: (stripeInvoiceId) =>
+      fetchThenStore(pool, stripeInvoiceId, () => retrieve(stripeInvoiceId), storeInvoice),
 
     async get(stripeInvoiceId) {
       const invoice = await repo.findInvoice(pool, stripeInvoiceId);
@@ -111,6 +138,10 @@ export function createInvoicesService(options: {
         throw new AppError('not_found', `id: no invoice ${stripeInvoiceId}`, { param: 'id' });
       }
       return invoice;
+    },
+
+    async findCustomerOf(stripeInvoiceId) {
+      return (await repo.findInvoice(pool, stripeInvoiceId))?.customer_external_id ?? undefined;
     },
 
     async listForCustomer(customerId, page) {

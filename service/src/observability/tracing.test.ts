@@ -100,7 +100,7 @@ describe('tracing', () => {
       pool,
       logger,
       metrics: webhookMetricsFor(world.app.dependencies.metrics.registry),
-      handlers: new Map([['test.traced', async () => undefined]]),
+      handlers: new Map([['test.traced', { apply: async () => undefined }]]),
       settings: webhookSettings(),
     });
     expect(await worker.runBatch()).toEqual(['processed']);

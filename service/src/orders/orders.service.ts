@@ -1,5 +1,6 @@
 // One-time orders, from checkout sessions in payment mode and refunds of their charges. The session is always
-// refetched (with its line items) through the gateway: the event says only which session changed.
+// refetched (with its line items) through the gateway: the event says only which session changed. Stripe is
+// asked before the event's transaction opens (fetchCheckoutSession, fetchCharge), never inside it.
 import type { Pool, PoolClient } from '../db/pool.js';
 import type { CustomersService } from '../customers/customers.service.js';
 import { unlessNotFound } from '../stripe/call-outcomes.js';
@@ -10,7 +11,7 @@ import type { OutboxService } from '../outbox/outbox.service.js';
 import * as history from './order-history.repo.js';
 import type { OrderWithCustomer, RefundRow } from './order-history.repo.js';
 import * as refundsRepo from './order-refunds.repo.js';
-import type { StripeCheckoutSession, StripeRefund } from '../stripe/stripe-objects.js';
+import type { StripeCharge, StripeCheckoutSession, StripeRefund } from '../stripe/stripe-objects.js';
 import type { Queryable } from '../db/queryable.js';
 import * as repo from './orders.repo.js';
 import type { OrderItemRow, OrderRow, OrderStatus } from './orders.repo.js';
@@ -23,30 +24,41 @@ export type OrderDetail = OrderWithCustomer & { items: OrderItemRow[]; refunds: 
 
 /** `client` is the webhook's transaction: the order commits with the event. */
 export interface OrdersService {
-  /** Creates or advances the order of a payment-mode session; undefined for other modes. */
+  /** The session with its line items, from Stripe (undefined when Stripe does not know it). */
+  fetchCheckoutSession: (stripeSessionId: string) => Promise<StripeCheckoutSession | undefined>;
+  /** Creates or advances the order of a payment-mode session (as fetched); undefined for other modes. */
   applyCheckoutSession: (
     client: PoolClient,
-    stripeSessionId: string,
+    session: StripeCheckoutSession | undefined,
     outcome: SessionOutcome,
   ) => Promise<OrderRow | undefined>;
+  /** The charge with its refunds, from Stripe (undefined when Stripe does not know it). */
+  fetchCharge: (stripeChargeId: string) => Promise<StripeCharge | undefined>;
   /**
-   * Applies the charge's cumulative refunded amount to its order (undefined when no order has it);
+   * Applies the (fetched) charge's cumulative refunded amount to its order (undefined when no order has it);
    * `invoiceCharge` says whether the charge paid an invoice (or is unknown to Stripe), so no order is to come.
    */
   applyChargeRefund: (
     client: PoolClient,
-    stripeChargeId: string,
+    charge: StripeCharge | undefined,
   ) => Promise<{ order: OrderRow | undefined; invoiceCharge: boolean }>;
+  /** The payment intent a dispute's charge paid: the dispute's own, else its charge's, from Stripe. */
+  findDisputedPaymentIntent: (dispute: {
+    charge: string | null;
+    payment_intent: string | null;
+  }) => Promise<string | null>;
   /**
    * A dispute of the charge that paid an order (charge.dispute.*, applied from the event's dispute: a late
-   * "opened" never reopens one Stripe closed). Undefined when no order of ours has the charge.
+   * "opened" never reopens one Stripe closed). Undefined when no order of ours has the payment intent.
    */
   applyDispute: (
     client: PoolClient,
-    dispute: { id: string; status: string; charge: string | null; payment_intent: string | null },
+    dispute: { id: string; status: string; payment_intent: string | null },
   ) => Promise<OrderRow | undefined>;
   /** The order (404 for an unknown id). */
   get: (orderId: string) => Promise<OrderDetail>;
+  /** The external_id of the customer owning the order; undefined for an unknown order. */
+  findCustomerOf: (orderId: string) => Promise<string | undefined>;
   findOfCheckoutSession: (stripeSessionId: string) => Promise<OrderWithCustomer | undefined>;
   /** A customer's orders, newest first, a page at a time. */
   listForCustomer: (customerId: string, page: PageRequest) => Promise<Page<OrderDetail>>;
@@ -107,16 +119,18 @@ export function createOrdersService(options: {
   }
 
   return {
+    fetchCheckoutSession: (stripeSessionId) =>
+      unlessNotFound(stripe.retrieveCheckoutSession(stripeSessionId)),
+
     /**
-     * Creates or advances the order of a payment-mode session; undefined for other modes. `transaction.client`
-     * is the webhook's transaction (required: the order commits with the event).
+     * Creates or advances the order of a payment-mode session; undefined for other modes. `client` is the
+     * webhook's transaction (required: the order commits with the event).
      */
     async applyCheckoutSession(
       client: PoolClient,
-      stripeSessionId: string,
+      session: StripeCheckoutSession | undefined,
       outcome: SessionOutcome,
     ): Promise<OrderRow | undefined> {
-      const session = await unlessNotFound(stripe.retrieveCheckoutSession(stripeSessionId));
       if (session === undefined || session.mode !== 'payment') return undefined;
       const stripeCustomerId = idOf(session.customer);
       const customer =
@@ -153,11 +167,12 @@ export function createOrdersService(options: {
      * Applies the charge's cumulative refunded amount to its order, and stores each of its refunds (ours are
      * linked by their billing_refund_id); undefined when no order has it.
      */
+    fetchCharge: (stripeChargeId) => unlessNotFound(stripe.retrieveCharge(stripeChargeId)),
+
     async applyChargeRefund(
       client: PoolClient,
-      stripeChargeId: string,
+      charge: StripeCharge | undefined,
     ): Promise<{ order: OrderRow | undefined; invoiceCharge: boolean }> {
-      const charge = await unlessNotFound(stripe.retrieveCharge(stripeChargeId));
       // Unknown to Stripe (another account's or a deleted test object): nothing of ours to change.
       if (charge === undefined) return { order: undefined, invoiceCharge: true };
       const paymentIntentId = idOf(charge.payment_intent);
@@ -181,14 +196,14 @@ export function createOrdersService(options: {
      * A dispute of the charge that paid an order (charge.dispute.*, applied from the event's dispute: a late
      * "opened" never reopens one Stripe closed). Undefined when no order of ours has the charge.
      */
+    async findDisputedPaymentIntent(dispute) {
+      if (dispute.payment_intent !== null || dispute.charge === null) return dispute.payment_intent;
+      return idOf((await unlessNotFound(stripe.retrieveCharge(dispute.charge)))?.payment_intent);
+    },
+
     async applyDispute(client, dispute) {
-      let paymentIntentId = dispute.payment_intent;
-      if (paymentIntentId === null && dispute.charge !== null) {
-        const charge = await unlessNotFound(stripe.retrieveCharge(dispute.charge));
-        paymentIntentId = idOf(charge?.payment_intent);
-      }
-      if (paymentIntentId === null) return undefined;
-      return repo.applyDisputeStatus(client, paymentIntentId, dispute);
+      if (dispute.payment_intent === null) return undefined;
+      return repo.applyDisputeStatus(client, dispute.payment_intent, dispute);
     },
 
     /** The order (404 for an unknown id). */
@@ -197,6 +212,10 @@ export function createOrdersService(options: {
       if (order === undefined) throw new AppError('not_found', `id: no order ${orderId}`, { param: 'id' });
       const [detail] = await withLinesAndRefunds([order]);
       return detail as OrderDetail;
+    },
+
+    async findCustomerOf(orderId: string): Promise<string | undefined> {
+      return (await history.findOrder(pool, orderId))?.customer_external_id ?? undefined;
     },
 
     async findOfCheckoutSession(stripeSessionId: string): Promise<OrderWithCustomer | undefined> {

@@ -196,7 +196,6 @@ export function registerWebhookEndpointRoutes(
   app.post(
     '/v1/webhook-endpoints/:id/enable',
     {
-      config: { scope: 'admin' as const },
       schema: {
         tags,
         summary: 'Enable an endpoint again (admin): its failed deliveries go out again, in order',

@@ -3,13 +3,22 @@ import { Type } from 'typebox';
 import { ExternalId } from '../customers/customers.schemas.js';
 import { errorResponses, IdempotencyKeyHeader, STRIPE_ERROR_STATUSES } from '../http/api-schemas.js';
 import type { AppInstance } from '../http/app-instance.js';
+import { DEFAULT_DEV_ORIGIN, devAccountUrl } from '../dev/return-page-urls.js';
 import type { PortalService } from './portal.service.js';
 
 const CreatePortalBody = Type.Object(
-  { customer: ExternalId, return_url: Type.String({ maxLength: 2048 }) },
+  {
+    customer: ExternalId,
+    return_url: Type.String({
+      maxLength: 2048,
+      description:
+        "Where the portal's return link leads; its origin must be in ALLOWED_REDIRECT_ORIGINS. In development, `/dev/account?customer=<external_id>` on this API shows the customer's billing state.",
+    }),
+  },
   {
     additionalProperties: false,
-    examples: [{ customer: 'user_42', return_url: 'https://app.example.com/account' }],
+    // The development account page `npm start` serves, so "Try it out" in /docs works on its defaults.
+    examples: [{ customer: 'user_42', return_url: devAccountUrl(DEFAULT_DEV_ORIGIN, 'user_42') }],
   },
 );
 

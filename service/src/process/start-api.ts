@@ -10,6 +10,7 @@ import { isStripeConfigured } from '../config/stripe.js';
 import { buildMetricsApp } from '../observability/metrics-app.js';
 import { startTracing } from '../observability/tracing.js';
 import type { GracefulShutdown } from './graceful-shutdown.js';
+import { reservePorts, type PortReservations, type PortToReserve } from './port-reservations.js';
 
 export interface StartApiOptions {
   config: Config;
@@ -18,6 +19,16 @@ export interface StartApiOptions {
   shutdown: GracefulShutdown;
   /** Adds routes before the app starts; the shutdown test uses it for a deliberately slow route. */
   extendApp?: (app: AppInstance, dependencies: Dependencies) => void;
+  /** The API's ports, when the caller reserved them already (the launcher does, before anything else). */
+  ports?: PortReservations;
+}
+
+/** The ports the API listens on (reserved first, see port-reservations.ts). */
+export function apiPorts(config: Config): PortToReserve[] {
+  return [
+    { name: 'API', variable: 'PORT', host: config.http.host, port: config.http.port },
+    { name: 'metrics', variable: 'METRICS_PORT', host: config.metrics.host, port: config.metrics.port },
+  ];
 }
 
 export interface StartedApi {
@@ -27,6 +38,9 @@ export interface StartedApi {
 
 export async function startApi(options: StartApiOptions): Promise<StartedApi> {
   const { config, logger, databaseUrl, shutdown } = options;
+  // Before any side effect: a second instance on busy ports must not migrate or sync the shared database.
+  const ports = options.ports ?? (await reservePorts(apiPorts(config)));
+  shutdown.onShutdown('port reservations', ports.releaseAll);
   // First registered, so it runs last: spans of the drain are flushed too.
   const tracing = startTracing(config.tracing);
   shutdown.onShutdown('tracing', tracing.shutdown);
@@ -38,7 +52,12 @@ export async function startApi(options: StartApiOptions): Promise<StartedApi> {
   const dependencies = await createDependencies({ config, logger, databaseUrl });
   shutdown.onShutdown('database pool', () => closeDependencies(dependencies));
 
-  const metricsApp = buildMetricsApp({ metrics: dependencies.metrics, logger });
+  const metricsApp = buildMetricsApp({
+    metrics: dependencies.metrics,
+    logger,
+    readiness: dependencies.readiness,
+  });
+  await ports.release('metrics');
   await metricsApp.listen({ host: config.metrics.host, port: config.metrics.port });
   shutdown.onShutdown('metrics listener', () => metricsApp.close());
 
@@ -52,6 +71,7 @@ export async function startApi(options: StartApiOptions): Promise<StartedApi> {
 
   const app = buildApp(dependencies);
   options.extendApp?.(app, dependencies);
+  await ports.release('API');
   await app.listen({ host: config.http.host, port: config.http.port });
   // Registered last, so it runs first: stop taking traffic before anything it uses goes away.
   shutdown.onShutdown('http server', () => drainHttpServer(app, dependencies, config.shutdown.timeoutMs));

@@ -8,6 +8,7 @@ import type { StripeSettings } from '../config/stripe.js';
 import { SpanKind } from '@opentelemetry/api';
 import type { Logger } from '../observability/logger.js';
 import { inSpan, isTracingEnabled } from '../observability/tracing.js';
+import { isInsideTransaction } from '../db/transaction.js';
 import { createStripeCircuit, type StripeCircuit } from './circuit-breaker.js';
 import { toAppError } from './stripe-errors.js';
 import { stripeMetricsFor } from './stripe-metrics.js';
@@ -26,6 +27,10 @@ export function createStripeGateway(settings: StripeSettings, logger: Logger, re
   const log = logger.child({ component: 'stripe' });
 
   function call<Result>(operation: string, request: () => Promise<Result>): Promise<Result> {
+    // A Stripe call takes up to the timeout (and its retries): a transaction open meanwhile holds its locks and
+    // its connection that long, and a failover in that window fails the work. Fetch first, then open the
+    // transaction, lock, re-check and write (docs/architecture.md, "Failure paths").
+    if (isInsideTransaction()) return Promise.reject(new StripeCallInTransactionError(operation));
     if (!isTracingEnabled()) return timedCall(operation, request);
     const attributes = { 'rpc.system': 'stripe', 'rpc.method': operation };
     return inSpan(`stripe ${operation}`, attributes, () => timedCall(operation, request), SpanKind.CLIENT);
@@ -54,6 +59,10 @@ export function createStripeGateway(settings: StripeSettings, logger: Logger, re
     circuit: circuit satisfies StripeCircuit,
     /** A cheap read that lets a half-open breaker find out whether Stripe is back. */
     probe: () => call('probe', () => client.products.list({ limit: 1 })).then(() => undefined),
+
+    /** The account the secret key belongs to: whose objects every listing returns. */
+    retrieveAccount: (): Promise<O.StripeAccount> =>
+      call('accounts.retrieveCurrent', () => client.accounts.retrieveCurrent()),
 
     createCustomer: (params: P.CustomerCreateParams, idempotencyKey: string): Promise<O.StripeCreated> =>
       call('customers.create', () => client.customers.create(params, key(idempotencyKey))),
@@ -175,6 +184,16 @@ export function createStripeGateway(settings: StripeSettings, logger: Logger, re
         client.billingPortal.sessions.create(params, key(idempotencyKey)),
       ),
   };
+}
+
+/** A programming error: a Stripe call was made inside a database transaction. */
+export class StripeCallInTransactionError extends Error {
+  constructor(operation: string) {
+    super(
+      `stripe ${operation} was called inside a database transaction: call Stripe before the transaction opens`,
+    );
+    this.name = 'StripeCallInTransactionError';
+  }
 }
 
 function createStripeClient(settings: StripeSettings): Stripe {

@@ -72,15 +72,16 @@ export interface ListingOptions {
 
 /**
  * Copies a listing of objects whose webhooks are applied from their payload (customers, products, prices): each
- * listed object is written unless a webhook applied a later version meanwhile, and Stripe's current object when
- * one of the listing's second was (applyListedObject). Returns the ids listed.
+ * listed object is written unless a webhook applied a later version meanwhile, and Stripe's current object
+ * (fetched before its transaction) when one of the listing's second was (applyListedObject). Returns the ids listed.
  */
-export async function copyListedObjects<Item extends { id: string }>(
+export async function copyListedObjects<Item extends { id: string }, Current = Item>(
   pool: Pool,
   list: (request: PageRequest) => Promise<StripePage<Item>>,
   write: {
     listed: (client: PoolClient, item: Item) => Promise<unknown>;
-    current: (client: PoolClient, id: string) => Promise<unknown>;
+    fetchCurrent: (id: string) => Promise<Current | undefined>;
+    writeCurrent: (client: PoolClient, current: Current) => Promise<unknown>;
   },
   listing: ListingOptions = {},
 ): Promise<string[]> {
@@ -91,7 +92,8 @@ export async function copyListedObjects<Item extends { id: string }>(
       for (const item of items) {
         await applyListedObject(pool, item.id, listedAt, {
           listed: (client) => write.listed(client, item),
-          current: (client) => write.current(client, item.id),
+          fetchCurrent: () => write.fetchCurrent(item.id),
+          writeCurrent: write.writeCurrent,
         });
       }
       ids.push(...items.map((item) => item.id));

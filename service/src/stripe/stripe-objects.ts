@@ -36,6 +36,11 @@ export interface StripeDeletedCustomer {
   deleted: true;
 }
 
+/** The Stripe account a secret key belongs to (or the emulator instance's). */
+export interface StripeAccount {
+  id: string;
+}
+
 export interface StripeProduct {
   id: string;
   name: string;

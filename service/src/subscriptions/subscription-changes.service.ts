@@ -1,11 +1,10 @@
 // Plan changes, cancellations and resumptions. Each one is an intent row written before the Stripe call, whose
 // id is Stripe's idempotency key: a retry after a timeout or a crash reuses the pending intent and so its key,
 // and Stripe applies the change once. The Stripe result is returned at once; the mirror is refreshed with
-// syncSubscription (webhooks refresh it too).
+// refreshSubscription (webhooks refresh it too).
 import { createHash } from 'node:crypto';
 import type { CatalogService, PriceRow } from '../catalog/catalog.service.js';
 import type { Pool } from '../db/pool.js';
-import { withTransaction } from '../db/transaction.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { StripeGateway } from '../stripe/gateway.js';
@@ -152,11 +151,9 @@ export function createSubscriptionChangesService(options: {
       status: 'succeeded',
       result: { status: result.status, items: result.items.data.map((item) => item.price.id) },
     });
-    await withTransaction(pool, (client) => subscriptions.syncSubscription(client, result.id)).catch(
-      (error: unknown) => {
-        options.logger.warn({ err: error, subscription: result.id }, 'mirror refresh after a change failed');
-      },
-    );
+    await subscriptions.refreshSubscription(result.id).catch((error: unknown) => {
+      options.logger.warn({ err: error, subscription: result.id }, 'mirror refresh after a change failed');
+    });
     return result;
   }
 

@@ -34,13 +34,6 @@ export type SubscriptionInput = Omit<SubscriptionRow, 'id' | 'synced_at'>;
 /** Statuses in which a customer holds (and pays for, or trials) the subscription's products. */
 export const HELD_STATUSES = ['active', 'trialing', 'past_due'];
 
-/** Serialises every write of one subscription (also across processes) until the transaction ends. */
-export async function lockSubscription(db: Queryable, stripeSubscriptionId: string): Promise<void> {
-  await db.query(`SELECT pg_advisory_xact_lock(hashtextextended('subscription:' || $1, 0))`, [
-    stripeSubscriptionId,
-  ]);
-}
-
 export async function upsertSubscription(db: Queryable, input: SubscriptionInput): Promise<SubscriptionRow> {
   const result = await db.query<SubscriptionRow>(
     `INSERT INTO subscriptions (stripe_subscription_id, customer_id, stripe_customer_id, status, cancel_at_period_end,
@@ -111,6 +104,18 @@ export async function findSubscriptionByStripeId(
     [stripeSubscriptionId],
   );
   return result.rows[0];
+}
+
+export async function findCustomerExternalIdOfSubscription(
+  db: Queryable,
+  stripeSubscriptionId: string,
+): Promise<string | undefined> {
+  const result = await db.query<{ external_id: string }>(
+    `SELECT c.external_id FROM subscriptions s JOIN customers c ON c.id = s.customer_id
+      WHERE s.stripe_subscription_id = $1`,
+    [stripeSubscriptionId],
+  );
+  return result.rows[0]?.external_id;
 }
 
 export async function listSubscriptionsOfCustomer(

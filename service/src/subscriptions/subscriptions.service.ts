@@ -1,9 +1,15 @@
-// The subscriptions mirror. syncSubscription refetches a subscription from Stripe and stores it with its items
-// under a per-subscription advisory lock taken BEFORE the refetch: two concurrent syncs are serialised, and the
-// later one fetches later, so an older state can never be written last.
-import { withTransaction } from '../db/transaction.js';
+// The subscriptions mirror. A subscription is fetched from Stripe first, with no transaction open, then stored
+// with its items in a transaction that locks it and keeps the newest fetch (stripe-mirror/object-fetches.ts): of
+// two concurrent syncs, one that fetched earlier never overwrites a later one's state.
+import {
+  claimNewestFetch,
+  fetchStripeObject,
+  fetchThenStore,
+  type FetchedObject,
+} from '../stripe-mirror/object-fetches.js';
 import { forEachStripePage } from '../stripe/stripe-list-paging.js';
 import type { Pool, PoolClient } from '../db/pool.js';
+import type { StripeSubscription } from '../stripe/stripe-objects.js';
 import type { CustomersService } from '../customers/customers.service.js';
 import { AppError } from '../errors.js';
 import { unlessNotFound } from '../stripe/call-outcomes.js';
@@ -19,20 +25,32 @@ export interface SubscriptionRecord extends SubscriptionRow {
   product_ids: string[];
 }
 
+export type FetchedSubscription = FetchedObject<StripeSubscription>;
+
 export interface SubscriptionsService {
-  /**
-   * Refetches and stores one subscription under its lock, in the caller's transaction; undefined when Stripe
-   * does not know it (nothing changes then).
-   */
-  syncSubscription: (
-    client: PoolClient,
+  /** Fetches one subscription from Stripe; call it before the transaction that stores it. */
+  fetchSubscription: (
     stripeSubscriptionId: string,
+    options?: { final?: boolean },
+  ) => Promise<FetchedSubscription>;
+  /**
+   * Stores a fetched subscription under its lock, in the caller's transaction, unless a newer fetch was stored
+   * meanwhile; answers what the mirror holds then (undefined when Stripe does not know it: nothing changes).
+   * Throws RefetchRequiredError when another fetch overlapped this one (fetch again, store again).
+   */
+  storeSubscription: (
+    client: PoolClient,
+    fetched: FetchedSubscription,
   ) => Promise<SubscriptionRecord | undefined>;
+  /** Fetches one subscription, then stores it in a transaction of its own. */
+  refreshSubscription: (stripeSubscriptionId: string) => Promise<SubscriptionRecord | undefined>;
   /** Pulls every subscription of a customer from Stripe (repair or backfill; webhooks keep it current). */
   syncCustomerSubscriptions: (stripeCustomerId: string) => Promise<number>;
   listForCustomer: (customerId: string) => Promise<SubscriptionRecord[]>;
   /** Ours, from the mirror (synced from Stripe first if the mirror does not have it yet). */
   getOwned: (stripeSubscriptionId: string) => Promise<SubscriptionRecord>;
+  /** The external_id of the customer owning the subscription in the mirror (no Stripe call); else undefined. */
+  findCustomerOf: (stripeSubscriptionId: string) => Promise<string | undefined>;
   /** Which of the products the customer holds through a live subscription, and through which. */
   findHeldProducts: (
     customerId: string,
@@ -55,17 +73,36 @@ export function createSubscriptionsService(options: {
 }): SubscriptionsService {
   const { pool, stripe, customers } = options;
 
-  async function syncOn(
+  const fetchSubscription = (stripeSubscriptionId: string, fetchOptions: { final?: boolean } = {}) =>
+    fetchStripeObject(
+      pool,
+      stripeSubscriptionId,
+      () => unlessNotFound(stripe.retrieveSubscription(stripeSubscriptionId)),
+      fetchOptions,
+    );
+
+  async function storedRecord(
     client: PoolClient,
     stripeSubscriptionId: string,
   ): Promise<SubscriptionRecord | undefined> {
-    await repo.lockSubscription(client, stripeSubscriptionId);
-    const subscription = await unlessNotFound(stripe.retrieveSubscription(stripeSubscriptionId));
+    const row = await repo.findSubscriptionByStripeId(client, stripeSubscriptionId);
+    return row === undefined
+      ? undefined
+      : recordOf(row, await repo.listItemsOfSubscriptions(client, [row.id]));
+  }
+
+  async function storeSubscription(
+    client: PoolClient,
+    fetched: FetchedSubscription,
+  ): Promise<SubscriptionRecord | undefined> {
+    const subscription = fetched.object;
     if (subscription === undefined) return undefined;
+    // Locks the subscription until commit; false: a later fetch is stored already, and stays.
+    if (!(await claimNewestFetch(client, fetched))) return storedRecord(client, subscription.id);
     const stripeCustomerId =
       typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
     const customer = await customers.findByStripeCustomerId(client, stripeCustomerId);
-    const previous = await repo.findSubscriptionByStripeId(client, stripeSubscriptionId);
+    const previous = await repo.findSubscriptionByStripeId(client, subscription.id);
     const previousItems =
       previous === undefined ? [] : await repo.listItemsOfSubscriptions(client, [previous.id]);
     const row = await repo.upsertSubscription(
@@ -86,12 +123,18 @@ export function createSubscriptionsService(options: {
     return recordOf(row, items);
   }
 
+  const refreshSubscription = (stripeSubscriptionId: string) =>
+    fetchThenStore(
+      pool,
+      stripeSubscriptionId,
+      () => unlessNotFound(stripe.retrieveSubscription(stripeSubscriptionId)),
+      storeSubscription,
+    );
+
   return {
-    /**
-     * Refetches and stores one subscription under its lock, in the caller's transaction; undefined when Stripe
-     * does not know it (nothing changes then).
-     */
-    syncSubscription: syncOn,
+    fetchSubscription,
+    storeSubscription,
+    refreshSubscription,
 
     async syncCustomerSubscriptions(stripeCustomerId) {
       let count = 0;
@@ -99,7 +142,7 @@ export function createSubscriptionsService(options: {
         (request) => stripe.listSubscriptions({ ...request, customer: stripeCustomerId }),
         async (subscriptions) => {
           for (const subscription of subscriptions) {
-            await withTransaction(pool, (client) => syncOn(client, subscription.id));
+            await refreshSubscription(subscription.id);
             count += 1;
           }
         },
@@ -121,11 +164,14 @@ export function createSubscriptionsService(options: {
       );
     },
 
+    findCustomerOf: (stripeSubscriptionId) =>
+      repo.findCustomerExternalIdOfSubscription(pool, stripeSubscriptionId),
+
     async getOwned(stripeSubscriptionId) {
       let row = await repo.findSubscriptionByStripeId(pool, stripeSubscriptionId);
       if (row === undefined) {
         const synced = /^sub_[A-Za-z0-9]+$/.test(stripeSubscriptionId)
-          ? await withTransaction(pool, (client) => syncOn(client, stripeSubscriptionId))
+          ? await refreshSubscription(stripeSubscriptionId)
           : undefined;
         row = synced;
       }

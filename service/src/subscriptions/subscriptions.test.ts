@@ -1,5 +1,4 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { withTransaction } from '../db/transaction.js';
 import { completeCheckoutSession } from '../test-support/emulator-control.js';
 import {
   CANCEL_URL,
@@ -30,10 +29,7 @@ describe('subscriptions', () => {
   afterAll(async () => {
     await world.closeAll();
   });
-  const syncSubscription = (id: string) =>
-    withTransaction(world.dependencies.pool, (client) =>
-      world.dependencies.subscriptions.syncSubscription(client, id),
-    );
+  const syncSubscription = (id: string) => world.dependencies.subscriptions.refreshSubscription(id);
 
   /** A customer with an active Pro monthly subscription, bought through checkout. */
   async function subscribedCustomer(): Promise<{ customer: string; subscription: SubscriptionView }> {

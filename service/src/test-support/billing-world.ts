@@ -4,6 +4,8 @@
 import type { LightMyRequestResponse } from 'fastify';
 import Stripe from 'stripe';
 import { startEmulator, type RunningEmulator } from 'stripe-emulator';
+import type { AppInstance } from '../app.js';
+import type { Dependencies } from '../deps.js';
 import { DEMO_CATALOG } from '../dev/demo-catalog.js';
 import { webhookMetricsFor } from '../webhooks/webhook-metrics.js';
 import { createInboxWorker, type InboxWorker } from '../webhooks/worker/inbox-worker.js';
@@ -34,7 +36,12 @@ export interface BillingWorld extends TestApp {
 }
 
 export async function startBillingWorld(
-  options: { environment?: Record<string, string>; startWorker?: boolean } = {},
+  options: {
+    environment?: Record<string, string>;
+    startWorker?: boolean;
+    /** Adds routes before the app listens (as the launcher adds the development pages). */
+    extendApp?: (app: AppInstance, dependencies: Dependencies) => void;
+  } = {},
 ): Promise<BillingWorld> {
   const port = await findFreePort();
   const emulator = await startEmulator({
@@ -59,6 +66,7 @@ export async function startBillingWorld(
       ...options.environment,
     },
   });
+  options.extendApp?.(testApp.app, testApp.dependencies);
   await testApp.app.listen({ host: '127.0.0.1', port });
   await testApp.dependencies.catalog.syncFromStripe();
   const { key } = await testApp.dependencies.apiKeys.create({

@@ -1,13 +1,15 @@
-// The services handlers apply events through, and the steps several handlers share.
+// The services handlers apply events through, what an event type does (fetch from Stripe, then apply in the
+// event's transaction), and the steps several handlers share.
 import type { CatalogService } from '../../catalog/catalog.service.js';
 import type { CheckoutService } from '../../checkout/checkout.service.js';
 import type { CustomersService } from '../../customers/customers.service.js';
 import type { EntitlementsService } from '../../entitlements/entitlements.service.js';
 import type { InvoicesService } from '../../invoices/invoices.service.js';
 import type { OrdersService } from '../../orders/orders.service.js';
-import type { SubscriptionsService } from '../../subscriptions/subscriptions.service.js';
-import { applyNewestVersion } from '../../stripe-mirror/object-versions.js';
-import type { HandlerContext, StripeEvent } from './event-handler.js';
+import type { FetchedSubscription, SubscriptionsService } from '../../subscriptions/subscriptions.service.js';
+import { fetchStripeObject, type FetchedObject } from '../../stripe-mirror/object-fetches.js';
+import { applyNewestVersion, needsCurrentObject } from '../../stripe-mirror/object-versions.js';
+import type { FetchContext, HandlerContext, StripeEvent } from './event-handler.js';
 
 export interface HandlerServices {
   catalog: CatalogService;
@@ -19,12 +21,19 @@ export interface HandlerServices {
   entitlements: EntitlementsService;
 }
 
-/** What an event type does, given the services it applies the event through (handler-registry.ts binds them). */
-export type EventEffect = (
-  services: HandlerServices,
-  event: StripeEvent,
-  context: HandlerContext,
-) => Promise<void>;
+/**
+ * What an event type does, given the services it applies the event through (handler-registry.ts binds them):
+ * `fetch` asks Stripe for what `apply` needs before the event's transaction opens; `apply` runs in it.
+ */
+export interface EventEffect<Fetched = undefined> {
+  fetch?: (services: HandlerServices, event: StripeEvent, context: FetchContext) => Promise<Fetched>;
+  apply: (
+    services: HandlerServices,
+    event: StripeEvent,
+    context: HandlerContext,
+    fetched: Fetched,
+  ) => Promise<void>;
+}
 
 /** The id of the event's object (every Stripe object has one, in every API version). */
 export function objectIdOf(event: StripeEvent): string {
@@ -43,32 +52,52 @@ export function idOf(value: unknown): string | null {
 }
 
 /**
+ * Before the transaction, for products, prices and customers: Stripe's current object when the event will need it
+ * (one of the same second as the event was applied, see applyLatestVersion), else undefined.
+ */
+export async function fetchCurrentIfSameSecond<StripeObject>(
+  event: StripeEvent,
+  context: FetchContext,
+  fetch: (id: string) => Promise<StripeObject | undefined>,
+): Promise<FetchedObject<StripeObject> | undefined> {
+  const id = objectIdOf(event);
+  if (!context.refetch && !(await needsCurrentObject(context.db, id, event.created))) return undefined;
+  return fetchStripeObject(context.db, id, () => fetch(id), { final: context.final });
+}
+
+/**
  * Products, prices and customers are applied from the event's payload, with no Stripe call, when the event is
  * the newest of its object (stripe_object_versions); one of the same second as the event applied is resolved by
- * applying Stripe's current object instead; an older one changes nothing. False when nothing was applied.
+ * applying Stripe's current object instead (fetched before the transaction); an older one changes nothing.
+ * False when nothing was applied.
  */
-export async function applyLatestVersion(
+export async function applyLatestVersion<StripeObject>(
   event: StripeEvent,
   context: HandlerContext,
   effect: string,
-  apply: { fromPayload: () => Promise<unknown>; fromStripe: () => Promise<unknown> },
+  apply: {
+    fromPayload: () => Promise<unknown>;
+    current: FetchedObject<StripeObject> | undefined;
+    writeCurrent: (object: StripeObject) => Promise<unknown>;
+  },
 ): Promise<boolean> {
   const applied = await applyNewestVersion(context.client, objectIdOf(event), event.created, {
     given: apply.fromPayload,
-    current: apply.fromStripe,
+    current: apply.current,
+    writeCurrent: apply.writeCurrent,
   });
   if (applied) await context.recordEffect(effect);
   return applied;
 }
 
-/** Refetches the subscription into the mirror, then recomputes its customer's entitlements. */
-export async function syncSubscriptionAndEntitlements(
+/** Stores the fetched subscription into the mirror, then recomputes its customer's entitlements. */
+export async function storeSubscriptionAndEntitlements(
   services: HandlerServices,
-  stripeSubscriptionId: string,
+  fetched: FetchedSubscription,
   context: HandlerContext,
 ): Promise<void> {
   await context.recordEffect('subscription.sync');
-  const record = await services.subscriptions.syncSubscription(context.client, stripeSubscriptionId);
+  const record = await services.subscriptions.storeSubscription(context.client, fetched);
   if (record?.customer_id != null) {
     await context.recordEffect('entitlements.recompute');
     await services.entitlements.recomputeForCustomer(context.client, record.customer_id);

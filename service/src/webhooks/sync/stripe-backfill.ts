@@ -10,6 +10,7 @@ import type { EntitlementsService } from '../../entitlements/entitlements.servic
 import type { InvoicesService } from '../../invoices/invoices.service.js';
 import type { StripeGateway } from '../../stripe/gateway.js';
 import { forEachStripePage, isRateLimited, type ListingOptions } from '../../stripe/stripe-list-paging.js';
+import { claimMirrorFor } from '../../stripe-mirror/mirror-account.js';
 import type { SubscriptionsService } from '../../subscriptions/subscriptions.service.js';
 import { findSyncCursor, saveSyncCursor } from '../sweep/sync-cursors.js';
 
@@ -40,7 +41,7 @@ export interface BackfillServices {
 type CopyResource = (listing: ListingOptions) => Promise<unknown>;
 
 function copiers(services: BackfillServices): Record<BackfillResource, CopyResource> {
-  const { stripe, pool } = services;
+  const { stripe } = services;
   return {
     customers: (listing) => services.customers.copyCustomersFromStripe(listing),
     products: (listing) => services.catalog.copyProductsFromStripe(listing),
@@ -50,7 +51,7 @@ function copiers(services: BackfillServices): Record<BackfillResource, CopyResou
         (request) => stripe.listSubscriptions(request),
         async (subscriptions) => {
           for (const { id } of subscriptions) {
-            await withTransaction(pool, (client) => services.subscriptions.syncSubscription(client, id));
+            await services.subscriptions.refreshSubscription(id);
           }
           await listing.onPage?.(subscriptions);
         },
@@ -61,7 +62,7 @@ function copiers(services: BackfillServices): Record<BackfillResource, CopyResou
         (request) => stripe.listInvoices(request),
         async (invoices) => {
           for (const { id } of invoices) {
-            await withTransaction(pool, (client) => services.invoices.syncInvoice(client, id));
+            await services.invoices.refreshInvoice(id);
           }
           await listing.onPage?.(invoices);
         },
@@ -86,9 +87,13 @@ export async function backfillFromStripe(
     entitlements: 0,
   };
   let current: BackfillResource | undefined;
+  let stage = 'account';
   try {
+    // Another account's objects must never be copied into this mirror (see stripe-mirror/mirror-account.ts).
+    await claimMirrorFor(pool, () => services.stripe.retrieveAccount());
     for (const resource of BACKFILL_RESOURCES) {
       current = resource;
+      stage = resource;
       const cursor = options.resume ? await findSyncCursor(pool, cursorName(resource)) : undefined;
       if (cursor?.last_outcome === 'completed') continue;
       let startingAfter = cursor?.cursor_value ?? undefined;
@@ -107,6 +112,7 @@ export async function backfillFromStripe(
       await saveSyncCursor(pool, cursorName(resource), { outcome: 'completed' });
     }
     current = undefined;
+    stage = 'entitlements';
     for (const id of await services.customers.listActiveCustomerIds()) {
       await withTransaction(pool, (client) => services.entitlements.recomputeForCustomer(client, id));
       counts.entitlements += 1;
@@ -120,6 +126,6 @@ export async function backfillFromStripe(
     const outcome = isRateLimited(error) ? 'rate_limited' : 'failed';
     const message = error instanceof Error ? error.message : String(error);
     if (current !== undefined) await saveSyncCursor(pool, cursorName(current), { outcome, error: message });
-    return { outcome, counts, error: `${current ?? 'entitlements'}: ${message}` };
+    return { outcome, counts, error: `${stage}: ${message}` };
   }
 }

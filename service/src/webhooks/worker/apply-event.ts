@@ -1,13 +1,16 @@
-// Applies one claimed event in its own transaction: run the handler for its type, then mark it processed —
-// committed together, and only if the claim is still ours (otherwise everything rolls back: another worker
-// took the event after our lease ran out, and applies it). On error the transaction rolls back and the failure
-// is stored on the row with its retry time (or the event goes dead). Types without a handler are completed
-// in bulk by the worker (completeIgnoredEvents), outside this path.
+// Applies one claimed event: first the handler fetches from Stripe what it needs, with no transaction open (no
+// lock is held while we wait on Stripe); then, in one transaction, it applies its effects and the event is
+// marked processed — committed together, and only if the claim is still ours (otherwise everything rolls back:
+// another worker took the event after our lease ran out, and applies it). When the transaction finds it needs a
+// fresher Stripe object (RefetchRequiredError) it rolls back, and fetch and apply run again. On error the
+// transaction rolls back and the failure is stored on the row with its retry time (or the event goes dead).
+// Types without a handler are completed in bulk by the worker (completeIgnoredEvents), outside this path.
 import { inSpan, isTracingEnabled } from '../../observability/tracing.js';
 import type { Pool } from '../../db/pool.js';
 import { withTransaction } from '../../db/transaction.js';
 import type { Logger } from '../../observability/logger.js';
-import type { HandlerRegistry, StripeEvent } from '../handlers/event-handler.js';
+import { MAX_FETCH_ATTEMPTS, RefetchRequiredError } from '../../stripe-mirror/object-fetches.js';
+import type { EventHandler, FetchContext, HandlerRegistry, StripeEvent } from '../handlers/event-handler.js';
 import { completeEvent } from '../inbox/complete-event.js';
 import { failEvent } from '../inbox/fail-event.js';
 import type { ClaimedEvent } from '../inbox/inbox-event.js';
@@ -53,16 +56,7 @@ async function applyEventNow(claimed: ClaimedEvent, options: ApplyEventOptions):
     }
     const handler = options.handlers.get(claimed.type);
     if (handler === undefined) throw new Error(`no handler for ${claimed.type}`);
-    outcome = await withTransaction<ApplyOutcome>(options.pool, async (client) => {
-      const event = JSON.parse(claimed.payload) as StripeEvent;
-      await handler(event, {
-        client,
-        recordEffect: (effect) => recordEffect(client, claimed.id, effect),
-      });
-      if (!(await completeEvent(client, claimed.id, options.workerId, 'processed')))
-        throw new ClaimLostError();
-      return 'processed';
-    });
+    outcome = await fetchThenApply(claimed, handler, options);
   } catch (error) {
     outcome = error instanceof ClaimLostError ? 'skipped' : await recordFailure(claimed, error, options);
   }
@@ -80,6 +74,33 @@ async function applyEventNow(claimed: ClaimedEvent, options: ApplyEventOptions):
     );
   }
   return outcome;
+}
+
+async function fetchThenApply(
+  claimed: ClaimedEvent,
+  handler: EventHandler,
+  options: ApplyEventOptions,
+): Promise<ApplyOutcome> {
+  const event = JSON.parse(claimed.payload) as StripeEvent;
+  let context: FetchContext = { db: options.pool, refetch: false, final: false };
+  for (let attempt = 1; ; attempt += 1) {
+    const fetched: unknown = await handler.fetch?.(event, context);
+    try {
+      return await withTransaction<ApplyOutcome>(options.pool, async (client) => {
+        await handler.apply(
+          event,
+          { client, recordEffect: (effect) => recordEffect(client, claimed.id, effect) },
+          fetched,
+        );
+        if (!(await completeEvent(client, claimed.id, options.workerId, 'processed')))
+          throw new ClaimLostError();
+        return 'processed';
+      });
+    } catch (error) {
+      if (!(error instanceof RefetchRequiredError) || context.final) throw error;
+      context = { db: options.pool, refetch: true, final: attempt + 1 >= MAX_FETCH_ATTEMPTS };
+    }
+  }
 }
 
 async function recordFailure(

@@ -19,13 +19,13 @@ describe('inbox worker', () => {
   const failing = new Set<string>();
   let gate: Promise<void> = Promise.resolve();
 
-  const recordingHandler: EventHandler = async (event, context) => {
+  const recordingHandler: EventHandler['apply'] = async (event, context) => {
     await gate;
     await context.client.query('INSERT INTO worker_test_effects (event_id) VALUES ($1)', [event.id]);
     await context.recordEffect('test.effect');
     if (failing.has(event.id)) throw new Error(`refused ${event.id}`);
   };
-  const handlers = new Map([['test.effect', recordingHandler]]);
+  const handlers = new Map([['test.effect', { apply: recordingHandler }]]);
 
   const worker = (overrides: Record<string, string> = {}, workerId?: string) =>
     createInboxWorker({
