@@ -97,7 +97,7 @@ export async function startChaosWorld(options: ChaosWorldOptions): Promise<Chaos
     pool.on('error', () => undefined);
     cleanups.unshift(() => pool.end());
     const apiKey = (
-      await createApiKeysService({ pool, logger, cacheTtlMs: 0 }).create({
+      await createApiKeysService({ pool, logger, mode: 'test', cacheTtlMs: 0 }).create({
         name: 'chaos',
         scopes: ['billing', 'admin'],
       })
