@@ -139,6 +139,7 @@ export default tseslint.config(
     files: [
       '**/*.test.ts',
       'bench/**/*.ts',
+      'chaos/**/*.ts',
       '**/test-support/**/*.ts',
       'emulator/scripts/**/*.ts',
       'service/test/**/*.ts',

@@ -32,6 +32,15 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // The chaos harness's own tests (its invariant checker); the harness itself runs with `npm run chaos`.
+          name: 'chaos',
+          root: 'chaos',
+          include: ['*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'browser',
           include: ['service/**/*.browser.test.ts', 'emulator/**/*.browser.test.ts'],
           // The service's browser tests need PostgreSQL like its other tests.
