@@ -1,34 +1,23 @@
 // What the product.* and price.* events do. Created and updated apply the newest version of the object (see
-// applyLatestVersion: the payload, or Stripe's object — fetched before the transaction — when two events share a
+// latestVersionEffect: the payload, or Stripe's object — fetched before the transaction — when two events share a
 // second, or nothing for an older event); of a price only active, nickname, lookup key and metadata can change. A
 // product's features may have changed, so the entitlements of the customers holding it are recomputed. Deleted
 // marks the object deleted (checkout refuses it from then on).
 import { parseStripePrice, parseStripeProduct } from '../../stripe/event-payloads.js';
 import type { StripePrice, StripeProduct } from '../../stripe/stripe-objects.js';
-import type { FetchedObject } from '../../stripe-mirror/object-fetches.js';
-import {
-  applyLatestVersion,
-  fetchCurrentIfSameSecond,
-  objectIdOf,
-  type EventEffect,
-} from './handler-services.js';
+import { latestVersionEffect, objectIdOf, type EventEffect } from './handler-services.js';
 
-/** product.created, product.updated */
-export const applyProductEvent: EventEffect<FetchedObject<StripeProduct> | undefined> = {
-  fetch: (services, event, context) =>
-    fetchCurrentIfSameSecond(event, context, (id) => services.catalog.fetchProduct(id)),
-  async apply(services, event, context, current) {
-    const product = parseStripeProduct(event.data.object);
-    const applied = await applyLatestVersion(event, context, 'catalog.product', {
-      fromPayload: () => services.catalog.applyStripeProduct(context.client, product),
-      current,
-      writeCurrent: (object) => services.catalog.applyStripeProduct(context.client, object),
-    });
-    if (!applied) return;
+/** product.created, product.updated: a product's features may have changed, so its holders are recomputed. */
+export const applyProductEvent = latestVersionEffect<StripeProduct>({
+  effect: 'catalog.product',
+  parse: parseStripeProduct,
+  fetch: (services, id) => services.catalog.fetchProduct(id),
+  write: (services, context, product) => services.catalog.applyStripeProduct(context.client, product),
+  async afterApplied(services, context, id) {
     await context.recordEffect('entitlements.recompute_product');
-    await services.entitlements.recomputeForProduct(context.client, product.id);
+    await services.entitlements.recomputeForProduct(context.client, id);
   },
-};
+});
 
 /** product.deleted: the product is marked deleted; its holders' entitlements are recomputed. */
 export const deleteEventProduct: EventEffect = {
@@ -41,18 +30,12 @@ export const deleteEventProduct: EventEffect = {
 };
 
 /** price.created, price.updated */
-export const applyPriceEvent: EventEffect<FetchedObject<StripePrice> | undefined> = {
-  fetch: (services, event, context) =>
-    fetchCurrentIfSameSecond(event, context, (id) => services.catalog.fetchPrice(id)),
-  async apply(services, event, context, current) {
-    const price = parseStripePrice(event.data.object);
-    await applyLatestVersion(event, context, 'catalog.price', {
-      fromPayload: () => services.catalog.applyStripePrice(context.client, price),
-      current,
-      writeCurrent: (object) => services.catalog.applyStripePrice(context.client, object),
-    });
-  },
-};
+export const applyPriceEvent = latestVersionEffect<StripePrice>({
+  effect: 'catalog.price',
+  parse: parseStripePrice,
+  fetch: (services, id) => services.catalog.fetchPrice(id),
+  write: (services, context, price) => services.catalog.applyStripePrice(context.client, price),
+});
 
 /**
  * price.deleted: the price is applied from the payload first, so that a deletion applied before the price's

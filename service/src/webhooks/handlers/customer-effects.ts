@@ -1,31 +1,17 @@
 // What the customer.* events do. customer.updated gives our customer Stripe's email and name from the newest
-// version of the customer (see applyLatestVersion); customers Stripe knows but we do not are left alone.
+// version of the customer (see latestVersionEffect); customers Stripe knows but we do not are left alone.
 // customer.deleted marks our customer deleted (Stripe cancels its subscriptions, which arrive as their own events).
 import { parseStripeCustomer } from '../../stripe/event-payloads.js';
 import type { StripeCustomer, StripeDeletedCustomer } from '../../stripe/stripe-objects.js';
-import type { FetchedObject } from '../../stripe-mirror/object-fetches.js';
-import {
-  applyLatestVersion,
-  fetchCurrentIfSameSecond,
-  objectIdOf,
-  type EventEffect,
-} from './handler-services.js';
+import { latestVersionEffect, objectIdOf, type EventEffect } from './handler-services.js';
 
 /** customer.updated */
-export const applyCustomerUpdate: EventEffect<
-  FetchedObject<StripeCustomer | StripeDeletedCustomer> | undefined
-> = {
-  fetch: (services, event, context) =>
-    fetchCurrentIfSameSecond(event, context, (id) => services.customers.fetchStripeCustomer(id)),
-  async apply(services, event, context, current) {
-    const customer = parseStripeCustomer(event.data.object);
-    await applyLatestVersion(event, context, 'customer.update', {
-      fromPayload: () => services.customers.applyStripeCustomer(context.client, customer),
-      current,
-      writeCurrent: (object) => services.customers.applyStripeCustomer(context.client, object),
-    });
-  },
-};
+export const applyCustomerUpdate = latestVersionEffect<StripeCustomer | StripeDeletedCustomer>({
+  effect: 'customer.update',
+  parse: parseStripeCustomer,
+  fetch: (services, id) => services.customers.fetchStripeCustomer(id),
+  write: (services, context, customer) => services.customers.applyStripeCustomer(context.client, customer),
+});
 
 /** customer.deleted */
 export const deleteEventCustomer: EventEffect = {

@@ -52,42 +52,37 @@ export function idOf(value: unknown): string | null {
 }
 
 /**
- * Before the transaction, for products, prices and customers: Stripe's current object when the event will need it
- * (one of the same second as the event was applied, see applyLatestVersion), else undefined.
+ * The effect of an event that carries its object's newest state (product, price and customer created/updated):
+ * the object is applied from the event's payload, with no Stripe call, when the event is the newest of its object
+ * (stripe_object_versions); one of the same second as the event applied is resolved by applying Stripe's current
+ * object instead, fetched before the transaction (`fetch`, only then); an older event changes nothing.
+ * `afterApplied` runs in the transaction when something was applied.
  */
-export async function fetchCurrentIfSameSecond<StripeObject>(
-  event: StripeEvent,
-  context: FetchContext,
-  fetch: (id: string) => Promise<StripeObject | undefined>,
-): Promise<FetchedObject<StripeObject> | undefined> {
-  const id = objectIdOf(event);
-  if (!context.refetch && !(await needsCurrentObject(context.db, id, event.created))) return undefined;
-  return fetchStripeObject(context.db, id, () => fetch(id), { final: context.final });
-}
-
-/**
- * Products, prices and customers are applied from the event's payload, with no Stripe call, when the event is
- * the newest of its object (stripe_object_versions); one of the same second as the event applied is resolved by
- * applying Stripe's current object instead (fetched before the transaction); an older one changes nothing.
- * False when nothing was applied.
- */
-export async function applyLatestVersion<StripeObject>(
-  event: StripeEvent,
-  context: HandlerContext,
-  effect: string,
-  apply: {
-    fromPayload: () => Promise<unknown>;
-    current: FetchedObject<StripeObject> | undefined;
-    writeCurrent: (object: StripeObject) => Promise<unknown>;
-  },
-): Promise<boolean> {
-  const applied = await applyNewestVersion(context.client, objectIdOf(event), event.created, {
-    given: apply.fromPayload,
-    current: apply.current,
-    writeCurrent: apply.writeCurrent,
-  });
-  if (applied) await context.recordEffect(effect);
-  return applied;
+export function latestVersionEffect<StripeObject>(spec: {
+  effect: string;
+  parse: (payload: unknown) => StripeObject;
+  fetch: (services: HandlerServices, id: string) => Promise<StripeObject | undefined>;
+  write: (services: HandlerServices, context: HandlerContext, object: StripeObject) => Promise<unknown>;
+  afterApplied?: (services: HandlerServices, context: HandlerContext, id: string) => Promise<void>;
+}): EventEffect<FetchedObject<StripeObject> | undefined> {
+  return {
+    async fetch(services, event, context) {
+      const id = objectIdOf(event);
+      if (!context.refetch && !(await needsCurrentObject(context.db, id, event.created))) return undefined;
+      return fetchStripeObject(context.db, id, () => spec.fetch(services, id), { final: context.final });
+    },
+    async apply(services, event, context, current) {
+      const payload = spec.parse(event.data.object);
+      const applied = await applyNewestVersion(context.client, objectIdOf(event), event.created, {
+        given: () => spec.write(services, context, payload),
+        current,
+        writeCurrent: (object) => spec.write(services, context, object),
+      });
+      if (!applied) return;
+      await context.recordEffect(spec.effect);
+      await spec.afterApplied?.(services, context, objectIdOf(event));
+    },
+  };
 }
 
 /** Stores the fetched subscription into the mirror, then recomputes its customer's entitlements. */
