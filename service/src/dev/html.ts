@@ -10,7 +10,8 @@ export class SafeHtml {
   }
 }
 
-type Interpolation = SafeHtml | string | number | boolean | null | undefined | readonly Interpolation[];
+export type Interpolation =
+  SafeHtml | string | number | boolean | null | undefined | readonly Interpolation[];
 
 function render(value: Interpolation): string {
   if (value instanceof SafeHtml) return value.markup;

@@ -4,6 +4,7 @@ import type { OrderDetail } from '../orders/orders.service.js';
 import type { SubscriptionRecord } from '../subscriptions/subscriptions.service.js';
 import { html, page } from './html.js';
 import {
+  dataTable,
   entitlementList,
   formatAmount,
   formatDate,
@@ -19,24 +20,31 @@ export interface AccountView {
 }
 
 export function renderAccountPage(view: AccountView): string {
-  const subscriptions = view.subscriptions.map(
-    (subscription) =>
-      html`<tr>
-        <td>${subscription.stripe_subscription_id}</td>
-        <td>${subscription.status}</td>
-        <td>${subscription.cancel_at_period_end ? 'yes' : 'no'}</td>
-        <td>${formatDate(subscription.current_period_end)}</td>
-      </tr>`,
+  const subscriptions = dataTable(
+    [
+      { label: 'Subscription' },
+      { label: 'Status' },
+      { label: 'Cancels at period end' },
+      { label: 'Period ends' },
+    ],
+    view.subscriptions.map((subscription) => [
+      subscription.stripe_subscription_id,
+      subscription.status,
+      subscription.cancel_at_period_end ? 'yes' : 'no',
+      formatDate(subscription.current_period_end),
+    ]),
+    'subscriptions',
   );
-  const orders = view.orders.map(
-    (order) =>
-      html`<tr>
-        <td>
-          ${order.items.map((item) => `${item.quantity} × ${item.description ?? item.stripe_product_id}`).join(', ')}
-        </td>
-        <td>${order.status}</td>
-        <td class="amount">${formatAmount(order.amount_total, order.currency)}</td>
-      </tr>`,
+  const orders = dataTable(
+    [{ label: 'Items' }, { label: 'Status' }, { label: 'Total', amount: true }],
+    view.orders.map((order) => [
+      order.items
+        .map((item) => `${item.quantity} × ${item.description ?? item.stripe_product_id}`)
+        .join(', '),
+      order.status,
+      formatAmount(order.amount_total, order.currency),
+    ]),
+    'orders',
   );
   return page(
     `Account of ${view.externalId}`,
@@ -47,34 +55,11 @@ export function renderAccountPage(view: AccountView): string {
       </section>
       <section>
         <h2>Subscriptions</h2>
-        <table data-testid="subscriptions">
-          <thead>
-            <tr>
-              <th>Subscription</th>
-              <th>Status</th>
-              <th>Cancels at period end</th>
-              <th>Period ends</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${subscriptions}
-          </tbody>
-        </table>
+        ${subscriptions}
       </section>
       <section>
         <h2>Recent orders</h2>
-        <table data-testid="orders">
-          <thead>
-            <tr>
-              <th>Items</th>
-              <th>Status</th>
-              <th class="amount">Total</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${orders}
-          </tbody>
-        </table>
+        ${orders}
       </section>`,
   );
 }

@@ -1,6 +1,7 @@
-// Pieces the development pages share: amounts and dates, the list of a customer's entitlements, the portal link.
+// Pieces the development pages share: amounts and dates, tables, the list of a customer's entitlements, the portal
+// link.
 import type { EntitlementCheck } from '../entitlements/entitlements.service.js';
-import { html, type SafeHtml } from './html.js';
+import { html, type Interpolation, type SafeHtml } from './html.js';
 import { DEV_PORTAL_PATH } from './return-page-urls.js';
 
 export type CurrentEntitlement = EntitlementCheck & { feature: string };
@@ -13,6 +14,42 @@ export function formatAmount(minorUnits: number | string | null, currency: strin
 }
 
 export const formatDate = (date: Date | null) => (date === null ? '–' : date.toISOString().slice(0, 10));
+
+/** A column of a page's table; amount columns are right-aligned. */
+export interface Column {
+  label: string;
+  amount?: boolean;
+}
+
+/** A table with one cell per column in each row (every cell escaped, as every interpolation is). */
+export function dataTable(columns: Column[], rows: Interpolation[][], testId?: string): SafeHtml {
+  const header = columns.map((column) =>
+    column.amount ? html`<th class="amount">${column.label}</th>` : html`<th>${column.label}</th>`,
+  );
+  const body = rows.map(
+    (row) =>
+      html`<tr>
+        ${row.map((cell, index) =>
+          columns[index]?.amount ? html`<td class="amount">${cell}</td>` : html`<td>${cell}</td>`,
+        )}
+      </tr>`,
+  );
+  const table = html`<thead>
+      <tr>
+        ${header}
+      </tr>
+    </thead>
+    <tbody>
+      ${body}
+    </tbody>`;
+  return testId === undefined
+    ? html`<table>
+        ${table}
+      </table>`
+    : html`<table data-testid="${testId}">
+        ${table}
+      </table>`;
+}
 
 export function portalLink(customer: string): SafeHtml {
   return html`<p>

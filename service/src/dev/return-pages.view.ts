@@ -6,6 +6,7 @@ import type { OrderDetail } from '../orders/orders.service.js';
 import type { SubscriptionRecord } from '../subscriptions/subscriptions.service.js';
 import { html, page, type SafeHtml } from './html.js';
 import {
+  dataTable,
   entitlementList,
   formatAmount,
   formatDate,
@@ -65,29 +66,19 @@ function sessionSection(session: CheckoutSessionState): SafeHtml {
 }
 
 function orderSection(order: OrderDetail): SafeHtml {
-  const lines = order.items.map(
-    (item) =>
-      html`<tr>
-        <td>${item.description ?? item.stripe_product_id}</td>
-        <td>${item.quantity}</td>
-        <td class="amount">${formatAmount(item.amount_total, item.currency)}</td>
-      </tr>`,
+  const lines = dataTable(
+    [{ label: 'Item' }, { label: 'Qty' }, { label: 'Amount', amount: true }],
+    order.items.map((item) => [
+      item.description ?? item.stripe_product_id,
+      item.quantity,
+      formatAmount(item.amount_total, item.currency),
+    ]),
+    'order-lines',
   );
   return html`<section>
     <h2>Order <span class="muted">${order.id}</span></h2>
     <p>Status: <strong data-testid="order-status">${order.status}</strong></p>
-    <table data-testid="order-lines">
-      <thead>
-        <tr>
-          <th>Item</th>
-          <th>Qty</th>
-          <th class="amount">Amount</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${lines}
-      </tbody>
-    </table>
+    ${lines}
   </section>`;
 }
 
@@ -95,13 +86,13 @@ function subscriptionSection(
   subscription: SubscriptionRecord,
   products: Map<string, { name: string }>,
 ): SafeHtml {
-  const items = subscription.items.map(
-    (item) =>
-      html`<tr>
-        <td>${products.get(item.stripe_product_id)?.name ?? item.stripe_product_id}</td>
-        <td>${item.stripe_price_id}</td>
-        <td>${item.quantity}</td>
-      </tr>`,
+  const items = dataTable(
+    [{ label: 'Product' }, { label: 'Price' }, { label: 'Qty' }],
+    subscription.items.map((item) => [
+      products.get(item.stripe_product_id)?.name ?? item.stripe_product_id,
+      item.stripe_price_id,
+      item.quantity,
+    ]),
   );
   return html`<section>
     <h2>Subscription <span class="muted">${subscription.stripe_subscription_id}</span></h2>
@@ -115,18 +106,7 @@ function subscriptionSection(
       <dt>Cancels at period end</dt>
       <dd>${subscription.cancel_at_period_end ? 'yes' : 'no'}</dd>
     </dl>
-    <table>
-      <thead>
-        <tr>
-          <th>Product</th>
-          <th>Price</th>
-          <th>Qty</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${items}
-      </tbody>
-    </table>
+    ${items}
   </section>`;
 }
 
