@@ -2,7 +2,14 @@
 // flushes, the customer-token signing secrets, the limits and their shared Redis.
 import { z } from 'zod';
 import type { NodeEnvValues } from './node-env.js';
-import { integer, milliseconds, optionalUrl, variable, type ParsedVariables } from './variable-spec.js';
+import {
+  commaList,
+  integer,
+  milliseconds,
+  optionalUrl,
+  variable,
+  type ParsedVariables,
+} from './variable-spec.js';
 
 /** The fixed development key `npm start` creates and prints; documented, so never valid in production. */
 export const DEFAULT_DEV_API_KEY = 'bsk_DevelopmentOnlyKeyNeverUseInProduction0';
@@ -32,15 +39,7 @@ export const authVariables = {
       'Each process collects the keys it saw in memory and writes their `last_used_at` in one statement this often (and at shutdown): no write per request.',
   }),
   CUSTOMER_TOKEN_SECRET: variable({
-    schema: z
-      .string()
-      .transform((value) =>
-        value
-          .split(',')
-          .map((item) => item.trim())
-          .filter((item) => item.length > 0),
-      )
-      .pipe(z.array(z.string().min(32, 'each secret must have at least 32 characters'))),
+    schema: commaList(z.string().min(32, 'each secret must have at least 32 characters')),
     default: '',
     secret: true,
     description:

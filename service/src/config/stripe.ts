@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { NodeEnvValues } from './node-env.js';
 import {
   booleanFlag,
+  commaList,
   integer,
   milliseconds,
   optionalUrl,
@@ -23,15 +24,7 @@ export const stripeVariables = {
       'Stripe secret key. `sk_test_…` outside production; `sk_live_…` only with NODE_ENV=production. Unset (and no `STRIPE_API_BASE`): `npm start` runs the stripe-emulator in-process.',
   }),
   STRIPE_WEBHOOK_SECRET: variable({
-    schema: z
-      .string()
-      .transform((value) =>
-        value
-          .split(',')
-          .map((item) => item.trim())
-          .filter((item) => item.length > 0),
-      )
-      .pipe(z.array(z.string().startsWith('whsec_', 'each secret must start with whsec_'))),
+    schema: commaList(z.string().startsWith('whsec_', 'each secret must start with whsec_')),
     default: '',
     secret: true,
     description:

@@ -41,12 +41,19 @@ export const postgresUrl = z
     message: 'must be a postgres:// or postgresql:// URL',
   });
 
-// An origin is scheme + host (+ port), nothing else, exactly as browsers send it in the Origin header.
-export const originList = z.string().transform((value, context) => {
-  const origins = value
+/** A comma-separated list: items trimmed, empty ones dropped. */
+const splitList = (value: string) =>
+  value
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item.length > 0);
+
+/** A comma-separated list of strings, each checked by `item` (several secrets in rotation, say). */
+export const commaList = (item: z.ZodString) => z.string().transform(splitList).pipe(z.array(item));
+
+// An origin is scheme + host (+ port), nothing else, exactly as browsers send it in the Origin header.
+export const originList = z.string().transform((value, context) => {
+  const origins = splitList(value);
   for (const origin of origins) {
     if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
       context.addIssue({
