@@ -97,7 +97,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     apiVersion: EMULATOR_API_VERSION,
     baseUrl: '',
     logger,
-    idempotency: new IdempotencyStore(clock),
+    idempotency: new IdempotencyStore(),
     faults: new ApiFaults(),
     rateLimit: new RequestRateLimit(),
     webhooks: new WebhookDispatcher(state, logger, {

@@ -26,7 +26,13 @@ export function registerWebhookDeliveryRoutes(app: FastifyInstance, context: Emu
         ...(endpoint_id ? { endpoint_id } : {}),
         ...(event_type ? { event_type } : {}),
       };
-      return { data: webhooks.log.list(filter), pending: webhooks.pending, paused: webhooks.isPaused };
+      return {
+        data: webhooks.log.list(filter),
+        pending: webhooks.pending,
+        paused: webhooks.isPaused,
+        queues: webhooks.queueStates(),
+        timers: webhooks.timersPending,
+      };
     },
   );
 

@@ -2,6 +2,7 @@
 import Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningEmulator } from '../index.js';
+import { IdempotencyStore } from './idempotency.js';
 import { startEmulatorWithClient, stripeClientFor } from '../test-support/sdk.js';
 
 let emulator: RunningEmulator;
@@ -154,12 +155,24 @@ describe('idempotent requests', () => {
     expect(theirs.id).not.toBe(mine.id);
   });
 
-  it('forgets keys 24 hours after first use on the emulator clock', async () => {
-    const first = await stripe.customers.create({ name: 'A' }, { idempotencyKey: 'old' });
-    emulator.context.clock.advance(24 * 60 * 60 + 1);
-    const again = await stripe.customers.create({ name: 'A' }, { idempotencyKey: 'old' });
-    expect(again.id).not.toBe(first.id);
-    expect(again.lastResponse.headers['idempotent-replayed']).toBeUndefined();
+  it("keeps keys when the emulator's clock moves a month on: Stripe ages them in wall time", async () => {
+    const first = await stripe.customers.create({ name: 'A' }, { idempotencyKey: 'kept' });
+    emulator.context.clock.advance(31 * 24 * 60 * 60);
+    const again = await stripe.customers.create({ name: 'A' }, { idempotencyKey: 'kept' });
+    expect(again.id).toBe(first.id);
+    expect(again.lastResponse.headers['idempotent-replayed']).toBe('true');
+    expect(customerCount()).toBe(1);
+  });
+
+  it('forgets keys 24 hours of wall time after first use', () => {
+    let now = 1_800_000_000;
+    const store = new IdempotencyStore({ now: () => now });
+    expect(store.begin('sk', 'old', 'POST', '/v1/customers', {})).toEqual({ kind: 'execute' });
+    store.complete('sk', 'old', { statusCode: 200, body: '{}', requestId: 'req_1' });
+    now += 24 * 60 * 60 - 1;
+    expect(store.begin('sk', 'old', 'POST', '/v1/customers', {}).kind).toBe('replay');
+    now += 2;
+    expect(store.begin('sk', 'old', 'POST', '/v1/customers', {})).toEqual({ kind: 'execute' });
   });
 
   it('saves nothing for an injected 500, so a retry with the same key executes', async () => {

@@ -1,12 +1,13 @@
 // The idempotency store: saved responses per key, their fingerprints and expiry.
-import type { Clock } from './clock.js';
 import { StripeError, invalidRequest } from './errors.js';
 import type { Params } from './params.js';
 
 /**
  * Stripe's idempotency layer for `POST /v1/...`: the first response to a key (status and exact body bytes, errors
  * included) is saved once the endpoint starts executing and replayed for later requests with the same key and
- * the same parameters. Keys are scoped per API key and forgotten 24 hours after first use (emulator clock).
+ * the same parameters. Keys are scoped per API key and forgotten 24 hours after first use, in wall time: Stripe
+ * keeps a key for a day of real time whatever test clocks say, so moving the emulator's clock forward a month
+ * must not let a client's retry with the same key create a second object.
  * Requests rejected before execution (bad API key, params that fail validation, injected faults, a concurrent
  * duplicate) save nothing, so the same key can be retried.
  */
@@ -32,6 +33,8 @@ export interface IdempotencyOptions {
   ttlSeconds?: number;
   /** Stripe keeps every key for 24 h; an emulator under load keeps at most this many, forgetting the oldest. */
   maxEntries?: number;
+  /** Wall-clock unix seconds; a test gives its own. */
+  now?: () => number;
 }
 
 const MAX_KEY_LENGTH = 255;
@@ -40,13 +43,12 @@ export class IdempotencyStore {
   private readonly entries = new Map<string, Entry>();
   private readonly ttlSeconds: number;
   private readonly maxEntries: number;
+  private readonly now: () => number;
 
-  constructor(
-    private readonly clock: Clock,
-    options: IdempotencyOptions = {},
-  ) {
+  constructor(options: IdempotencyOptions = {}) {
     this.ttlSeconds = options.ttlSeconds ?? 24 * 60 * 60;
     this.maxEntries = options.maxEntries ?? 50_000;
+    this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
   }
 
   /** Decides what to do with a request carrying `key`; on `execute` the key is held until complete/abandon. */
@@ -67,7 +69,7 @@ export class IdempotencyStore {
     const entryKey = `${scope}\u0000${key}`;
     const existing = this.entries.get(entryKey);
     if (!existing) {
-      this.entries.set(entryKey, { endpoint, fingerprint, firstUsedAt: this.clock.now(), response: null });
+      this.entries.set(entryKey, { endpoint, fingerprint, firstUsedAt: this.now(), response: null });
       return { kind: 'execute' };
     }
     if (existing.endpoint !== endpoint) {
@@ -122,7 +124,7 @@ export class IdempotencyStore {
 
   /** Entries sit in first-use order, so expired ones are always at the front. */
   private prune(): void {
-    const cutoff = this.clock.now() - this.ttlSeconds;
+    const cutoff = this.now() - this.ttlSeconds;
     for (const [entryKey, entry] of this.entries) {
       if (entry.firstUsedAt > cutoff && this.entries.size < this.maxEntries) break;
       this.entries.delete(entryKey);

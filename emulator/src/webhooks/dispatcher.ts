@@ -1,4 +1,5 @@
 // Webhook delivery: queues per endpoint, signed attempts, retries with backoff, pause and resend.
+import { setMaxListeners } from 'node:events';
 import type { FastifyBaseLogger } from 'fastify';
 import type { StripeEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';
@@ -38,7 +39,7 @@ export class WebhookDispatcher {
   private readonly queues = new Map<string, EndpointQueue>();
   private readonly owed = new Map<string, Set<string>>();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private abort = new AbortController();
+  private abort = attemptsController();
   private readonly unsettled = new UnsettledDeliveries();
   private paused = false;
   private closed = false;
@@ -95,6 +96,20 @@ export class WebhookDispatcher {
     return this.unsettled.count;
   }
 
+  /** What the queues hold right now, for a stuck delivery's diagnosis (the control API shows it). */
+  queueStates(): Array<{ endpoint: string; waiting: number; in_flight: number; held: number }> {
+    return [...this.queues].map(([endpoint, queue]) => ({
+      endpoint,
+      waiting: queue.waiting.length,
+      in_flight: queue.inFlight,
+      held: queue.reorderBuffer?.length ?? 0,
+    }));
+  }
+
+  get timersPending(): number {
+    return this.timers.size;
+  }
+
   /** Resolves true once every delivery has settled (succeeded or used up its attempts), false on timeout. */
   waitForIdle(timeoutMs = 10_000): Promise<boolean> {
     return this.unsettled.waitForNone(timeoutMs);
@@ -108,7 +123,7 @@ export class WebhookDispatcher {
 
   reset(): void {
     this.abort.abort();
-    this.abort = new AbortController();
+    this.abort = attemptsController();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     this.queues.clear();
@@ -253,6 +268,13 @@ export class WebhookDispatcher {
     timer.unref();
     this.timers.add(timer);
   }
+}
+
+/** Aborts every attempt in flight on reset; each attempt listens to it, as many at once as the queues allow. */
+function attemptsController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
 
 /** An endpoint created with an `api_version` gets its events rendered in that version (`api_version` says so). */

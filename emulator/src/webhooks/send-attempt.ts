@@ -19,6 +19,13 @@ export async function sendWebhook(
   signedAt: number,
   options: { timeoutMs: number; signal: AbortSignal },
 ): Promise<AttemptResult> {
+  // One controller of our own, aborted by our own timer or by the caller's signal. Not AbortSignal.any(): on
+  // Node 20, fetch can lose a composite signal to the garbage collector, and the attempt then never settles
+  // (a receiver that accepts the connection and never answers held every delivery slot for good).
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new TimedOut()), options.timeoutMs);
+  const abandon = () => controller.abort(options.signal.reason);
+  options.signal.addEventListener('abort', abandon, { once: true });
   try {
     const body = JSON.stringify(event, null, 2);
     const response = await fetch(url, {
@@ -32,14 +39,24 @@ export async function sendWebhook(
       },
       body,
       redirect: 'manual',
-      signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]),
+      signal: controller.signal,
     });
     // The body is read so the connection can be reused; its content does not matter.
     await response.arrayBuffer().catch(() => undefined);
     return { statusCode: response.status, error: null };
   } catch (caught) {
-    return { statusCode: null, error: describeFetchError(caught, options.timeoutMs) };
+    return {
+      statusCode: null,
+      error: describeFetchError(controller.signal.reason ?? caught, options.timeoutMs),
+    };
+  } finally {
+    clearTimeout(timer);
+    options.signal.removeEventListener('abort', abandon);
   }
+}
+
+class TimedOut extends Error {
+  override name = 'TimeoutError';
 }
 
 function describeFetchError(caught: unknown, timeoutMs: number): string {
