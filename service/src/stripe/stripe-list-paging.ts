@@ -1,7 +1,7 @@
 // Paging through a Stripe list, the one way every listing does it (catalog sync, backfill, missed-event sweep):
 // 100 items a page after a cursor, a short pause between pages (none before the first), and on a 429 or a refusal
-// of our Stripe budget a few retries with growing waits before the run gives up as rate-limited (never reported as
-// a success). Writing what is listed into the mirror: stripe-mirror/copy-listed-objects.ts.
+// of our Stripe budget a few retries with growing waits before the run gives up with that rate-limit error (never reported
+// as a success). Writing what is listed into the mirror: stripe-mirror/copy-listed-objects.ts.
 import { AppError } from '../errors.js';
 import { isRefusedByBudget } from './call-outcomes.js';
 import { listingVersion } from '../stripe-mirror/object-versions.js';
@@ -15,17 +15,9 @@ export const MIN_PAGE_INTERVAL_MS = 50;
 const RATE_LIMIT_WAITS_MS = [500, 1000, 2000];
 const PAGE_LIMIT = 100;
 
-export class RateLimitedError extends Error {
-  constructor(cause: unknown) {
-    super('Stripe kept rate limiting the listing', { cause });
-    this.name = 'RateLimitedError';
-  }
-}
-
 /** Stripe's 429, or our own budget holding the call back (isRefusedByBudget): both pass if we wait. */
 export function isRateLimited(error: unknown): boolean {
   return (
-    error instanceof RateLimitedError ||
     isRefusedByBudget(error) ||
     (error instanceof AppError && (error.code === 'stripe_rate_limited' || error.code === 'rate_limited'))
   );
@@ -33,7 +25,11 @@ export function isRateLimited(error: unknown): boolean {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Fetches one page, retrying 429s with backoff; throws RateLimitedError when they do not stop. */
+/**
+ * Fetches one page, retrying 429s with backoff; when they do not stop, throws the last one as it came (503
+ * `stripe_rate_limited` or `stripe_rate_budget_exhausted` with Retry-After, what a caller of a route that lists
+ * should see), never an error of its own that an API answer would turn into a 500.
+ */
 async function fetchPageWithinRateLimits<Page>(fetchPage: () => Promise<Page>): Promise<Page> {
   for (let attempt = 0; ; attempt += 1) {
     try {
@@ -41,7 +37,7 @@ async function fetchPageWithinRateLimits<Page>(fetchPage: () => Promise<Page>): 
     } catch (error) {
       if (!isRateLimited(error)) throw error;
       const wait = RATE_LIMIT_WAITS_MS[attempt];
-      if (wait === undefined) throw new RateLimitedError(error);
+      if (wait === undefined) throw error;
       await sleep(wait);
     }
   }
