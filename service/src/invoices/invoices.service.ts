@@ -63,7 +63,7 @@ export function createInvoicesService(options: {
   pool: Pool;
   stripe: StripeGateway;
   customers: CustomersService;
-  outbox: Pick<OutboxService, 'append'>;
+  outbox: Pick<OutboxService, 'append' | 'lockCustomer'>;
 }): InvoicesService {
   const { pool, stripe, customers } = options;
   const retrieve = (stripeInvoiceId: string) => unlessNotFound(stripe.retrieveInvoice(stripeInvoiceId));
@@ -74,11 +74,13 @@ export function createInvoicesService(options: {
   ): Promise<repo.InvoiceRow | undefined> {
     const invoice = fetched.object;
     if (invoice === undefined) return undefined;
-    // Locks the invoice until commit; false: a later fetch is stored already, and stays.
-    if (!(await claimNewestFetch(client, fetched))) return repo.findInvoice(client, invoice.id);
     const stripeCustomerId =
       typeof invoice.customer === 'string' ? invoice.customer : (invoice.customer?.id ?? '');
     const customer = await customers.findByStripeCustomerId(client, stripeCustomerId);
+    // The customer's lock before the invoice's, as every writer of a customer's state takes them.
+    if (customer !== undefined) await options.outbox.lockCustomer(client, customer.id);
+    // Locks the invoice until commit; false: a later fetch is stored already, and stays.
+    if (!(await claimNewestFetch(client, fetched))) return repo.findInvoice(client, invoice.id);
     const previous = await repo.findInvoice(client, invoice.id);
     const row = await repo.upsertInvoice(client, {
       stripe_invoice_id: invoice.id,

@@ -36,9 +36,10 @@ export async function appendEvent(
 
 /**
  * Locks the customer's event counter (creating it at 0) until the caller commits, without taking a number. A
- * transaction that changes a customer's derived state calls it first, so that every writer locks the counter
- * before the customer's entitlement rows: appending later in the same transaction then never waits on a writer
- * that holds those rows and waits for the counter (a lock-order deadlock).
+ * transaction that changes a customer's state calls it first, before it locks any of the customer's rows (its
+ * entitlements, a subscription or invoice being stored): appending later in the same transaction then never
+ * waits on a writer that holds those rows and waits for the counter (a lock-order deadlock). Writers of one
+ * customer take their turns here.
  */
 export async function lockCustomerCounter(db: Queryable, customerId: string): Promise<void> {
   await db.query(

@@ -69,7 +69,7 @@ export function createSubscriptionsService(options: {
   pool: Pool;
   stripe: StripeGateway;
   customers: CustomersService;
-  outbox: Pick<OutboxService, 'append'>;
+  outbox: Pick<OutboxService, 'append' | 'lockCustomer'>;
 }): SubscriptionsService {
   const { pool, stripe, customers } = options;
 
@@ -97,11 +97,13 @@ export function createSubscriptionsService(options: {
   ): Promise<SubscriptionRecord | undefined> {
     const subscription = fetched.object;
     if (subscription === undefined) return undefined;
-    // Locks the subscription until commit; false: a later fetch is stored already, and stays.
-    if (!(await claimNewestFetch(client, fetched))) return storedRecord(client, subscription.id);
     const stripeCustomerId =
       typeof subscription.customer === 'string' ? subscription.customer : subscription.customer.id;
     const customer = await customers.findByStripeCustomerId(client, stripeCustomerId);
+    // The customer's lock before the subscription's, as every writer of a customer's state takes them.
+    if (customer !== undefined) await options.outbox.lockCustomer(client, customer.id);
+    // Locks the subscription until commit; false: a later fetch is stored already, and stays.
+    if (!(await claimNewestFetch(client, fetched))) return storedRecord(client, subscription.id);
     const previous = await repo.findSubscriptionByStripeId(client, subscription.id);
     const previousItems =
       previous === undefined ? [] : await repo.listItemsOfSubscriptions(client, [previous.id]);
