@@ -19,12 +19,6 @@ export interface CallResult {
 }
 
 export interface BillingClient {
-  /**
-   * Holds new writes (POST) and resolves once those in flight, retries included, are done; call the returned
-   * function to let writes go on. The emulator forgets idempotency keys 24 h after first use on its own clock,
-   * so a retried write must not straddle a 31-day clock advance (Stripe's keys live in real time).
-   */
-  holdWrites: () => Promise<() => void>;
   call: (
     method: 'GET' | 'POST',
     path: string,
@@ -51,38 +45,13 @@ export function createBillingClient(options: {
     return undefined;
   };
 
-  let writesInFlight = 0;
-  let held: Promise<void> | undefined;
-  let idleWaiter: (() => void) | undefined;
-
-  return {
-    async holdWrites() {
-      let release = () => undefined as void;
-      held = new Promise<void>((resolve) => (release = resolve));
-      if (writesInFlight > 0) await new Promise<void>((resolve) => (idleWaiter = resolve));
-      return () => {
-        held = undefined;
-        release();
-      };
-    },
-    async call(method, path, route, callOptions = {}) {
-      if (method !== 'POST') return attempts(method, path, route, callOptions);
-      while (held !== undefined) await held;
-      writesInFlight += 1;
-      try {
-        return await attempts(method, path, route, callOptions);
-      } finally {
-        writesInFlight -= 1;
-        if (writesInFlight === 0) idleWaiter?.();
-      }
-    },
-  };
+  return { call: attempts };
 
   async function attempts(
     method: 'GET' | 'POST',
     path: string,
     route: string,
-    callOptions: { body?: unknown; idempotencyKey?: string; retries?: number },
+    callOptions: { body?: unknown; idempotencyKey?: string; retries?: number } = {},
   ): Promise<CallResult> {
     const retries = callOptions.retries ?? 6;
     let last: CallResult = { status: 0, body: undefined };

@@ -104,15 +104,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       ...buyerStreams.map((stream) => traffic.runBuyer(stream, over, 200)),
       traffic.runEntitlementChecks(checkerStream, over, 5),
       traffic.runEntitlementChecks(checkerStream.fork(), over, 5),
-      executeFaults(
-        world,
-        plan,
-        trafficStarted,
-        figures,
-        windows,
-        () => client.holdWrites(),
-        options.durationMs,
-      ),
+      executeFaults(world, plan, trafficStarted, figures, windows, options.durationMs),
     ]);
     stopping = true;
     options.log(`  seed ${options.seed}: traffic and faults done; settling`);
