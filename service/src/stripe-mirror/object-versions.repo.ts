@@ -34,13 +34,3 @@ export async function recordObjectVersion(
   const storedSeconds = Math.floor((stored.rows[0]?.event_created.getTime() ?? 0) / 1000);
   return storedSeconds === eventCreated ? 'same_second' : 'stale';
 }
-
-/** The `created` second of the newest event (or listing) applied to the object; undefined when none was. */
-export async function findObjectVersion(db: Queryable, objectId: string): Promise<number | undefined> {
-  const result = await db.query<{ event_created: Date }>(
-    'SELECT event_created FROM stripe_object_versions WHERE object_id = $1',
-    [objectId],
-  );
-  const stored = result.rows[0]?.event_created;
-  return stored === undefined ? undefined : Math.floor(stored.getTime() / 1000);
-}

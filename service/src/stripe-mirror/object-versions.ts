@@ -4,7 +4,6 @@
 // instead: fetched before the transaction opens (object-fetches.ts), never inside it. Used by the webhook
 // handlers of products, prices and customers, by the sync backfill and by the catalog sync.
 import type { Pool, PoolClient } from '../db/pool.js';
-import type { Queryable } from '../db/queryable.js';
 import { withTransaction } from '../db/transaction.js';
 import {
   claimNewestFetch,
@@ -13,7 +12,7 @@ import {
   RefetchRequiredError,
   type FetchedObject,
 } from './object-fetches.js';
-import { findObjectVersion, recordObjectVersion } from './object-versions.repo.js';
+import { recordObjectVersion } from './object-versions.repo.js';
 
 /**
  * How far this machine's clock may run ahead of Stripe's. A listing is recorded this much earlier than our clock
@@ -25,14 +24,6 @@ const CLOCK_SKEW_ALLOWANCE_SECONDS = 60;
 /** The version a listing of Stripe objects read now stands for. */
 export function listingVersion(): number {
   return Math.floor(Date.now() / 1000) - CLOCK_SKEW_ALLOWANCE_SECONDS;
-}
-
-/**
- * Before the transaction: whether this version will need Stripe's current object (one of the same second was
- * applied already). A race with another writer is caught in the transaction (RefetchRequiredError).
- */
-export async function needsCurrentObject(db: Queryable, objectId: string, version: number): Promise<boolean> {
-  return (await findObjectVersion(db, objectId)) === version;
 }
 
 /**

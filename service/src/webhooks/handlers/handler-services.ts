@@ -8,7 +8,7 @@ import type { InvoicesService } from '../../invoices/invoices.service.js';
 import type { OrdersService } from '../../orders/orders.service.js';
 import type { FetchedSubscription, SubscriptionsService } from '../../subscriptions/subscriptions.service.js';
 import { fetchStripeObject, type FetchedObject } from '../../stripe-mirror/object-fetches.js';
-import { applyNewestVersion, needsCurrentObject } from '../../stripe-mirror/object-versions.js';
+import { applyNewestVersion } from '../../stripe-mirror/object-versions.js';
 import type { FetchContext, HandlerContext, StripeEvent } from './event-handler.js';
 
 export interface HandlerServices {
@@ -55,7 +55,8 @@ export function idOf(value: unknown): string | null {
  * The effect of an event that carries its object's newest state (product, price and customer created/updated):
  * the object is applied from the event's payload, with no Stripe call, when the event is the newest of its object
  * (stripe_object_versions); one of the same second as the event applied is resolved by applying Stripe's current
- * object instead, fetched before the transaction (`fetch`, only then); an older event changes nothing.
+ * object instead: the transaction rolls back asking for it, and it is fetched before the next one (`fetch`, only
+ * then); an older event changes nothing.
  * `afterApplied` runs in the transaction when something was applied.
  */
 export function latestVersionEffect<StripeObject>(spec: {
@@ -67,8 +68,10 @@ export function latestVersionEffect<StripeObject>(spec: {
 }): EventEffect<FetchedObject<StripeObject> | undefined> {
   return {
     async fetch(services, event, context) {
+      // Only when the transaction asked for it (RefetchRequiredError: one of the same second was applied).
+      // Reading the object's version here first would cost every event a query to spare that rare rollback.
+      if (!context.refetch) return undefined;
       const id = objectIdOf(event);
-      if (!context.refetch && !(await needsCurrentObject(context.db, id, event.created))) return undefined;
       return fetchStripeObject(context.db, id, () => spec.fetch(services, id), { final: context.final });
     },
     async apply(services, event, context, current) {
