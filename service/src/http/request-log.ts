@@ -17,7 +17,10 @@ export function logCompletedRequest(request: FastifyRequest, reply: FastifyReply
   done();
 }
 
-/** A failure: 5xx is logged as an error with its cause (a bug or an outage), 4xx as a rejection with its reason. */
+/**
+ * A failure: 5xx is logged as an error with its cause (a bug or an outage), 4xx as a rejection with its reason;
+ * a database outage and the Stripe budget's load shedding at warn, without a stack.
+ */
 export function logFailedRequest(
   log: Pick<FastifyBaseLogger, 'error' | 'warn' | 'info'>,
   error: unknown,
@@ -26,6 +29,9 @@ export function logFailedRequest(
   // A database outage fails every request: the reason only, not a stack per request.
   if (rendered.code === 'database_unavailable') {
     log.warn({ reason: error instanceof Error ? error.message : String(error) }, 'database unavailable');
+  } else if (rendered.code === 'stripe_rate_budget_exhausted') {
+    // Load shedding by design (a spike of buyers' actions turns thousands away): not an error, no stack.
+    log.warn({ code: rendered.code }, 'request shed: Stripe call budget used up');
   } else if (rendered.statusCode >= 500) log.error({ err: error }, 'request failed');
   else log.info({ code: rendered.code, reason: rendered.message }, 'request rejected');
 }

@@ -33,6 +33,11 @@ describe('a Stripe call over the budget, through the API', () => {
       });
       expect(Number(response.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     }
+    // Load shedding is logged at warn without a stack, not as a failure.
+    const shed = world.logLines().filter((line) => line.msg === 'request shed: Stripe call budget used up');
+    expect(shed).toHaveLength(refused.length);
+    expect(shed.every((line) => line.level === 40 && line.err === undefined)).toBe(true);
+    expect(world.logLines().filter((line) => line.msg === 'request failed')).toEqual([]);
 
     // Once the window passes, each refused request goes through; every customer exists once, here and at Stripe.
     for (const [index, response] of responses.entries()) {
