@@ -1,6 +1,6 @@
 // Paging through a Stripe list, the one way every listing does it (catalog sync, backfill, missed-event sweep):
 // 100 items a page after a cursor, a short pause between pages (none before the first), and on a 429 or a refusal
-// of our Stripe budget a few retries with growing waits before the run gives up with that rate-limit error (never reported
+// of our Stripe budget a few retries with growing waits before the run gives up with that refusal (never reported
 // as a success). Writing what is listed into the mirror: stripe-mirror/copy-listed-objects.ts.
 import { AppError } from '../errors.js';
 import { isRefusedByBudget } from './call-outcomes.js';

@@ -1,6 +1,7 @@
 // Storing a subscription takes the customer's lock before the subscription's, as every other writer of the
-// customer's state does. Found by the sustained-load run: a subscription refresh after a plan change (subscription,
-// then the customer's event counter) deadlocked with an invoice event's transaction (counter, then subscription).
+// customer's state does. Found by the sustained-load run: a subscription refresh after a plan change
+// (subscription, then the customer's event counter) deadlocked with an invoice event's transaction (counter,
+// then subscription).
 import type { PoolClient } from '../db/pool.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkout, createCustomer } from '../test-support/billing-flows.js';
